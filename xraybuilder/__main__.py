@@ -1,0 +1,5 @@
+import sys
+
+from xraybuilder.cli import main
+
+sys.exit(main())

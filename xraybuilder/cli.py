@@ -1,0 +1,63 @@
+"""Command-line entry point.
+
+Each subcommand lives in ``xraybuilder.commands.<name>`` with ``add_arguments(parser)``
+and ``run(args) -> int``. Only the chosen subcommand's module is imported, and only
+``xraybuilder`` with no subcommand (or ``tui``) imports Textual: start-up time is a feature.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from xraybuilder import __version__
+
+# name -> one-line help; the module xraybuilder.commands.<name> implements it.
+SUBCOMMANDS = {
+    "lint": "check policy files and report findings like a compiler",
+    "actions": "list the X-Ray actions the catalog knows",
+    "simulate": "decide whether policies allow a request",
+    "explain": "summarise in plain language what a policy grants",
+    "new": "build a scenario's policies without the TUI",
+    "presets": "list or show the scenario presets",
+    "tui": "start the full-screen builder (the default)",
+}
+EXIT_USAGE = 2
+
+
+def _module_name(name: str) -> str:
+    return f"xraybuilder.commands.{name}"
+
+
+def build_parser(chosen: str | None) -> argparse.ArgumentParser:
+    """The full parser; only ``chosen``'s module is imported to add its arguments."""
+    parser = argparse.ArgumentParser(
+        prog="xraybuilder",
+        description="Build least-privilege AWS IAM policies for AWS X-Ray.",
+    )
+    parser.add_argument("--version", action="version", version=f"xraybuilder {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in SUBCOMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            importlib.import_module(_module_name(name)).add_arguments(sp)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser(chosen).parse_args(argv)
+    command = args.command or "tui"
+    module = importlib.import_module(_module_name(command))
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

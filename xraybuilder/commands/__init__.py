@@ -1,0 +1,1 @@
+"""Subcommands of the ``xraybuilder`` CLI; each module imports the core lazily."""

@@ -1,0 +1,51 @@
+"""Lint identity policies for X-Ray: ``lint(text_or_policy, context) -> list[Finding]``.
+
+Each check family lives in its own module with a ``check(doc)`` function that reports
+through ``doc.report``. Unlike linters that stop at a statement's first problem, every
+family runs over every statement, so all problems are reported at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xraybuilder.core.lint import (
+    actions,
+    conditions,
+    grammar,
+    redundancy,
+    resources,
+    security,
+    size,
+)
+from xraybuilder.core.lint.document import Document, LintContext, Target
+from xraybuilder.core.lint.finding import Finding, Fix, Severity
+from xraybuilder.core.policy.model import Policy
+from xraybuilder.core.policy.render import render
+from xraybuilder.core.policy.source import parse_json
+
+__all__ = ["Finding", "Fix", "LintContext", "Severity", "Target", "lint", "FAMILIES"]
+
+# Order matters only for the order of findings of equal position.
+FAMILIES = (grammar, actions, resources, conditions, security, size, redundancy)
+
+
+def lint(source: str | Policy | dict[str, Any], context: LintContext | None = None) -> list[Finding]:
+    """All findings for a policy, sorted by position then severity.
+
+    ``source`` is policy JSON text, or a model/dict (linted as its canonical rendering,
+    so positions refer to that text).
+    """
+    context = context or LintContext()
+    text = source if isinstance(source, str) else render(source)
+    parsed = parse_json(text)
+    doc = Document(parsed, context)
+    for problem in parsed.problems:
+        doc.report("JSON_SYNTAX_ERROR", Severity.ERROR, problem.message, problem.path,
+                   offsets=(problem.offset, problem.end))
+    if parsed.ok:
+        for family in FAMILIES:
+            family.check(doc)
+    findings = doc.findings()
+    findings.sort(key=lambda f: (f.line, f.column, -f.severity.rank, f.code))
+    return findings

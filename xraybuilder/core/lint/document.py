@@ -1,0 +1,179 @@
+"""What every check family reads: the parsed document, its statements, and a finding sink.
+
+Checks never raise on odd input: a value of the wrong JSON type is reported once by the
+grammar family and skipped by the others (``StatementView`` only yields well-typed items).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+from xraybuilder.core import catalog
+from xraybuilder.core.lint.finding import Finding, Fix, Severity
+from xraybuilder.core.policy.source import Parsed, Path
+
+Target = Literal["managed", "user", "group", "role"]
+
+
+@dataclass(frozen=True)
+class LintContext:
+    """Where the policy will be attached: decides the size quota."""
+
+    target: Target = "managed"
+
+
+@dataclass
+class Pending:
+    code: str
+    severity: Severity
+    message: str
+    path: Path
+    fix: Fix | None
+    on_key: bool
+    offsets: tuple[int, int] | None
+
+
+@dataclass
+class StatementView:
+    """One statement as the checks see it, with normalised, well-typed element lists."""
+
+    index: int
+    path: Path
+    raw: dict[str, Any]
+
+    @property
+    def effect(self) -> str | None:
+        value = self.raw.get("Effect")
+        return value if isinstance(value, str) else None
+
+    @property
+    def sid(self) -> str | None:
+        value = self.raw.get("Sid")
+        return value if isinstance(value, str) else None
+
+    def strings(self, element: str) -> list[tuple[Path, str]]:
+        """(path, value) for each string in Action/NotAction/Resource/NotResource."""
+        value = self.raw.get(element)
+        base = self.path + (element,)
+        if isinstance(value, str):
+            return [(base, value)]
+        if isinstance(value, list):
+            return [(base + (i,), v) for i, v in enumerate(value) if isinstance(v, str)]
+        return []
+
+    @cached_property
+    def action_entries(self) -> list[tuple[Path, str]]:
+        return self.strings("Action")
+
+    @cached_property
+    def not_action_entries(self) -> list[tuple[Path, str]]:
+        return self.strings("NotAction")
+
+    @cached_property
+    def resource_entries(self) -> list[tuple[Path, str]]:
+        return self.strings("Resource")
+
+    @cached_property
+    def not_resource_entries(self) -> list[tuple[Path, str]]:
+        return self.strings("NotResource")
+
+    @cached_property
+    def actions(self) -> list[catalog.Action]:
+        """Catalog actions the statement's Action element grants (wildcards expanded)."""
+        seen: dict[str, catalog.Action] = {}
+        for _, pattern in self.action_entries:
+            if pattern == "*":
+                for prefix in catalog.service_prefixes():
+                    svc = catalog.service(prefix)
+                    if svc is not None:
+                        for act in svc.actions.values():
+                            seen.setdefault(act.full_name, act)
+                continue
+            for act in catalog.expand_action(pattern):
+                seen.setdefault(act.full_name, act)
+        return list(seen.values())
+
+    @cached_property
+    def conditions(self) -> list[tuple[Path, str, str, list[tuple[Path, Any]]]]:
+        """(path of key, operator, key, [(path, value)…]) for each well-formed condition entry."""
+        block = self.raw.get("Condition")
+        out: list[tuple[Path, str, str, list[tuple[Path, Any]]]] = []
+        if not isinstance(block, dict):
+            return out
+        for op, keys in block.items():
+            if not isinstance(keys, dict):
+                continue
+            for key, value in keys.items():
+                kpath = self.path + ("Condition", op, key)
+                if isinstance(value, list):
+                    values = [(kpath + (i,), v) for i, v in enumerate(value)]
+                else:
+                    values = [(kpath, value)]
+                out.append((kpath, op, key, values))
+        return out
+
+
+@dataclass
+class Document:
+    parsed: Parsed
+    context: LintContext
+    _pending: list[Pending] = field(default_factory=list)
+
+    @property
+    def value(self) -> Any:
+        return self.parsed.value
+
+    @property
+    def text(self) -> str:
+        return self.parsed.text
+
+    @cached_property
+    def statement_list_path(self) -> Path:
+        return ("Statement",)
+
+    @cached_property
+    def statements(self) -> list[StatementView]:
+        """Statements that are JSON objects (others are reported by the grammar family)."""
+        doc = self.value
+        if not isinstance(doc, dict):
+            return []
+        raw = doc.get("Statement")
+        if isinstance(raw, dict):
+            return [StatementView(0, ("Statement",), raw)]
+        if isinstance(raw, list):
+            return [
+                StatementView(i, ("Statement", i), item)
+                for i, item in enumerate(raw) if isinstance(item, dict)
+            ]
+        return []
+
+    def report(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        path: Path = (),
+        *,
+        fix: Fix | None = None,
+        on_key: bool = False,
+        offsets: tuple[int, int] | None = None,
+    ) -> None:
+        """Record a finding; its line/column are resolved once, at the end of the lint run.
+
+        ``on_key`` points at the object key of ``path`` rather than its value (useful for
+        unknown elements and operators); ``offsets`` gives an explicit text span.
+        """
+        self._pending.append(Pending(code, severity, message, path, fix, on_key, offsets))
+
+    def findings(self) -> list[Finding]:
+        if not self._pending:
+            return []
+        smap = self.parsed.source_map
+        out = []
+        for p in self._pending:
+            span = smap.offset_span(*p.offsets) if p.offsets else smap.span(p.path, key=p.on_key)
+            out.append(Finding(p.code, p.severity, p.message, p.path, span.line, span.column,
+                               span.end_line, span.end_column, p.fix))
+        return out

@@ -1,0 +1,9 @@
+"""Lint family: resources."""
+
+from __future__ import annotations
+
+from xraybuilder.core.lint.document import Document
+
+
+def check(doc: Document) -> None:
+    """Report resources findings on doc."""

@@ -1,0 +1,317 @@
+"""Read JSON text into plain Python values and remember where every element came from.
+
+IAM accepts strict JSON only, but a linter should say *everything* that is wrong, so
+this reader recovers from the mistakes people make by hand (comments, trailing commas,
+a byte-order mark, duplicate keys) and reports each as a :class:`SyntaxProblem`. Only
+unrecoverable mistakes stop it, with the offset of the first one.
+
+Valid documents take a fast path through the C-accelerated ``json`` module; the
+position map is then built only when somebody asks for a position.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any
+
+PathPart = str | int
+Path = tuple[PathPart, ...]
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
+_BAREWORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    """A mistake in the JSON text itself. ``fatal`` ones leave no usable document."""
+
+    message: str
+    offset: int
+    end: int
+    fatal: bool = False
+    path: Path = ()
+
+
+class _Fatal(Exception):
+    def __init__(self, message: str, offset: int, end: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.end = offset + 1 if end is None else end
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class SourceMap:
+    """Offsets of every value (and of every object member's key) by path."""
+
+    text: str
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    _line_starts: list[int] | None = None
+
+    def _linecol(self, offset: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+    def offset_span(self, start: int, end: int) -> Span:
+        line, col = self._linecol(start)
+        end_line, end_col = self._linecol(max(start, end))
+        return Span(line, col, end_line, end_col)
+
+    def span(self, path: Path, *, key: bool = False) -> Span:
+        """Line/column span (1-based) of the value at ``path``, or of its key.
+
+        A path that does not exist (an element that is missing) resolves to the
+        nearest ancestor that does.
+        """
+        if key and path in self.keys:
+            return self.offset_span(*self.keys[path])
+        probe = path
+        while probe not in self.values and probe:
+            probe = probe[:-1]
+        if probe in self.values:
+            return self.offset_span(*self.values[probe])
+        return Span(1, 1, 1, 1)
+
+
+@dataclass
+class Parsed:
+    """The result of reading a JSON text."""
+
+    text: str
+    value: Any
+    problems: list[SyntaxProblem]
+    _map: SourceMap | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.fatal for p in self.problems)
+
+    @property
+    def source_map(self) -> SourceMap:
+        if self._map is None:
+            self._map = _Reader(self.text).read_map()
+        return self._map
+
+
+def parse_json(text: str) -> Parsed:
+    """Read ``text``; never raises for bad input."""
+    if not text.startswith("\ufeff"):
+        dupes: list[str] = []
+        try:
+            value = json.loads(text, object_pairs_hook=_pairs_hook(dupes))
+        except (ValueError, RecursionError):
+            pass
+        else:
+            if not dupes:
+                return Parsed(text, value, [])
+    reader = _Reader(text)
+    value, problems = reader.read()
+    return Parsed(text, value, problems, reader.source_map)
+
+
+def _pairs_hook(dupes: list[str]) -> Any:
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) != len(pairs):
+            dupes.append("dup")
+        return out
+
+    return hook
+
+
+class _Reader:
+    """A recovering recursive-descent JSON reader that records offsets."""
+
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.n = len(text)
+        self.problems: list[SyntaxProblem] = []
+        self.source_map = SourceMap(text)
+
+    # -- entry points -------------------------------------------------------
+    def read(self) -> tuple[Any, list[SyntaxProblem]]:
+        i = 0
+        if self.s.startswith("\ufeff"):
+            self.problems.append(
+                SyntaxProblem("The text starts with a byte-order mark (BOM); IAM rejects it. "
+                              "Save the file as UTF-8 without BOM.", 0, 1)
+            )
+            i = 1
+        try:
+            i = self._ws(i)
+            if i >= self.n:
+                raise _Fatal("The document is empty: expected a JSON object.", i)
+            value, i = self._value(i, ())
+            i = self._ws(i)
+            if i < self.n:
+                raise _Fatal("Unexpected text after the end of the JSON document.", i, self.n)
+        except _Fatal as err:
+            self.problems.append(SyntaxProblem(err.message, err.offset, err.end, fatal=True))
+            return None, self.problems
+        except RecursionError:
+            self.problems.append(SyntaxProblem("The document is nested too deeply.", 0, 1, True))
+            return None, self.problems
+        return value, self.problems
+
+    def read_map(self) -> SourceMap:
+        self.read()
+        return self.source_map
+
+    # -- lexing -------------------------------------------------------------
+    def _ws(self, i: int) -> int:
+        s = self.s
+        while True:
+            i = _WS.match(s, i).end()  # type: ignore[union-attr]
+            if s.startswith("//", i):
+                end = s.find("\n", i)
+                end = self.n if end < 0 else end
+                self.problems.append(SyntaxProblem("Comments are not allowed in JSON policies.", i, end))
+                i = end
+            elif s.startswith("/*", i):
+                end = s.find("*/", i + 2)
+                if end < 0:
+                    raise _Fatal("Unterminated /* comment.", i, self.n)
+                self.problems.append(SyntaxProblem("Comments are not allowed in JSON policies.", i, end + 2))
+                i = end + 2
+            else:
+                return i
+
+    def _describe(self, i: int) -> str:
+        if i >= self.n:
+            return "the end of the text"
+        m = _BAREWORD.match(self.s, i)
+        if m:
+            return f"'{m.group()}'"
+        return repr(self.s[i])
+
+    # -- grammar ------------------------------------------------------------
+    def _value(self, i: int, path: Path) -> tuple[Any, int]:
+        s = self.s
+        if i >= self.n:
+            raise _Fatal("Unexpected end of text: a value is missing.", i)
+        c = s[i]
+        start = i
+        if c == "{":
+            value, i = self._object(i, path)
+        elif c == "[":
+            value, i = self._array(i, path)
+        elif c == '"':
+            value, i = self._string(i)
+        elif c == "'":
+            raise _Fatal("Strings must use double quotes (\"), not single quotes.", i)
+        elif s.startswith("true", i):
+            value, i = True, i + 4
+        elif s.startswith("false", i):
+            value, i = False, i + 5
+        elif s.startswith("null", i):
+            value, i = None, i + 4
+        else:
+            m = _NUMBER.match(s, i)
+            if not m:
+                raise _Fatal(f"Expected a value but found {self._describe(i)}.", i)
+            text = m.group()
+            value = float(text) if (m.group(1) or m.group(2)) else int(text)
+            i = m.end()
+        self.source_map.values[path] = (start, i)
+        return value, i
+
+    def _string(self, i: int) -> tuple[str, int]:
+        try:
+            return scanstring(self.s, i + 1, True)  # type: ignore[no-any-return]
+        except ValueError as err:
+            pos = getattr(err, "pos", i)
+            msg = str(getattr(err, "msg", err))
+            if msg.startswith("Unterminated"):
+                raise _Fatal("Unterminated string: a closing \" is missing.", i, self.n) from None
+            if msg.startswith("Invalid control"):
+                raise _Fatal("A string holds a raw control character (a line break or tab?): "
+                             "escape it as \\n or \\t.", pos) from None
+            raise _Fatal(f"Invalid string: {msg}.", pos) from None
+
+    def _object(self, i: int, path: Path) -> tuple[dict[str, Any], int]:
+        s = self.s
+        out: dict[str, Any] = {}
+        i = self._ws(i + 1)
+        if i < self.n and s[i] == "}":
+            return out, i + 1
+        while True:
+            if i >= self.n:
+                raise _Fatal("Unexpected end of text: an object is not closed with '}'.", i)
+            if s[i] != '"':
+                if s[i] == "}":  # trailing comma
+                    return out, i + 1
+                bare = _BAREWORD.match(s, i)
+                if bare or s[i] == "'":
+                    raise _Fatal("Object keys must be strings in double quotes.", i,
+                                 bare.end() if bare else i + 1)
+                raise _Fatal(f"Expected a quoted key but found {self._describe(i)}.", i)
+            key_start = i
+            key, i = self._string(i)
+            key_path = path + (key,)
+            if key in out:
+                self.problems.append(
+                    SyntaxProblem(f'Duplicate key "{key}": IAM rejects a policy that repeats '
+                                  "a key in one object.", key_start, i, path=key_path)
+                )
+            self.source_map.keys[key_path] = (key_start, i)
+            i = self._ws(i)
+            if i >= self.n or s[i] != ":":
+                raise _Fatal(f'Expected ":" after the key "{key}" but found {self._describe(i)}.', i)
+            i = self._ws(i + 1)
+            out[key], i = self._value(i, key_path)
+            i = self._ws(i)
+            if i < self.n and s[i] == ",":
+                comma = i
+                i = self._ws(i + 1)
+                if i < self.n and s[i] == "}":
+                    self.problems.append(SyntaxProblem("Trailing comma before '}': IAM rejects it.",
+                                                       comma, comma + 1, path=path))
+                    return out, i + 1
+                continue
+            if i < self.n and s[i] == "}":
+                return out, i + 1
+            if i < self.n and s[i] == '"':
+                raise _Fatal("Missing comma between two object members.", i)
+            raise _Fatal(f"Expected ',' or '}}' but found {self._describe(i)}.", i)
+
+    def _array(self, i: int, path: Path) -> tuple[list[Any], int]:
+        s = self.s
+        out: list[Any] = []
+        i = self._ws(i + 1)
+        if i < self.n and s[i] == "]":
+            return out, i + 1
+        while True:
+            value, i = self._value(i, path + (len(out),))
+            out.append(value)
+            i = self._ws(i)
+            if i < self.n and s[i] == ",":
+                comma = i
+                i = self._ws(i + 1)
+                if i < self.n and s[i] == "]":
+                    self.problems.append(SyntaxProblem("Trailing comma before ']': IAM rejects it.",
+                                                       comma, comma + 1, path=path))
+                    return out, i + 1
+                continue
+            if i < self.n and s[i] == "]":
+                return out, i + 1
+            if i >= self.n:
+                raise _Fatal("Unexpected end of text: a list is not closed with ']'.", i)
+            if s[i] in "\"{[0123456789-tfn":
+                raise _Fatal("Missing comma between two list items.", i)
+            raise _Fatal(f"Expected ',' or ']' but found {self._describe(i)}.", i)
