@@ -24,6 +24,7 @@ Path = tuple[PathPart, ...]
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _BAREWORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_NO_COMMENTS = "Comments are not allowed in JSON policies: IAM rejects them."
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,13 +182,13 @@ class _Reader:
             if s.startswith("//", i):
                 end = s.find("\n", i)
                 end = self.n if end < 0 else end
-                self.problems.append(SyntaxProblem("Comments are not allowed in JSON policies.", i, end))
+                self.problems.append(SyntaxProblem(_NO_COMMENTS, i, end))
                 i = end
             elif s.startswith("/*", i):
                 end = s.find("*/", i + 2)
                 if end < 0:
                     raise _Fatal("Unterminated /* comment.", i, self.n)
-                self.problems.append(SyntaxProblem("Comments are not allowed in JSON policies.", i, end + 2))
+                self.problems.append(SyntaxProblem(_NO_COMMENTS, i, end + 2))
                 i = end + 2
             else:
                 return i
@@ -207,6 +208,7 @@ class _Reader:
             raise _Fatal("Unexpected end of text: a value is missing.", i)
         c = s[i]
         start = i
+        value: Any
         if c == "{":
             value, i = self._object(i, path)
         elif c == "[":
@@ -272,7 +274,8 @@ class _Reader:
             self.source_map.keys[key_path] = (key_start, i)
             i = self._ws(i)
             if i >= self.n or s[i] != ":":
-                raise _Fatal(f'Expected ":" after the key "{key}" but found {self._describe(i)}.', i)
+                found = self._describe(i)
+                raise _Fatal(f'Expected ":" after the key "{key}" but found {found}.', i)
             i = self._ws(i + 1)
             out[key], i = self._value(i, key_path)
             i = self._ws(i)
