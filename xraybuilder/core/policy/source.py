@@ -115,7 +115,9 @@ def parse_json(text: str) -> Parsed:
     if not text.startswith("\ufeff"):
         dupes: list[str] = []
         try:
-            value = json.loads(text, object_pairs_hook=_pairs_hook(dupes))
+            # NaN/Infinity are not JSON (IAM rejects them): let the reader report them.
+            value = json.loads(text, object_pairs_hook=_pairs_hook(dupes),
+                               parse_constant=_reject_constant)
         except (ValueError, RecursionError):
             pass
         else:
@@ -124,6 +126,10 @@ def parse_json(text: str) -> Parsed:
     reader = _Reader(text)
     value, problems = reader.read()
     return Parsed(text, value, problems, reader.source_map)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
 
 
 def _pairs_hook(dupes: list[str]) -> Any:
