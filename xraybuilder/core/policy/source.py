@@ -248,8 +248,13 @@ class _Reader:
             if msg.startswith("Unterminated"):
                 raise _Fatal("Unterminated string: a closing \" is missing.", i, self.n) from None
             if msg.startswith("Invalid control"):
-                raise _Fatal("A string holds a raw control character (a line break or tab?): "
-                             "escape it as \\n or \\t.", pos) from None
+                # A line break inside a string nearly always means a missing closing quote.
+                if self.s[pos] in "\r\n":
+                    raise _Fatal("Unterminated string: the closing \" is missing before the "
+                                 "end of the line (write a line break in a string as \\n).",
+                                 i, pos) from None
+                raise _Fatal("A string holds a raw control character (a tab?): "
+                             "escape it (a tab is \\t).", pos) from None
             raise _Fatal(f"Invalid string: {msg}.", pos) from None
 
     def _object(self, i: int, path: Path) -> tuple[dict[str, Any], int]:
