@@ -232,6 +232,10 @@ def condition_key(name: str) -> ConditionKey | None:
     svc = service(prefix) if prefix != "aws" else None
     if svc is not None:
         pools.append(svc.condition_keys)
+    elif prefix != "aws":
+        # Services document some keys of services not held here (xray names
+        # logs:LogGeneratingResourceArns), so look for the key in every held service.
+        pools.extend(s.condition_keys for s in map(service, service_prefixes()) if s is not None)
     for pool in pools:
         for key_name, key in pool.items():
             if _key_template_regex(key_name).fullmatch(lowered):
