@@ -1,0 +1,74 @@
+"""The core and the non-TUI commands never import Textual or prompt_toolkit.
+
+Each check runs in a fresh interpreter, so modules other tests imported cannot hide or
+fake a leak.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+UI_PACKAGES = ("textual", "prompt_toolkit")
+POLICY = Path(__file__).parent / "corpus" / "valid_daemon_write.json"
+
+# Imports every module under xraybuilder.core, then runs the lint and actions entry
+# points the way the console script does, and reports which UI packages got loaded.
+PROBE = textwrap.dedent(
+    """
+    import contextlib, importlib, io, json, pkgutil, sys
+    import xraybuilder.core
+
+    imported = []
+    for info in pkgutil.walk_packages(xraybuilder.core.__path__, "xraybuilder.core."):
+        importlib.import_module(info.name)
+        imported.append(info.name)
+
+    from xraybuilder.cli import main
+    codes = dict()
+    for argv in ({lint_argv!r}, ["actions"], ["actions", "--format", "json"]):
+        with contextlib.redirect_stdout(io.StringIO()):
+            codes[" ".join(argv)] = main(argv)
+    for extra in {extra!r}:
+        importlib.import_module(extra)
+
+    ui = sorted(m for m in sys.modules if m.split(".")[0] in {ui!r})
+    print(json.dumps({{"imported": imported, "codes": codes, "ui": ui}}))
+    """
+)
+
+
+def probe(extra: tuple[str, ...] = ()) -> dict[str, object]:
+    """Run the probe in a clean interpreter and return what it saw."""
+    code = PROBE.format(lint_argv=["lint", str(POLICY)], extra=list(extra), ui=UI_PACKAGES)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_core_and_cli_commands_do_not_import_ui_packages() -> None:
+    seen = probe()
+    imported = seen["imported"]
+    assert isinstance(imported, list)
+    # The walk really covered the core: catalog, policy model and every lint family.
+    for module in ("xraybuilder.core.catalog", "xraybuilder.core.policy.source",
+                   "xraybuilder.core.lint.grammar", "xraybuilder.core.lint.output",
+                   "xraybuilder.core.lint.fixes", "xraybuilder.core.managed"):
+        assert module in imported
+    codes = seen["codes"]
+    assert isinstance(codes, dict)
+    # The commands ran to completion (lint exits 0 or 1 depending on findings, never 2).
+    assert set(codes.values()) <= {0, 1}, codes
+    assert codes["actions"] == 0
+    assert seen["ui"] == []
+
+
+def test_probe_detects_a_ui_import() -> None:
+    # The same probe must notice Textual when something does import it.
+    seen = probe(extra=("xraybuilder.tui.app",))
+    assert "textual" in seen["ui"]  # type: ignore[operator]
