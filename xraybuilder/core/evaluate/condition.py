@@ -1,0 +1,170 @@
+"""A statement's Condition block, read once and decided against requests.
+
+IAM's rules (User Guide: "Condition operators", "Conditions with multiple context keys
+or values", "Single-valued vs. multivalued context keys"):
+
+* several operators, and several keys under one operator, must all hold (AND);
+* several values for one key: any may match (OR); for a negated operator (``StringNot…``,
+  ``NumericNotEquals``, ``DateNotEquals``, ``NotIpAddress``, ``ArnNot…``) the result is
+  NOT of that OR, i.e. the request value must match none of them (NOR);
+* a key missing from the request makes the condition false, except for negated
+  operators (true), ``…IfExists`` (true) and ``Null`` (which tests exactly that);
+* ``ForAllValues:`` is true when every request value matches, and when the key is
+  missing or its set is empty; ``ForAnyValue:`` needs at least one matching value and is
+  false for a missing key or an empty set; with a negated operator, "matches" means
+  the per-value negated test (a value that equals none of the policy values);
+* an empty list counts as a missing key (the "empty data set" of the User Guide).
+
+Modelling decisions where IAM's documentation is silent, kept explicit:
+
+* an operator without a set qualifier on a key whose request value holds more than one
+  value does not match (IAM requires ``ForAllValues:``/``ForAnyValue:`` there); a
+  one-value list is treated as that single value;
+* a set qualifier on a single-valued key treats the value as a one-element set;
+* ``Null`` ignores a set qualifier; ``NullIfExists`` is unknown, as IAM rejects it;
+* a request value in the wrong format (a number expected) makes the condition false.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xraybuilder.core.evaluate.operators import Operator, parse_operator
+from xraybuilder.core.evaluate.request import Request
+from xraybuilder.core.evaluate.values import BadRequestValue, ValueSet, parse_bool
+from xraybuilder.core.policy.model import Condition, ConditionValue
+
+# positive base operator -> (phrase when it holds, phrase when it does not)
+_RELATIONS: dict[str, tuple[str, str]] = {
+    "StringEquals": ("equals", "does not equal"),
+    "StringEqualsIgnoreCase": ("equals, ignoring case,", "does not equal, ignoring case,"),
+    "StringLike": ("matches", "does not match"),
+    "NumericEquals": ("equals", "does not equal"),
+    "NumericLessThan": ("is less than", "is not less than"),
+    "NumericLessThanEquals": ("is at most", "is not at most"),
+    "NumericGreaterThan": ("is greater than", "is not greater than"),
+    "NumericGreaterThanEquals": ("is at least", "is not at least"),
+    "DateEquals": ("is the same time as", "is not the same time as"),
+    "DateLessThan": ("is before", "is not before"),
+    "DateLessThanEquals": ("is at or before", "is not at or before"),
+    "DateGreaterThan": ("is after", "is not after"),
+    "DateGreaterThanEquals": ("is at or after", "is not at or after"),
+    "Bool": ("equals", "does not equal"),
+    "BinaryEquals": ("equals", "does not equal"),
+    "IpAddress": ("is in", "is not in"),
+    "ArnEquals": ("matches", "does not match"),
+    "ArnLike": ("matches", "does not match"),
+}
+
+
+def _as_strings(value: ConditionValue) -> tuple[str, ...]:
+    items = value if isinstance(value, tuple) else (value,)
+    return tuple(("true" if v else "false") if isinstance(v, bool) else str(v) for v in items)
+
+
+def _listing(values: tuple[str, ...]) -> str:
+    return ", ".join(repr(v) for v in values)
+
+
+@dataclass(frozen=True)
+class CompiledCondition:
+    """One operator/key pair of a Condition block."""
+
+    operator_name: str
+    op: Operator | None
+    key: str
+    raw: tuple[str, ...]
+    values: ValueSet | None
+
+    @property
+    def label(self) -> str:
+        return f"condition {self.operator_name} {self.key}"
+
+    def evaluate(self, request: Request) -> tuple[bool, str]:
+        """Whether the condition holds for the request, and why, in plain words."""
+        op = self.op
+        if op is None:
+            return False, (f"{self.label}: {self.operator_name} is not a condition operator "
+                           "IAM accepts, so it never holds")
+        found = request.get(self.key)
+        values = () if found is None else (found,) if isinstance(found, str) else found
+        if op.base == "Null" or self.values is None:
+            return self._null(not values)
+        if not values:
+            return self._missing(op)
+        if op.set_qualifier is None and len(values) > 1:
+            return False, (f"{self.label}: the request has {len(values)} values for this key "
+                           f"({_listing(values)}); without ForAllValues:/ForAnyValue: an operator "
+                           "does not match a multivalued key")
+        outcomes: list[tuple[str, bool, str]] = []
+        for value in values:
+            try:
+                index, note = self.values.first_match(value, request.variable)
+            except BadRequestValue as err:
+                return False, f"{self.label}: {err}"
+            hit = index is not None
+            outcomes.append((value, hit != op.negated, self._describe(value, index, note)))
+        if op.set_qualifier is None:
+            value, ok, text = outcomes[0]
+            return ok, f"{self.label}: {text}{self._negation_tail(ok)}"
+        if op.set_qualifier == "ForAllValues":
+            failing = next((o for o in outcomes if not o[1]), None)
+            if failing is None:
+                return True, (f"{self.label}: every request value passes "
+                              f"({'; '.join(o[2] for o in outcomes)})")
+            return False, f"{self.label}: request value {failing[2]}{self._negation_tail(False)}"
+        passing = next((o for o in outcomes if o[1]), None)
+        if passing is not None:
+            return True, f"{self.label}: request value {passing[2]}{self._negation_tail(True)}"
+        return False, (f"{self.label}: no request value passes "
+                       f"({'; '.join(o[2] for o in outcomes)})")
+
+    def _negation_tail(self, ok: bool) -> str:
+        assert self.op is not None
+        if not self.op.negated:
+            return ""
+        return f", so {self.op.base} holds" if ok else f", so {self.op.base} does not hold"
+
+    def _describe(self, value: str, index: int | None, note: str | None) -> str:
+        assert self.op is not None
+        yes, no = _RELATIONS[self.op.positive]
+        if index is not None:
+            return f"{value!r} {yes} {self.raw[index]!r}"
+        if not self.raw:
+            return f"{value!r}: the condition lists no values"
+        target = repr(self.raw[0]) if len(self.raw) == 1 else f"any of {_listing(self.raw)}"
+        text = f"{value!r} {no} {target}"
+        return f"{text} ({note})" if note else text
+
+    def _missing(self, op: Operator) -> tuple[bool, str]:
+        head = f"{self.label}: request has no such key"
+        if op.if_exists:
+            return True, f"{head}, and IfExists makes that a match"
+        if op.set_qualifier == "ForAllValues":
+            return True, f"{head}; ForAllValues holds for an empty set"
+        if op.set_qualifier == "ForAnyValue":
+            return False, f"{head}; ForAnyValue needs at least one value"
+        if op.negated:
+            return True, f"{head}, so the negated operator {op.base} holds"
+        return False, head
+
+    def _null(self, missing: bool) -> tuple[bool, str]:
+        state = "has no" if missing else "has"
+        wanted = [parse_bool(v) for v in self.raw]
+        if any(w is not None and w == missing for w in wanted):
+            return True, f"{self.label}: request {state} {self.key}, as the condition asks"
+        if all(w is None for w in wanted):
+            return False, f"{self.label}: Null takes true or false, not {_listing(self.raw)}"
+        return False, f"{self.label}: request {state} {self.key}"
+
+
+def compile_condition(block: Condition | None, variables: bool) -> tuple[CompiledCondition, ...]:
+    """Read a Condition element; ``variables`` says whether policy variables are live."""
+    out: list[CompiledCondition] = []
+    for operator_name, keys in (block or {}).items():
+        op = parse_operator(operator_name)
+        for key, value in keys.items():
+            raw = _as_strings(value)
+            values = ValueSet(op, raw, variables) if op is not None and op.base != "Null" else None
+            out.append(CompiledCondition(operator_name, op, key, raw, values))
+    return tuple(out)
