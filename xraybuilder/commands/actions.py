@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 # Mirrors catalog.ACCESS_LEVELS; kept here so building the parser imports nothing.
 ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
 RESOURCE_FILTERS = ("group", "sampling-rule", "none")
+# Never split a word: names and ARNs in descriptions must stay whole to be searchable.
+_WRAP: dict[str, Any] = {"break_long_words": False, "break_on_hyphens": False}
 
 
 def access_level(text: str) -> str:
@@ -129,10 +131,10 @@ def render_text(actions: list[Action], width: int) -> str:
         head = f"  {act.full_name:<{name_w}}  {_resources_text(act):<{res_w}}"
         if narrow:
             lines.append(head.rstrip())
-            lines.extend(textwrap.wrap(description, max(width - 6, 20),
-                                       initial_indent="      ", subsequent_indent="      "))
+            lines.extend(textwrap.wrap(description, max(width - 6, 20), initial_indent="      ",
+                                       subsequent_indent="      ", **_WRAP))
             continue
-        wrapped = textwrap.wrap(description, width - indent) or [""]
+        wrapped = textwrap.wrap(description, width - indent, **_WRAP) or [""]
         lines.append(f"{head}  {wrapped[0]}")
         lines.extend(" " * indent + rest for rest in wrapped[1:])
     lines.append("")
