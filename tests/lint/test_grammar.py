@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xraybuilder.core.lint import grammar
 from xraybuilder.core.lint.document import Document, LintContext
@@ -497,3 +499,53 @@ def test_positions_point_at_the_offending_element() -> None:
     by_code = {f.code: f for f in run(text)}
     assert (by_code["INVALID_EFFECT"].line, by_code["INVALID_EFFECT"].column) == (5, 17)
     assert (by_code["UNSUPPORTED_PRINCIPAL"].line, by_code["UNSUPPORTED_PRINCIPAL"].column) == (8, 7)
+
+
+# -- fixes and robustness -----------------------------------------------------------------
+
+def test_applying_the_fixes_gives_a_policy_without_findings() -> None:
+    from xraybuilder.core.lint import actions
+    from xraybuilder.core.lint.fixes import apply_fixes
+
+    text = json.dumps({
+        "version": "2012-10-17", "Id": "x",
+        "Statement": [{
+            "Sid": "Read traces", "effect": "allow", "Actions": ["xray.GetGroup", "XRAY:gettracesummaries"],
+            "Resource": "arn:aws:xray:us-east-1:123456789012:group/a\u2013b/*", "Condition": {},
+        }],
+    }, ensure_ascii=False)
+    for _ in range(4):
+        doc = Document(parse_json(text), LintContext())
+        grammar.check(doc)
+        actions.check(doc)
+        fixes = [f.fix for f in doc.findings() if f.fix is not None]
+        if not fixes:
+            break
+        text = apply_fixes(text, fixes)
+    assert triples(doc.findings()) == []
+    assert json.loads(text)["Statement"][0]["Action"] == ["xray:GetGroup", "xray:GetTraceSummaries"]
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.sampled_from(
+        ["", "*", "Allow", "allow", "xray:GetGroup", "${aws:username", "2012-10-17", "a b", "\u2013"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["Version", "Statement", "Sid", "Effect", "Action", "NotAction", "Resource",
+                         "NotResource", "Condition", "StringEquals", "aws:TagKeys", "Id", "x"]),
+        children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_json)
+def test_never_raises_on_any_json(value: Any) -> None:
+    from xraybuilder.core.lint import actions, size
+
+    for shape in (value, {"Version": "2012-10-17", "Statement": value},
+                  {"Statement": [value]}):
+        doc = Document(parse_json(json.dumps(shape, ensure_ascii=False)), LintContext())
+        for family in (grammar, actions, size):
+            family.check(doc)
+        for finding in doc.findings():
+            assert finding.severity in Severity and finding.message
