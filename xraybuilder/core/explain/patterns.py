@@ -1,0 +1,269 @@
+"""Set logic over IAM wildcard patterns: does one set of resources (or actions) cover another?
+
+A pattern is what IAM matches a request against: ``*`` for any run of characters, ``?``
+for one character, ``${*}``/``${?}``/``${$}`` for the literal characters, and policy
+variables such as ``${aws:username}``. A :class:`Scope` is a union of patterns, or, for
+``NotResource``/``NotAction``, everything *except* a union of patterns.
+
+The questions asked here ("is every string in A also in B?", "can A and B share a
+string?") are answered exactly for these languages by walking the product of the
+patterns' automata over a finite alphabet: the literal characters that occur in any
+pattern plus one stand-in for every other character. A policy variable is treated as
+one opaque symbol, matched only by the same variable or by ``*``: its value is not
+known until the request, so nothing narrower can be said to cover it.
+
+Resource patterns that are ARNs are read the way the evaluator matches them
+(:mod:`xraybuilder.core.evaluate.match`): in the first five colon-separated parts a
+wildcard never crosses a colon, except a final ``*`` in a pattern that stops before
+the sixth part (``arn:aws:xray:*`` covers every X-Ray ARN).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Token kinds: a literal character, ``?``, ``*``, and their forms that never match a
+# colon (inside the first five parts of an ARN), and a policy variable.
+LIT, ONE, STAR, SEGMENT, ONE_IN_SEGMENT, VAR = "lit", "one", "star", "seg", "oneseg", "var"
+_ARN_PARTS = 6
+
+Token = tuple[str, str]
+Pattern = tuple[Token, ...]
+
+_OTHER = "\x00other"
+_VAR_PREFIX = "\x00var:"
+_ESCAPES = {"${*}": "*", "${?}": "?", "${$}": "$"}
+_PIECE = re.compile(r"\$\{[^}]*\}|.", re.S)
+_TEMPLATE_PART = re.compile(r"(\$\{[^}]+\})")
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str, *, variables: bool = True, fold_case: bool = False, arn: bool = False) -> Pattern:
+    """Tokens of an IAM pattern; with ``variables=False`` (Version 2008-10-17) ``${…}`` is literal.
+
+    ``arn=True`` reads a resource pattern starting with ``arn:`` part by part.
+    """
+    if fold_case:
+        text = text.lower()
+    tokens = _tokens(text, variables)
+    return _by_segment(tokens) if arn and text.startswith("arn:") else tokens
+
+
+def _by_segment(tokens: Pattern) -> Pattern:
+    out: list[Token] = []
+    colons = 0
+    last = len(tokens) - 1
+    for i, (kind, value) in enumerate(tokens):
+        in_resource_part = colons >= _ARN_PARTS - 1
+        if kind == LIT:
+            colons += value == ":"
+        elif kind == STAR and not in_resource_part and i != last:
+            kind = SEGMENT
+        elif kind == ONE and not in_resource_part:
+            kind = ONE_IN_SEGMENT
+        out.append((kind, value))
+    return tuple(out)
+
+
+def _tokens(text: str, variables: bool) -> Pattern:
+    out: list[Token] = []
+    for m in _PIECE.finditer(text):
+        piece = m.group()
+        if piece == "*":
+            out.append((STAR, ""))
+        elif piece == "?":
+            out.append((ONE, ""))
+        elif len(piece) > 1 and variables:
+            if piece in _ESCAPES:
+                out.append((LIT, _ESCAPES[piece]))
+            else:
+                out.append((VAR, piece[2:-1].lower()))
+        else:
+            out.extend((LIT, c) for c in piece)
+    return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def template_pattern(arn_template: str) -> Pattern:
+    """The pattern of every ARN a catalog template (``arn:${Partition}:xray:…``) describes."""
+    out: list[Token] = []
+    for piece in _TEMPLATE_PART.split(arn_template):
+        if piece in ("${Partition}", "${Region}", "${Account}"):
+            out.append((SEGMENT, ""))
+        elif piece.startswith("${"):
+            out.append((STAR, ""))
+        else:
+            out.extend((LIT, c) for c in piece)
+    return tuple(out)
+
+
+LITERAL_STAR: Pattern = ((LIT, "*"),)
+"""The resource of a request for an action that takes no ARN: the literal string ``*``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A union of patterns, or (``negated``) everything except that union."""
+
+    patterns: tuple[Pattern, ...]
+    negated: bool = False
+
+    @classmethod
+    def of(cls, texts: tuple[str, ...], *, negated: bool = False, variables: bool = True,
+           fold_case: bool = False, arn: bool = False) -> Scope:
+        """Scope from pattern strings as written in a policy (``arn=True`` for resources)."""
+        return cls(tuple(parse(t, variables=variables, fold_case=fold_case, arn=arn) for t in texts),
+                   negated)
+
+
+EVERYTHING = Scope((), negated=True)
+
+
+def covered(subject: tuple[Scope, ...], by: tuple[Scope, ...]) -> bool:
+    """True when every string in all of ``subject`` (an intersection) is in one of ``by``."""
+    return witness(subject, by) is None
+
+
+def overlaps(*scopes: Scope) -> bool:
+    """True when some string is in every one of ``scopes``."""
+    return witness(tuple(scopes), ()) is not None
+
+
+def render(pattern: Pattern) -> str:
+    """Pattern back to IAM text (for messages)."""
+    out = []
+    for kind, value in pattern:
+        if kind == LIT:
+            out.append({"*": "${*}", "?": "${?}"}.get(value, value))
+        elif kind in (ONE, ONE_IN_SEGMENT):
+            out.append("?")
+        elif kind == VAR:
+            out.append("${" + value + "}")
+        else:
+            out.append("*")
+    return "".join(out)
+
+
+def _closure(pattern: Pattern, positions: set[int]) -> frozenset[int]:
+    todo = list(positions)
+    seen = set(positions)
+    while todo:
+        pos = todo.pop()
+        if pos < len(pattern) and pattern[pos][0] in (STAR, SEGMENT) and pos + 1 not in seen:
+            seen.add(pos + 1)
+            todo.append(pos + 1)
+    return frozenset(seen)
+
+
+def _step(pattern: Pattern, state: frozenset[int], symbol: str) -> frozenset[int]:
+    nxt: set[int] = set()
+    is_var = symbol.startswith(_VAR_PREFIX)
+    for pos in state:
+        if pos >= len(pattern):
+            continue
+        kind, value = pattern[pos]
+        if kind == STAR or (kind == SEGMENT and symbol != ":"):
+            nxt.add(pos)
+        elif kind == ONE and not is_var:
+            nxt.add(pos + 1)
+        elif kind == ONE_IN_SEGMENT and not is_var and symbol != ":":
+            nxt.add(pos + 1)
+        elif kind == LIT and symbol == value:
+            nxt.add(pos + 1)
+        elif kind == VAR and symbol == _VAR_PREFIX + value:
+            nxt.add(pos + 1)
+    return _closure(pattern, nxt) if nxt else frozenset()
+
+
+def _alphabet(patterns: list[Pattern]) -> list[str]:
+    symbols = {":", _OTHER}
+    for pattern in patterns:
+        for kind, value in pattern:
+            if kind == LIT:
+                symbols.add(value)
+            elif kind == VAR:
+                symbols.add(_VAR_PREFIX + value)
+    return sorted(symbols)
+
+
+def _stand_in(literals: set[str]) -> str:
+    # A character no pattern names, to spell out "any other character" in a witness.
+    return next(c for c in "xyzqjkw0123456789" + "".join(map(chr, range(0x100, 0x200)))
+                if c not in literals)
+
+
+@lru_cache(maxsize=8192)
+def witness(subject: tuple[Scope, ...], by: tuple[Scope, ...]) -> str | None:
+    """A shortest string in every ``subject`` scope and in none of ``by``; None when none exists."""
+    scopes = subject + by
+    patterns = [p for s in scopes for p in s.patterns]
+    # Where each scope's patterns sit in the flat state vector.
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for s in scopes:
+        bounds.append((start, start + len(s.patterns)))
+        start += len(s.patterns)
+    n_subject = len(subject)
+    State = tuple[frozenset[int], ...]
+
+    def accepts(i: int, state: State) -> bool:
+        lo, hi = bounds[i]
+        hit = any(len(patterns[k]) in state[k] for k in range(lo, hi))
+        return hit != scopes[i].negated
+
+    def dead(state: State) -> bool:
+        # A positive subject scope whose patterns are all stuck can never accept again.
+        for i in range(n_subject):
+            lo, hi = bounds[i]
+            if not scopes[i].negated and all(not state[k] for k in range(lo, hi)):
+                return True
+        return False
+
+    alphabet = _alphabet(patterns)
+    first = tuple(_closure(p, {0}) for p in patterns)
+    parent: dict[State, tuple[State, str] | None] = {first: None}
+    queue = deque([first])
+    while queue:
+        state = queue.popleft()
+        if dead(state):
+            continue
+        if all(accepts(i, state) for i in range(n_subject)) and not any(
+            accepts(i, state) for i in range(n_subject, len(scopes))
+        ):
+            return _spell(parent, state, alphabet)
+        for symbol in alphabet:
+            nxt = tuple(_step(p, st, symbol) for p, st in zip(patterns, state, strict=True))
+            if nxt not in parent:
+                parent[nxt] = (state, symbol)
+                queue.append(nxt)
+    return None
+
+
+def _spell(parent: dict[tuple[frozenset[int], ...], tuple[tuple[frozenset[int], ...], str] | None],
+           state: tuple[frozenset[int], ...], alphabet: list[str]) -> str:
+    symbols: list[str] = []
+    link = parent[state]
+    while link is not None:
+        state, symbol = link
+        symbols.append(symbol)
+        link = parent[state]
+    other = _stand_in({a for a in alphabet if len(a) == 1})
+    out = []
+    for symbol in reversed(symbols):
+        if symbol == _OTHER:
+            out.append(other)
+        elif symbol.startswith(_VAR_PREFIX):
+            out.append("${" + symbol[len(_VAR_PREFIX):] + "}")
+        else:
+            out.append(symbol)
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def glob_regex(text: str) -> re.Pattern[str]:
+    """A case-insensitive regex for an action pattern (``xray:Get*``); IAM has no ``[…]`` classes."""
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
+    return re.compile(body, re.I | re.S)
