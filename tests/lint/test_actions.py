@@ -164,6 +164,7 @@ def test_unknown_service_far_from_everything() -> None:
     f = one("qqqqqqqq:Get")
     assert (f.code, f.severity) == ("INVALID_SERVICE_IN_ACTION", ERROR)
     assert "Did you mean" not in f.message
+    assert "newer than this catalog" in f.message
 
 
 def test_services_outside_the_catalog_get_one_note_each() -> None:

