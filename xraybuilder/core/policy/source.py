@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import ItemsView, Iterator, KeysView, ValuesView
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
@@ -24,6 +25,7 @@ Path = tuple[PathPart, ...]
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _BAREWORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_DIRECT_LOOKUPS = 16
 _NO_COMMENTS = "Comments are not allowed in JSON policies: IAM rejects them."
 
 
@@ -62,9 +64,15 @@ class SourceMap:
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     _line_starts: list[int] | None = None
+    _lookups: int = 0
 
     def _linecol(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
+            self._lookups += 1
+            # A few lookups are cheaper counted directly than by indexing every line.
+            if self._lookups <= _DIRECT_LOOKUPS:
+                text = self.text
+                return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
             self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         line = bisect.bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
@@ -90,6 +98,144 @@ class SourceMap:
         return Span(1, 1, 1, 1)
 
 
+# The C scanner behind json.loads: returns (value, end) for the JSON value at an offset,
+# which is how the lazy map skips a whole sibling without a Python loop over its text.
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+class _SpanDict(dict[Path, tuple[int, int]]):
+    """Spans that fill themselves in: a lookup indexes only the containers on its path.
+
+    Whole-map views (iteration, ``items()``, ``len()``) index the whole document first,
+    so callers see an ordinary, complete dict.
+    """
+
+    def __init__(self, index: _LazyIndex) -> None:
+        super().__init__()
+        self._index = index
+
+    def __contains__(self, path: object) -> bool:
+        self._index.resolve(path)
+        return dict.__contains__(self, path)
+
+    def __getitem__(self, path: Path) -> tuple[int, int]:
+        self._index.resolve(path)
+        return dict.__getitem__(self, path)
+
+    def get(self, path: Path, default: Any = None) -> Any:  # type: ignore[override]
+        self._index.resolve(path)
+        return dict.get(self, path, default)
+
+    def __iter__(self) -> Iterator[Path]:
+        self._index.complete()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._index.complete()
+        return dict.__len__(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._index.complete()
+        return dict.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        self._index.complete()
+        return dict.__repr__(self)
+
+    def items(self) -> ItemsView[Path, tuple[int, int]]:  # type: ignore[override]
+        self._index.complete()
+        return dict.items(self)
+
+    def keys(self) -> KeysView[Path]:  # type: ignore[override]
+        self._index.complete()
+        return dict.keys(self)
+
+    def values(self) -> ValuesView[tuple[int, int]]:  # type: ignore[override]
+        self._index.complete()
+        return dict.values(self)
+
+
+class _LazyIndex:
+    """Indexes a valid JSON text one container at a time, on demand."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.values = _SpanDict(self)
+        self.keys = _SpanDict(self)
+        self.children: dict[Path, list[Path]] = {}
+        self.done = False
+        # Valid JSON: the document is everything but the surrounding whitespace.
+        start = _WS.match(text, 0).end()  # type: ignore[union-attr]
+        dict.__setitem__(self.values, (), (start, len(text.rstrip(" \t\n\r"))))
+
+    def resolve(self, path: object) -> None:
+        """Index the containers along ``path`` (as far as it exists)."""
+        if self.done or not isinstance(path, tuple):
+            return
+        for depth in range(len(path)):
+            parent = path[:depth]
+            if parent not in self.children:
+                self._expand(parent)
+            if not dict.__contains__(self.values, path[: depth + 1]):
+                return
+
+    def complete(self) -> None:
+        """Index every container."""
+        if self.done:
+            return
+        todo: list[Path] = [()]
+        while todo:
+            parent = todo.pop()
+            todo.extend(self.children[parent] if parent in self.children
+                        else self._expand(parent))
+        self.done = True
+
+    def _expand(self, parent: Path) -> list[Path]:
+        """Record the key and value spans of the direct members of the value at ``parent``."""
+        text, values = self.text, self.values
+        children: list[Path] = []
+        self.children[parent] = children
+        start = dict.__getitem__(values, parent)[0]
+        opener = text[start]
+        if opener not in "{[":
+            return children
+        ws = _WS.match
+        pos = ws(text, start + 1).end()  # type: ignore[union-attr]
+        if opener == "{":
+            while text[pos] == '"':
+                key, after = scanstring(text, pos + 1, True)
+                child = parent + (key,)
+                dict.__setitem__(self.keys, child, (pos, after))
+                value_start = ws(text, ws(text, after).end() + 1).end()  # type: ignore[union-attr]
+                value_end = _SCAN(text, value_start)[1]
+                dict.__setitem__(values, child, (value_start, value_end))
+                children.append(child)
+                pos = ws(text, value_end).end()  # type: ignore[union-attr]
+                if text[pos] != ",":
+                    break
+                pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+        else:
+            index = 0
+            while text[pos] != "]":
+                value_end = _SCAN(text, pos)[1]
+                child = parent + (index,)
+                dict.__setitem__(values, child, (pos, value_end))
+                children.append(child)
+                index += 1
+                pos = ws(text, value_end).end()  # type: ignore[union-attr]
+                if text[pos] != ",":
+                    break
+                pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+        return children
+
+
+def _lazy_map(text: str) -> SourceMap:
+    index = _LazyIndex(text)
+    return SourceMap(text, index.values, index.keys)
+
+
 @dataclass
 class Parsed:
     """The result of reading a JSON text."""
@@ -106,7 +252,8 @@ class Parsed:
     @property
     def source_map(self) -> SourceMap:
         if self._map is None:
-            self._map = _Reader(self.text).read_map()
+            # Only valid JSON takes the fast path, so its map can be built on demand.
+            self._map = _lazy_map(self.text)
         return self._map
 
 
