@@ -251,3 +251,43 @@ def test_every_element_position_holds_that_element(doc: dict[str, Any], indent: 
         if path and isinstance(path[-1], str):
             kstart, kend = smap.keys[path]
             assert json.loads(text[kstart:kend]) == path[-1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents, layouts, st.randoms(use_true_random=False))
+def test_on_demand_positions_match_the_full_reader(doc: dict[str, Any], indent: int | None,
+                                                   rnd: Any) -> None:
+    # Valid JSON gets its positions on demand; the recovering reader (forced by a BOM,
+    # which shifts every offset by one) records them all while reading.
+    text = json.dumps(doc, indent=indent, ensure_ascii=False)
+    full = parse_json("\ufeff" + text).source_map
+    lazy = parse_json(text).source_map
+    paths = all_paths(doc)
+    rnd.shuffle(paths)
+    for path in paths:
+        start, end = full.values[path]
+        assert lazy.values.get(path) == (start - 1, end - 1)
+        span, expected = lazy.span(path), full.span(path)
+        # The BOM is one more character on line 1 only.
+        assert (span.line, span.end_line) == (expected.line, expected.end_line)
+        assert span.column == expected.column - (span.line == 1)
+        assert span.end_column == expected.end_column - (span.end_line == 1)
+        if path and isinstance(path[-1], str):
+            kstart, kend = full.keys[path]
+            assert lazy.keys[path] == (kstart - 1, kend - 1)
+    assert ("no", "such", "path") not in lazy.values
+    assert lazy.values.get((0, 1, 2)) is None
+    assert dict(lazy.values.items()) == {p: (a - 1, b - 1) for p, (a, b) in full.values.items()}
+
+
+def test_line_and_column_lookups_agree_however_many() -> None:
+    text = POLICY
+    smap = parse_json(text).source_map
+    offsets = list(range(0, len(text), 7))
+    first = [smap.offset_span(o, o) for o in offsets]  # crosses the switch to a line table
+    again = [smap.offset_span(o, o) for o in offsets]
+    assert first == again
+    for o, span in zip(offsets, first, strict=True):
+        before = text[:o]
+        assert span.line == before.count("\n") + 1
+        assert span.column == len(before) - (before.rfind("\n") + 1) + 1
