@@ -156,11 +156,10 @@ class Request:
         given = dict(context or {})
         if request_tags and not any(k.lower() == "aws:tagkeys" for k in given):
             merged["aws:TagKeys"] = tuple(request_tags)
-        for key, value in given.items():
-            # A key given in ``context`` wins over one built from tags, whatever its case.
-            for existing in [k for k in merged if k.lower() == str(key).lower()]:
-                del merged[existing]
-            merged[key] = value
+        # A key given in ``context`` wins over one built from tags, whatever its case.
+        overridden = {str(k).lower() for k in given}
+        merged = {k: v for k, v in merged.items() if k.lower() not in overridden}
+        merged.update(given)
         return cls(action, resource, merged)
 
     def to_json(self) -> dict[str, Any]:

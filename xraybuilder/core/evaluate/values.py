@@ -128,6 +128,8 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "GreaterThan": lambda a, b: a > b,
     "GreaterThanEquals": lambda a, b: a >= b,
 }
+# Families compared as (possibly templated) text rather than parsed values.
+_TEXT_FAMILIES = frozenset({"String", "Arn", "Bool"})
 _FORMAT_NAMES = {"Numeric": "a number", "Date": "a date", "Bool": "true or false",
                  "Binary": "base-64", "IpAddress": "an IP address"}
 
@@ -144,7 +146,7 @@ class ValueSet:
         # Which policy values can never match, and why (shown in reasons).
         self.problems: list[str] = []
         live_vars = variables and self.family in VARIABLE_FAMILIES
-        if self.family in ("String", "Arn", "Bool"):
+        if self.family in _TEXT_FAMILIES:
             wildcards = positive in ("StringLike", "ArnLike", "ArnEquals")
             self._templates: tuple[Template, ...] = tuple(
                 parse_template(v, variables=live_vars, wildcards=wildcards) for v in raw
@@ -168,7 +170,7 @@ class ValueSet:
         The note explains a non-match that is not a plain difference (an unresolved
         variable). Raises BadRequestValue when the request value has the wrong format.
         """
-        if self._templates:
+        if self.family in _TEXT_FAMILIES:
             return self._match_templates(value, lookup)
         parsed_request = request_parser(self.family)(value)
         if parsed_request is None:
@@ -203,7 +205,7 @@ class ValueSet:
                 if self.family == "Bool":
                     hit = parse_bool(text) == parse_bool(value)
                 elif self._ignore_case:
-                    hit = text.casefold() == value.casefold()
+                    hit = text.lower() == value.lower()
                 else:
                     hit = text == value
             if hit:

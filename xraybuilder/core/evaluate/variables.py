@@ -103,9 +103,10 @@ def parse_template(text: str, *, variables: bool, wildcards: bool) -> Template:
         if variables and ch == "$" and text.startswith("${", i):
             end = text.find("}", i + 2)
             if end == -1:
-                # IAM reports a missing brace as an error; the text stays literal here.
-                buf.append(text[i:])
-                break
+                # IAM reports a missing brace as an error; here "${" is plain text.
+                buf.append("$")
+                i += 1
+                continue
             inner = text[i + 2:end]
             if inner in _ESCAPES:
                 buf.append(_ESCAPES[inner])
