@@ -1,0 +1,1 @@
+"""Scenario presets shipped with xraybuilder (TOML data, loaded with importlib.resources)."""
