@@ -108,7 +108,9 @@ def test_valid_arns_have_no_problems(text: str) -> None:
      "arn:aws:xray:us-east-1:123456789012:group/x/*"),
     ("arn:aws:xrya:us-east-1:123456789012:group/x/*", "INVALID_SERVICE", "warning", "service", "xrya", None),
     ("arn:aws:*:*:*:*", "WILDCARD_IN_ARN_SERVICE", "warning", "service", "*", None),
-    ("arn:aws:xray:us-east:123456789012:group/x/*", "INVALID_ARN_REGION", "error", "region", "us-east", None),
+    ("arn:aws:xray:us-east:123456789012:group/x/*", "INVALID_REGION", "error", "region", "us-east", None),
+    ("arn:aws:xray:us_east_1:123456789012:group/x/*", "INVALID_ARN_REGION", "error", "region", "us_east_1",
+     None),
     ("arn:aws:xray:US-EAST-1:123456789012:group/x/*", "INVALID_ARN_REGION", "error", "region", "US-EAST-1",
      "arn:aws:xray:us-east-1:123456789012:group/x/*"),
     ("arn:aws:xray:us-eest-1:123456789012:group/x/*", "INVALID_REGION", "error", "region", "us-eest-1",
@@ -171,6 +173,7 @@ def test_every_problem_is_reported_not_only_the_first() -> None:
 
 def test_messages_say_what_to_do() -> None:
     assert "Did you mean us-east-1?" in only("arn:aws:xray:us-eest-1:123456789012:group/x/*").message
+    assert "end with a number" in only("arn:aws:xray:us-east:123456789012:group/x/*").message
     assert "arn:aws-cn:" in only("arn:aws:xray:cn-north-1:123456789012:group/x/*").message
     missing_id = only("arn:aws:xray:us-east-1:123456789012:group/local-users").message
     assert "${Id}" in missing_id and "'/*'" in missing_id

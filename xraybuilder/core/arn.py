@@ -32,6 +32,8 @@ XRAY_NAME_MAX = 32
 _CONSOLE_NAME_CHARS = re.compile(r"[A-Za-z0-9-]")
 
 _REGION_SHAPE = re.compile(r"[a-z]{2,}(?:-[a-z]+)+-\d+")
+# Anything else made of lower-case words joined by dashes is a region name, just not a known one.
+_REGION_WORDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SERVICE_CHARS = re.compile(r"[a-z0-9-]+")
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 _PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
@@ -283,15 +285,15 @@ def _region_issues(value: str, partitions: list[Partition], service: str) -> lis
         return [_Issue("INVALID_REGION", "warning",
                        f"The region pattern '{value}' matches none of the regions of {names} that "
                        "xraybuilder knows: check it.")]
-    if not _REGION_SHAPE.fullmatch(value):
+    if not _REGION_WORDS.fullmatch(value):
         lowered = value.lower()
         if lowered != value and _REGION_SHAPE.fullmatch(lowered):
             return [_Issue("INVALID_ARN_REGION", "error",
                            f"Region codes are lower case: use '{lowered}'.", lowered)]
         near = _closest(lowered, known)
         return [_Issue("INVALID_ARN_REGION", "error",
-                       f"'{value}' is not a region code: codes look like us-east-1 (area, direction, "
-                       f"number).{_did_you_mean(near)}")]
+                       f"'{value}' is not a region code: codes are lower-case words and a number "
+                       f"joined by dashes, like us-east-1.{_did_you_mean(near)}")]
     owners = [p for p in partitions if p.region_matches(value) or value in p.regions]
     if not owners:
         other = catalog.partition_for_region(value)
@@ -299,8 +301,9 @@ def _region_issues(value: str, partitions: list[Partition], service: str) -> lis
             return [_Issue("INVALID_REGION", "error",
                            f"{value} is a region of the {other.id} partition, not of {names}: use "
                            f"arn:{other.id}:… or a region of {names}.")]
+        shape = "" if _REGION_SHAPE.fullmatch(value) else " Region codes end with a number, like us-east-1."
         return [_Issue("INVALID_REGION", "error",
-                       f"{value} is not a region of {names}.{_did_you_mean(_closest(value, known))}")]
+                       f"{value} is not a region of {names}.{shape}{_did_you_mean(_closest(value, known))}")]
     owned = [r for p in owners for r in p.regions]
     if value not in owned:
         stem = value.rsplit("-", 1)[0]
