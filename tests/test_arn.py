@@ -191,6 +191,11 @@ def test_names_are_one_to_32_characters_wildcards_aside() -> None:
     assert only("arn:aws:xray:us-east-1:123456789012:group//*").code == "INVALID_ARN_RESOURCE"
 
 
+def test_a_broken_variable_is_left_to_the_grammar_family() -> None:
+    text = "arn:aws:xray:*:123456789012:group/${aws:username/*"
+    assert [p.code for p in arn.check_arn(text).problems] == []
+
+
 def test_empty_and_odd_input_never_raises() -> None:
     for text in ("", ":", ":::::", "arn", "arn:", "${", "arn:aws:xray:${aws:x:y:z", "\u00ff" * 3):
         result = arn.check_arn(text)

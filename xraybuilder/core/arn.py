@@ -184,8 +184,14 @@ def _has_wildcard(value: str) -> bool:
 def _closest(value: str, candidates: Iterable[str], cutoff: float = 0.75) -> str | None:
     """The most similar candidate (earlier ones win ties), or None."""
     best: tuple[float, str] | None = None
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(value)  # the matcher caches what it learns about the second sequence
     for cand in candidates:
-        score = difflib.SequenceMatcher(None, value, cand).ratio()
+        matcher.set_seq1(cand)
+        # The quick ratios are upper bounds: skip the full comparison when they fall short.
+        if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
+            continue
+        score = matcher.ratio()
         if score >= cutoff and (best is None or score > best[0]):
             best = (score, cand)
     return best[1] if best else None
@@ -361,6 +367,8 @@ def _name_issues(value: str, label: str) -> list[_Issue]:
     if _has_variable(value):
         # A variable's value is only known per request; check the literal rest.
         value = _VARIABLE.sub("*", value)
+        if "${" in value:
+            return []  # a broken variable: the grammar family reports its syntax
     if value == "":
         return [_Issue("INVALID_ARN_RESOURCE", "error",
                        f"The {label} is empty: X-Ray names are 1-{XRAY_NAME_MAX} characters.")]
