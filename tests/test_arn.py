@@ -277,7 +277,11 @@ def test_resource_types_for_other_services() -> None:
     assert names("arn:aws:iam::123456789012:role/x") == {"iam:role", "sts:role"}
     assert names("arn:aws:oam:*:*:link/*") == {"oam:Link"}
     assert names("arn:aws:s3:::bucket") == {"s3:bucket"}
-    assert "s3:object" in names("arn:aws:s3:::bucket/key")
+    # A bucket name never holds "/" (the object format follows it with one).
+    assert names("arn:aws:s3:::bucket/*") == {"s3:object"}
+    assert names("arn:aws:s3:::bucket*") == {"s3:bucket", "s3:object"}
+    # An alias name may hold "/" (alias/aws/xray is X-Ray's AWS managed key).
+    assert names("arn:aws:kms:us-east-1:123456789012:alias/aws/xray") == {"kms:alias"}
     assert names("arn:aws:ec2:us-east-1:123456789012:instance/i-1") == set()
     assert names("group/x") == set()
     held = [catalog.service(p) for p in catalog.service_prefixes()]

@@ -219,6 +219,13 @@ def test_not_action_and_not_resource_statements_are_not_judged_for_scope() -> No
     assert run(text) == []
 
 
+def test_bucket_action_on_object_arns() -> None:
+    (finding,) = run(policy(stmt("s3:ListBucket", "arn:aws:s3:::my-bucket/*")))
+    assert (finding.code, finding.severity, finding.path_str) == (
+        "RESOURCE_MISMATCH", Severity.ERROR, "Statement[0].Resource")
+    assert "arn:${Partition}:s3:::${BucketName}" in finding.message
+
+
 def test_iam_role_arn_serves_sts_and_iam_actions() -> None:
     text = policy(stmt(["sts:AssumeRole", "iam:PassRole"], "arn:aws:iam::123456789012:role/xray-daemon"))
     assert run(text) == []

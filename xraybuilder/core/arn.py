@@ -38,10 +38,16 @@ _SERVICE_CHARS = re.compile(r"[a-z0-9-]+")
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 _PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
 _ACCOUNT_DIGITS = 12
-# Tokens of the glob language used to compare an ARN pattern with a catalog template.
-# A policy document holds only tab, line breaks and U+0020-U+00FF, so these never clash.
+# Tokens of the glob language used to compare an ARN pattern with a catalog template:
+# any run / any one character, and the same without "/" (a name the catalog delimits with
+# "/" somewhere, like a bucket name, never holds one). A policy document holds only tab,
+# line breaks and U+0020-U+00FF, so these never clash with real characters.
 _STAR = "\x00"
 _ANY = "\x01"
+_STAR_NO_SLASH = "\x02"
+_ANY_NO_SLASH = "\x03"
+_STARS = (_STAR, _STAR_NO_SLASH)
+_WILD = frozenset((_STAR, _ANY, _STAR_NO_SLASH, _ANY_NO_SLASH))
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,9 +406,15 @@ class _Template:
     resource_text: str  # as the catalog writes it, e.g. group/${GroupName}/${Id}
 
 
-def _template_tokens(text: str) -> str:
+def _template_tokens(text: str, slash_free: frozenset[str]) -> str:
     # Every placeholder stands for at least one character.
-    return _PLACEHOLDER.sub(_ANY + _STAR, text)
+    return _PLACEHOLDER.sub(
+        lambda m: _ANY_NO_SLASH + _STAR_NO_SLASH if m.group(1) in slash_free else _ANY + _STAR, text)
+
+
+def _slash_free_placeholders(templates: Iterable[str]) -> frozenset[str]:
+    """Placeholders some template follows with "/": ``${BucketName}/${ObjectName}``."""
+    return frozenset(m.group(1) for t in templates for m in re.finditer(r"\$\{([^}]+)\}/", t))
 
 
 @cache
@@ -416,17 +428,19 @@ def _templates_by_service() -> dict[str, tuple[_Template, ...]]:
 
 @cache
 def _templates() -> tuple[_Template, ...]:
-    out = []
+    rtypes: list[ResourceType] = []
     for prefix in catalog.service_prefixes():
         svc = catalog.service(prefix)
-        if svc is None:
+        if svc is not None:
+            rtypes.extend(svc.resource_types.values())
+    slash_free = _slash_free_placeholders(r.arn_template for r in rtypes)
+    out = []
+    for rtype in rtypes:
+        fields = rtype.arn_template.split(":", 5)
+        if len(fields) != 6:
             continue
-        for rtype in svc.resource_types.values():
-            fields = rtype.arn_template.split(":", 5)
-            if len(fields) != 6:
-                continue
-            out.append(_Template(rtype, fields[2], _template_tokens(fields[3]), _template_tokens(fields[4]),
-                                 _template_tokens(fields[5]), fields[5]))
+        region, account, resource = (_template_tokens(f, slash_free) for f in fields[3:])
+        out.append(_Template(rtype, fields[2], region, account, resource, fields[5]))
     return tuple(out)
 
 
@@ -466,15 +480,26 @@ def _intersects(a: str, b: str) -> bool:
             return True
         ai = a[i] if i < n else ""
         bj = b[j] if j < m else ""
-        if ai == _STAR:
+        if ai in _STARS:
             todo.append((i + 1, j))
-        if bj == _STAR:
+        if bj in _STARS:
             todo.append((i, j + 1))
-        if ai and bj and (ai in (_STAR, _ANY) or bj in (_STAR, _ANY) or ai == bj):
-            step = (i if ai == _STAR else i + 1, j if bj == _STAR else j + 1)
+        if ai and bj and _one_char_fits_both(ai, bj):
+            step = (i if ai in _STARS else i + 1, j if bj in _STARS else j + 1)
             if step != (i, j):
                 todo.append(step)
     return False
+
+
+def _one_char_fits_both(x: str, y: str) -> bool:
+    """Is there a character both tokens can stand for?"""
+    wild_x, wild_y = x in _WILD, y in _WILD
+    if wild_x and wild_y:
+        return True
+    if not wild_x and not wild_y:
+        return x == y
+    literal, wild = (y, x) if wild_x else (x, y)
+    return literal != "/" or wild in (_STAR, _ANY)
 
 
 def _part_fits(pattern: str, template_tokens: str) -> bool:
