@@ -19,7 +19,7 @@ never missed (one may be reported that a closer reading would rule out):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from xraybuilder.core import catalog
@@ -38,6 +38,8 @@ from xraybuilder.core.explain.patterns import EVERYTHING, Scope, covered, overla
 from xraybuilder.core.explain.text import WIDTH, resources_text, service_name, wrap
 
 _LIST_NAMES_UP_TO = 20
+# A reason quotes at most this many of the other side's grants.
+_REASON_GRANTS = 3
 
 NOTE_CONDITIONS = (
     "Conditions were compared conservatively: a grant counts as covered only by a grant "
@@ -206,16 +208,29 @@ def _matched(own: Grant | OtherGrant, other: Grant | OtherGrant, whole: Scope) -
     return covered((other.scope, whole), (own.scope,)) and implies(other.condition, own.condition)
 
 
-def _why_not(subject: tuple[Scope, ...], condition: Condition,
-             allows: list[Grant] | list[OtherGrant], other: str) -> str:
+def _why_not(subject: tuple[Scope, ...], allows: list[Grant] | list[OtherGrant], other: str) -> str:
     if not allows:
         return f"{other} does not allow it"
-    wide = [a for a in allows if covered(subject, (a.scope,))]
+    # Only a conditional grant can cover the resources and still not count.
+    wide = [a for a in allows if a.condition and covered(subject, (a.scope,))]
     if wide:
-        conds = dict.fromkeys(describe(a.condition) for a in wide if a.condition)
+        conds = dict.fromkeys(describe(a.condition) for a in wide)
         return f"{other} allows it only when " + " or when ".join(conds)
-    del condition
-    return f"{other} allows it only " + " or ".join(dict.fromkeys(grant_text(a) for a in allows))
+    texts = list(dict.fromkeys(_brief(a) for a in allows))
+    shown = " or ".join(texts[:_REASON_GRANTS])
+    if len(texts) > _REASON_GRANTS:
+        shown += f" (and {len(texts) - _REASON_GRANTS} more grants)"
+    return f"{other} allows it only {shown}"
+
+
+def _brief(grant: Grant | OtherGrant) -> str:
+    """``grant_text`` with at most a few resources quoted."""
+    if len(grant.resources) <= _REASON_GRANTS:
+        return grant_text(grant)
+    more = len(grant.resources) - _REASON_GRANTS
+    shortened = replace(grant, resources=grant.resources[:_REASON_GRANTS])
+    text = "on " + resources_text(shortened.resources, grant.not_resource) + f" and {more} more"
+    return text + (f" when {describe(grant.condition)}" if grant.condition else "")
 
 
 def _parts(grant: Grant | OtherGrant) -> list[tuple[str, ...]]:
@@ -292,7 +307,7 @@ def _uncovered(scope: Scope, whole: Scope, condition: Condition,
     usable = tuple(b.scope for b in their_allows if implies(condition, b.condition))
     reasons = []
     if not covered(subject, usable + own_hard):
-        reasons.append(_why_not(subject, condition, their_allows, other))
+        reasons.append(_why_not(subject, their_allows, other))
     for d in their_denies:
         if overlaps(scope, whole, d.scope) and not covered((scope, whole, d.scope), own_hard):
             reasons.append(f"{other} denies it {grant_text(d)}")

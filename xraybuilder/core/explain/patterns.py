@@ -147,46 +147,55 @@ def render(pattern: Pattern) -> str:
     return "".join(out)
 
 
-def _closure(pattern: Pattern, positions: set[int]) -> frozenset[int]:
-    todo = list(positions)
-    seen = set(positions)
+# A state of the product automaton: the (pattern index, position) pairs still alive.
+_State = frozenset[tuple[int, int]]
+
+
+def _closure(patterns: list[Pattern], pairs: set[tuple[int, int]]) -> _State:
+    todo = list(pairs)
+    seen = set(pairs)
     while todo:
-        pos = todo.pop()
-        if pos < len(pattern) and pattern[pos][0] in (STAR, SEGMENT) and pos + 1 not in seen:
-            seen.add(pos + 1)
-            todo.append(pos + 1)
+        k, pos = todo.pop()
+        pattern = patterns[k]
+        if pos < len(pattern) and pattern[pos][0] in (STAR, SEGMENT) and (k, pos + 1) not in seen:
+            seen.add((k, pos + 1))
+            todo.append((k, pos + 1))
     return frozenset(seen)
 
 
-def _step(pattern: Pattern, state: frozenset[int], symbol: str) -> frozenset[int]:
-    nxt: set[int] = set()
+def _step(patterns: list[Pattern], state: _State, symbol: str) -> _State:
+    nxt: set[tuple[int, int]] = set()
     is_var = symbol.startswith(_VAR_PREFIX)
-    for pos in state:
+    for k, pos in state:
+        pattern = patterns[k]
         if pos >= len(pattern):
             continue
         kind, value = pattern[pos]
         if kind == STAR or (kind == SEGMENT and symbol != ":"):
-            nxt.add(pos)
+            nxt.add((k, pos))
         elif kind == ONE and not is_var:
-            nxt.add(pos + 1)
+            nxt.add((k, pos + 1))
         elif kind == ONE_IN_SEGMENT and not is_var and symbol != ":":
-            nxt.add(pos + 1)
+            nxt.add((k, pos + 1))
         elif kind == LIT and symbol == value:
-            nxt.add(pos + 1)
+            nxt.add((k, pos + 1))
         elif kind == VAR and symbol == _VAR_PREFIX + value:
-            nxt.add(pos + 1)
-    return _closure(pattern, nxt) if nxt else frozenset()
+            nxt.add((k, pos + 1))
+    return _closure(patterns, nxt) if nxt else frozenset()
 
 
-def _alphabet(patterns: list[Pattern]) -> list[str]:
-    symbols = {":", _OTHER}
-    for pattern in patterns:
-        for kind, value in pattern:
+def _symbols(patterns: list[Pattern], state: _State) -> list[str]:
+    # Every character no live position names behaves like every other such character,
+    # so one stand-in (_OTHER) speaks for all of them; ":" is special to segments.
+    out = {":", _OTHER}
+    for k, pos in state:
+        if pos < len(patterns[k]):
+            kind, value = patterns[k][pos]
             if kind == LIT:
-                symbols.add(value)
+                out.add(value)
             elif kind == VAR:
-                symbols.add(_VAR_PREFIX + value)
-    return sorted(symbols)
+                out.add(_VAR_PREFIX + value)
+    return sorted(out)
 
 
 def _stand_in(literals: set[str]) -> str:
@@ -196,61 +205,86 @@ def _stand_in(literals: set[str]) -> str:
 
 
 @lru_cache(maxsize=8192)
+def _fixed_ends(pattern: Pattern) -> tuple[str, str]:
+    """The literal text a pattern starts and ends with (before/after its first/last wildcard)."""
+    kinds = [kind == LIT for kind, _ in pattern]
+    head = kinds.index(False) if False in kinds else len(pattern)
+    tail = kinds[::-1].index(False) if False in kinds else len(pattern)
+    return ("".join(v for _, v in pattern[:head]),
+            "".join(v for _, v in pattern[len(pattern) - tail:]))
+
+
+def _may_meet(a: Pattern, b: Pattern) -> bool:
+    """False when two patterns surely share no string: their fixed starts or ends disagree."""
+    (ha, ta), (hb, tb) = _fixed_ends(a), _fixed_ends(b)
+    return (ha.startswith(hb) or hb.startswith(ha)) and (ta.endswith(tb) or tb.endswith(ta))
+
+
+def _prune(subject: tuple[Scope, ...], by: tuple[Scope, ...]) -> tuple[tuple[Scope, ...], tuple[Scope, ...]]:
+    # Only strings in the positive subject scopes matter, so any other pattern that
+    # cannot meet them can go: this keeps the product automaton small when a grant is
+    # checked against a long list of ARNs.
+    anchors = [s.patterns for s in subject if not s.negated]
+    if not anchors:
+        return subject, by
+
+    def keep(scope: Scope) -> Scope:
+        if not scope.negated and scope in subject:
+            return scope
+        kept = tuple(p for p in scope.patterns
+                     if all(any(_may_meet(p, a) for a in group) for group in anchors))
+        return Scope(kept, scope.negated)
+
+    return tuple(keep(s) for s in subject), tuple(keep(s) for s in by)
+
+
+@lru_cache(maxsize=8192)
 def witness(subject: tuple[Scope, ...], by: tuple[Scope, ...]) -> str | None:
     """A shortest string in every ``subject`` scope and in none of ``by``; None when none exists."""
+    subject, by = _prune(subject, by)
     scopes = subject + by
     patterns = [p for s in scopes for p in s.patterns]
-    # Where each scope's patterns sit in the flat state vector.
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    for s in scopes:
-        bounds.append((start, start + len(s.patterns)))
-        start += len(s.patterns)
+    owner: list[int] = [i for i, s in enumerate(scopes) for _ in s.patterns]
     n_subject = len(subject)
-    State = tuple[frozenset[int], ...]
+    positive_subjects = [i for i in range(n_subject) if not scopes[i].negated]
 
-    def accepts(i: int, state: State) -> bool:
-        lo, hi = bounds[i]
-        hit = any(len(patterns[k]) in state[k] for k in range(lo, hi))
-        return hit != scopes[i].negated
+    def verdict(state: _State) -> tuple[bool, bool]:
+        """(a string ending here is in every subject and no ``by`` scope, the state is dead)."""
+        alive = {owner[k] for k, _ in state}
+        if any(i not in alive for i in positive_subjects):
+            return False, True
+        final = {owner[k] for k, pos in state if pos == len(patterns[k])}
+        hits = all((i in final) != scopes[i].negated for i in range(n_subject)) and not any(
+            (i in final) != scopes[i].negated for i in range(n_subject, len(scopes)))
+        return hits, False
 
-    def dead(state: State) -> bool:
-        # A positive subject scope whose patterns are all stuck can never accept again.
-        for i in range(n_subject):
-            lo, hi = bounds[i]
-            if not scopes[i].negated and all(not state[k] for k in range(lo, hi)):
-                return True
-        return False
-
-    alphabet = _alphabet(patterns)
-    first = tuple(_closure(p, {0}) for p in patterns)
-    parent: dict[State, tuple[State, str] | None] = {first: None}
+    first = _closure(patterns, {(k, 0) for k in range(len(patterns))})
+    parent: dict[_State, tuple[_State, str] | None] = {first: None}
     queue = deque([first])
     while queue:
         state = queue.popleft()
-        if dead(state):
+        hit, dead = verdict(state)
+        if hit:
+            return _spell(parent, state, patterns)
+        if dead:
             continue
-        if all(accepts(i, state) for i in range(n_subject)) and not any(
-            accepts(i, state) for i in range(n_subject, len(scopes))
-        ):
-            return _spell(parent, state, alphabet)
-        for symbol in alphabet:
-            nxt = tuple(_step(p, st, symbol) for p, st in zip(patterns, state, strict=True))
+        for symbol in _symbols(patterns, state):
+            nxt = _step(patterns, state, symbol)
             if nxt not in parent:
                 parent[nxt] = (state, symbol)
                 queue.append(nxt)
     return None
 
 
-def _spell(parent: dict[tuple[frozenset[int], ...], tuple[tuple[frozenset[int], ...], str] | None],
-           state: tuple[frozenset[int], ...], alphabet: list[str]) -> str:
+def _spell(parent: dict[_State, tuple[_State, str] | None], state: _State,
+           patterns: list[Pattern]) -> str:
     symbols: list[str] = []
     link = parent[state]
     while link is not None:
         state, symbol = link
         symbols.append(symbol)
         link = parent[state]
-    other = _stand_in({a for a in alphabet if len(a) == 1})
+    other = _stand_in({v for p in patterns for kind, v in p if kind == LIT})
     out = []
     for symbol in reversed(symbols):
         if symbol == _OTHER:
@@ -260,7 +294,6 @@ def _spell(parent: dict[tuple[frozenset[int], ...], tuple[tuple[frozenset[int], 
         else:
             out.append(symbol)
     return "".join(out)
-
 
 @lru_cache(maxsize=4096)
 def glob_regex(text: str) -> re.Pattern[str]:
