@@ -216,7 +216,8 @@ def build_resolved(preset: Preset, resolution: Resolution) -> Bundle:
         principals = fill_list(k.principals, values, source=src, key=key)
         key_statements.append(Statement(
             sid=k.sid, effect="Allow",
-            principal={"AWS": principals[0] if len(principals) == 1 else tuple(principals)},
+            # Statement.to_json passes Principal through as is, so keep it JSON-shaped.
+            principal={"AWS": principals[0] if len(principals) == 1 else list(principals)},
             action=k.actions[0] if len(k.actions) == 1 else k.actions,
             resource=_one_or_many(fill_list(k.resources, values, source=src, key=key)),
             condition=_condition(k.conditions, values, src, key),

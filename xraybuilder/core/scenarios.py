@@ -409,10 +409,12 @@ def _parse_partition(text: str, _param: Parameter) -> str:
 
 
 def _parse_region(text: str, _param: Parameter) -> str:
-    if catalog.partition_for_region(text) is not None:
-        return text
+    # Only Regions the catalog lists: a typo such as eu-wset-1 still has a Region's shape.
     every = [r for p in catalog.partitions().values() for r in p.regions]
-    raise _Invalid(f"{text!r} is not an AWS Region name like us-east-1{_suggest(text, every)}")
+    if text in every:
+        return text
+    raise _Invalid(f"{text!r} is not an AWS Region the catalog knows, like us-east-1"
+                   f"{_suggest(text, every)}")
 
 
 def _parse_account(text: str, _param: Parameter) -> str:
@@ -1150,8 +1152,8 @@ def _read_principals(r: _Reader, data: Mapping[str, Any]) -> tuple[PrincipalSpec
                           "'ec2.amazonaws.com'")
         role = PRINCIPAL_KINDS[kind] == "role"
         if role != (service is not None):
-            raise r.error(path, f"a {kind} {'needs' if role else 'takes no'} 'service' "
-                          "(the service principal its trust policy names)")
+            raise r.error(path, f"principal kind {kind} {'needs' if role else 'takes no'} 'service' "
+                          "(the service principal a role's trust policy names)")
         when = r.when(p, path)
         with r.within(when):
             label = r.template(r.text(p, "label", path), path + ("label",))
@@ -1388,7 +1390,7 @@ def _read_user_file(path: Path) -> Preset | PresetError:
     return result
 
 
-def load_library(user_dir: Path | None = None) -> Library:
+def load_library(user_dir: Path | None = None, *, include_user: bool = True) -> Library:
     """Shipped presets plus the user's; a user preset with a shipped id replaces it."""
     shipped, errors = _shipped()
     presets = {p.id: p for p in shipped}
@@ -1396,7 +1398,7 @@ def load_library(user_dir: Path | None = None) -> Library:
     warnings: list[str] = []
     folder = user_presets_dir() if user_dir is None else user_dir
     user_ids: dict[str, str] = {}
-    if folder.is_dir():
+    if include_user and folder.is_dir():
         for path in sorted(folder.glob("*.toml")):
             result = _read_user_file(path)
             if isinstance(result, PresetError):
