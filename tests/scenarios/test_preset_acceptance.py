@@ -36,6 +36,7 @@ from xraybuilder.core.explain import compare
 from xraybuilder.core.lint import LintContext, Severity, lint
 from xraybuilder.core.managed import managed_policy
 from xraybuilder.core.policy.render import TRUST_POLICY_QUOTA, policy_size, render
+from xraybuilder.core.scenarios import load_library
 
 ACCOUNT = "123456789012"
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -49,6 +50,8 @@ REQUIRED: dict[str, dict[str, str]] = {
 SHIPPED = ["console-read", "local-dev", "ec2", "ecs", "beanstalk", "lambda", "encryption-admin",
            "group-admin", "sampling-rule-admin"]
 CN = {"partition": "aws-cn", "region": "cn-north-1"}
+# Only what ships: presets in the developer's own config dir must not change the verdict.
+SHIPPED_LIBRARY = load_library(include_user=False)
 VARIATIONS: list[tuple[str, dict[str, str]]] = [
     ("console-read", {"policy": "managed"}),
     ("console-read", {"partition": "aws-cn"}),
@@ -87,7 +90,7 @@ def make(pid: str, extra: dict[str, str]) -> Bundle:
     if params.get("partition") == "aws-cn" and "kms_key_arn" in params:
         params["kms_key_arn"] = KEY_ARN.replace("arn:aws:", "arn:aws-cn:").replace("us-east-1", "cn-north-1")
         params["admin_arn"] = ADMIN.replace("arn:aws:", "arn:aws-cn:")
-    return build(pid, params)
+    return build(SHIPPED_LIBRARY.get(pid), params)
 
 
 BUNDLES = {case_id(c): make(*c) for c in CASES}
