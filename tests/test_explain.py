@@ -508,6 +508,19 @@ def test_services_outside_the_catalog() -> None:
     assert compare(every, doc(allow("*"))).is_subset
 
 
+def test_managed_policies_by_name_or_object() -> None:
+    daemon = managed_policy("AWSXRayDaemonWriteAccess")
+    assert daemon is not None
+    c = compare("arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess", daemon)
+    assert c.same
+    assert (c.policy_name, c.baseline_name) == ("AWSXrayWriteOnlyAccess", "AWSXRayDaemonWriteAccess")
+    scoped = compare(doc(allow("xray:CreateGroup", GROUP_ARN)), "AWSXrayReadOnlyAccess")
+    assert scoped.beyond[0].reasons == ("AWSXrayReadOnlyAccess does not allow it",)
+    assert summarize("awsxrayfullaccess").allowed_actions() == XRAY_ACTIONS
+    with pytest.raises(ValueError, match="not an AWS managed X-Ray policy"):
+        compare("AWSXrayReadOnly", "AWSXrayFullAccess")
+
+
 def test_comparison_json_and_text() -> None:
     c = compare(doc(allow("xray:CreateGroup", GROUP_ARN)), managed("AWSXrayReadOnlyAccess"),
                 policy_name="scoped.json", baseline_name="AWSXrayReadOnlyAccess")

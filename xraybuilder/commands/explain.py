@@ -19,6 +19,7 @@ class InputError(Exception):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the command's arguments to its parser."""
     parser.add_argument(
         "policy", metavar="POLICY",
         help="a policy JSON file, - for standard input, or the name or ARN of an AWS managed "
@@ -36,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Explain POLICY (and compare it); returns the exit code."""
     from xraybuilder.core.explain import compare, summarize
 
     if args.policy == "-" and args.compare == "-":

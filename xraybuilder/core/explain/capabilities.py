@@ -56,10 +56,12 @@ class CapabilityResult:
 
     @property
     def id(self) -> str:
+        """The capability's stable id (``manage-groups``)."""
         return self.capability.id
 
     @property
     def name(self) -> str:
+        """The capability's name for people."""
         return self.capability.name
 
     def detail(self) -> str:
@@ -73,6 +75,7 @@ class CapabilityResult:
         return "; ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
         return {
             "id": self.id, "name": self.name, "status": self.status,
             "missing": list(self.missing),

@@ -69,14 +69,17 @@ class Difference:
 
     @property
     def resource_text(self) -> str:
+        """``all resources``, the ARNs, or ``every resource except …``."""
         return resources_text(self.resources, self.not_resource)
 
     @property
     def condition_text(self) -> str | None:
+        """The condition in words, or None."""
         return describe(self.condition) if self.condition else None
 
     @property
     def all_resources(self) -> bool:
+        """True when the grant is on ``*``."""
         return not self.not_resource and "*" in self.resources
 
     def text(self) -> str:
@@ -84,6 +87,7 @@ class Difference:
         return f"on {self.resource_text}" + (f" when {self.condition_text}" if self.condition else "")
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
         return {
             "action": self.action, "service": self.service, "access_level": self.access_level,
             "resources": list(self.resources), "not_resource": self.not_resource,
@@ -119,12 +123,15 @@ class Comparison:
         return not self.beyond and not self.short_of
 
     def beyond_actions(self) -> set[str]:
+        """Names of the actions with a grant beyond the baseline."""
         return {d.action for d in self.beyond}
 
     def short_of_actions(self) -> set[str]:
+        """Names of the actions with a grant the policy lacks."""
         return {d.action for d in self.short_of}
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
         return {
             "policy": self.policy_name, "baseline": self.baseline_name,
             "is_subset": self.is_subset, "is_superset": self.is_superset, "same": self.same,
@@ -243,6 +250,7 @@ def _excess(mine: Expansion, theirs: Expansion, other: str) -> list[Difference]:
     found: dict[tuple[Any, ...], Difference] = {}
 
     def add(diff: Difference) -> None:
+        """Record ``diff``, merging it with an identical one from another statement."""
         key = (diff.action, diff.resources, diff.not_resource, frozenset(diff.condition), diff.reasons)
         if key in found:
             old = found[key]

@@ -40,6 +40,7 @@ class Clause:
 
     @property
     def if_exists(self) -> bool:
+        """True for ``…IfExists`` operators."""
         return self.operator.lower().endswith("ifexists")
 
     @property

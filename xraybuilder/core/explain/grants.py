@@ -52,6 +52,7 @@ class Grant:
 
     @property
     def scope(self) -> Scope:
+        """The resources reached, as a scope."""
         return resource_scope(self.resources, self.not_resource, self.variables)
 
     @property
@@ -75,6 +76,7 @@ class OtherGrant:
 
     @property
     def scope(self) -> Scope:
+        """The resources reached, as a scope."""
         return resource_scope(self.resources, self.not_resource, self.variables)
 
     @property
@@ -102,6 +104,7 @@ class Note:
     warning: bool = False
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
         return {"statement": self.statement, "path": self.path, "message": self.message,
                 "severity": "warning" if self.warning else "info"}
 
@@ -120,6 +123,7 @@ class Expansion:
     index: dict[tuple[str, str], list[Grant]] = field(default_factory=dict, repr=False)
 
     def add(self, grant: Grant) -> None:
+        """Record a grant and index it by effect and action."""
         self.grants.append(grant)
         self.index.setdefault((grant.effect, grant.action.full_name.lower()), []).append(grant)
 
@@ -280,7 +284,12 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
         if not written:
             out.notes.append(Note(name, path, "Action is empty: the statement grants nothing.", True))
         actions, unknown = _held_actions(written)
-        out.unknown_actions.extend((u, name) for u in unknown)
+        for text in unknown:
+            out.unknown_actions.append((text, name))
+            service = catalog.service(text.partition(":")[0])
+            out.notes.append(Note(name, path, f"{text} matches no action of "
+                                  f"{service.name if service else 'its service'}: it grants nothing.",
+                                  True))
         held = {s.prefix for s in held_services()}
         for text in written:
             prefix = text.partition(":")[0].lower() if text != "*" else "*"

@@ -229,6 +229,7 @@ def _prune(subject: tuple[Scope, ...], by: tuple[Scope, ...]) -> tuple[tuple[Sco
         return subject, by
 
     def keep(scope: Scope) -> Scope:
+        """The scope without the patterns that cannot meet the subject."""
         if not scope.negated and scope in subject:
             return scope
         kept = tuple(p for p in scope.patterns

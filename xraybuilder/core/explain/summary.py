@@ -33,10 +33,12 @@ class Scope:
 
     @property
     def resource_text(self) -> str:
+        """``all resources``, the ARNs, or ``every resource except …``."""
         return resources_text(self.resources, self.not_resource)
 
     @property
     def condition_text(self) -> str | None:
+        """The condition in words, or None."""
         return describe(self.condition) if self.condition else None
 
     def text(self) -> str:
@@ -44,6 +46,7 @@ class Scope:
         return f"on {self.resource_text}" + (f" when {self.condition_text}" if self.condition else "")
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
         return {
             "resources": list(self.resources), "not_resource": self.not_resource,
             "all_resources": self.all_resources, "resource_text": self.resource_text,
@@ -63,6 +66,7 @@ class ActionSummary:
 
     @property
     def name(self) -> str:
+        """``xray:GetGroup``."""
         return self.action.full_name
 
     @property
@@ -71,6 +75,7 @@ class ActionSummary:
         return any(s.all_resources and not s.condition for s in self.scopes)
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
         return {
             "action": self.action.full_name, "name": self.action.name,
             "access_level": self.action.access_level, "description": self.action.description,
@@ -88,9 +93,11 @@ class LevelSummary:
     level_total: int
 
     def names(self) -> list[str]:
+        """Action names without the service prefix, sorted."""
         return [a.action.name for a in self.actions]
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
         return {"level": self.level, "action_count": len(self.actions),
                 "level_total": self.level_total, "actions": [a.to_json() for a in self.actions]}
 
@@ -106,6 +113,7 @@ class ServiceSummary:
 
     @property
     def action_count(self) -> int:
+        """How many of the service's actions are granted."""
         return sum(len(level.actions) for level in self.levels)
 
     def level(self, name: str) -> LevelSummary | None:
@@ -113,9 +121,11 @@ class ServiceSummary:
         return next((lv for lv in self.levels if lv.level.lower() == name.lower()), None)
 
     def actions(self) -> list[ActionSummary]:
+        """Every action summary of the service, level by level."""
         return [a for level in self.levels for a in level.actions]
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
         return {"service": self.prefix, "name": self.name, "action_count": self.action_count,
                 "service_total": self.service_total,
                 "access_levels": [lv.to_json() for lv in self.levels]}
@@ -129,10 +139,12 @@ class OtherSummary:
 
     @property
     def service(self) -> str:
+        """The service prefix, or ``*`` for several or a wildcard."""
         return self.grant.service
 
     @property
     def actions_text(self) -> str:
+        """The actions in words (NotAction and ``*`` spelled out)."""
         g = self.grant
         if g.not_action:
             outside = [a for a in g.actions if a.partition(":")[0].lower()
@@ -144,6 +156,7 @@ class OtherSummary:
         return ", ".join(g.actions)
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
         g = self.grant
         return {
             "effect": g.effect, "service": self.service, "actions": list(g.actions),
@@ -181,6 +194,7 @@ class Summary:
         return {a.name for s in self.allows for a in s.actions()}
 
     def to_json(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
         return {
             "statements": self.statement_count,
             "allows": [s.to_json() for s in self.allows],
@@ -223,6 +237,7 @@ class Summary:
         return "\n".join(lines) + "\n"
 
     def others_of(self, effect: str) -> list[OtherSummary]:
+        """Grants of one effect on services outside the catalog."""
         return [o for o in self.others if o.grant.effect == effect]
 
 
@@ -318,17 +333,11 @@ def services_of(exp: Expansion, effect: str) -> tuple[ServiceSummary, ...]:
 
 def build(exp: Expansion) -> Summary:
     """The summary of an expansion."""
-    notes = list(exp.notes)
-    for written, statement in exp.unknown_actions:
-        prefix = written.partition(":")[0]
-        notes.append(Note(statement, statement.split(" ")[0],
-                          f"{written} matches no action of {catalog.service(prefix).name}"  # type: ignore[union-attr]
-                          ": it grants nothing.", True))
     return Summary(
         exp.statement_count,
         services_of(exp, "Allow"),
         services_of(exp, "Deny"),
         tuple(OtherSummary(o) for o in exp.others),
-        tuple(notes),
+        tuple(exp.notes),
         caps.evaluate(exp),
     )
