@@ -347,7 +347,7 @@ def test_invalid_statements_are_refused_with_their_path() -> None:
 def test_write_only_and_daemon_write_grant_the_same() -> None:
     c = compare(managed("AWSXrayWriteOnlyAccess"), managed("AWSXRayDaemonWriteAccess"))
     assert c.same and c.is_subset and c.beyond == () and c.short_of == ()
-    assert "grants exactly what" in c.render_text()
+    assert "Same grants: the policy grants exactly what the baseline grants." in c.render_text()
 
 
 def test_read_only_is_a_subset_of_full_access() -> None:
@@ -535,7 +535,8 @@ def test_comparison_json_and_text() -> None:
     }
     text = c.render_text()
     assert max(len(line) for line in text.splitlines()) <= 80
-    assert "Scoped.json allows, beyond AWSXrayReadOnlyAccess:" in text
+    assert "Beyond AWSXrayReadOnlyAccess, scoped.json allows:" in text
+    assert "Short of AWSXrayReadOnlyAccess, which also allows:" in text
     big = compare(doc(allow("*")), managed("AWSXrayCrossAccountSharingConfiguration")).render_text()
     assert max(len(line) for line in big.splitlines()) <= 80
     assert "all 62 Read actions" in big or "Read: all" in big

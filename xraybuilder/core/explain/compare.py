@@ -142,28 +142,24 @@ class Comparison:
 
     def render_text(self, *, width: int = WIDTH) -> str:
         """The comparison for a terminal ``width`` columns wide."""
-        p, b = _cap(self.policy_name), self.baseline_name
+        p, b = self.policy_name, self.baseline_name
         lines = [f"Compared with {b}"]
         if self.same:
-            lines.extend(wrap(f"{p} grants exactly what {b} grants.", 2, width))
+            lines.extend(wrap(f"Same grants: {p} grants exactly what {b} grants.", 2, width))
         else:
             if self.beyond:
-                lines.extend(wrap(f"{p} allows, beyond {b}:", 2, width))
+                lines.extend(wrap(f"Beyond {b}, {p} allows:", 2, width))
                 _render(lines, self.beyond, width)
             else:
-                lines.extend(wrap(f"{p} allows nothing beyond {b} (a subset).", 2, width))
+                lines.extend(wrap(f"Nothing beyond {b}: {p} is a subset of it.", 2, width))
             if self.short_of:
-                lines.extend(wrap(f"{_cap(b)} allows, and {self.policy_name} does not:", 2, width))
+                lines.extend(wrap(f"Short of {b}, which also allows:", 2, width))
                 _render(lines, self.short_of, width)
             else:
-                lines.extend(wrap(f"{p} allows everything {b} allows.", 2, width))
+                lines.extend(wrap(f"Nothing short of {b}: {p} allows all it allows.", 2, width))
         for note in self.notes:
             lines.extend(wrap("Note: " + note, 2, width))
         return "\n".join(lines) + "\n"
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _render(lines: list[str], diffs: Iterable[Difference], width: int) -> None:
