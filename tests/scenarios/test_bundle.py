@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from xraybuilder.core.bundle import JSON_KEYS, Bundle, build, check_expectations, evaluation_policies
+from xraybuilder.core.bundle import (
+    JSON_KEYS,
+    Bundle,
+    build,
+    check_expectations,
+    evaluation_policies,
+    preview,
+)
 from xraybuilder.core.lint import LintContext, Severity, lint
 from xraybuilder.core.policy.render import render
 from xraybuilder.core.scenarios import load_library
@@ -215,3 +222,13 @@ def test_a_failing_expectation_is_reported_as_failing() -> None:
 def test_building_is_pure(pid: str) -> None:
     params = {"account": ACCOUNT} if pid == "group-admin" else {}
     assert make(pid, **params).to_json() == make(pid, **params).to_json()
+
+
+def test_preview_reports_problems_per_field_and_builds_when_clean() -> None:
+    preset = LIB.get("group-admin")
+    typing = preview(preset, {"account": "1234", "group_name": "web team"})
+    assert not typing.ok and typing.bundle is None
+    assert {p.name for p in typing.resolution.problems} == {"account", "group_name"}
+    done = preview(preset, {"account": ACCOUNT, "group_name": "web-team"})
+    assert done.ok and done.bundle is not None
+    assert done.bundle.to_json() == make("group-admin", account=ACCOUNT, group_name="web-team").to_json()

@@ -165,6 +165,27 @@ def build(preset: str | Preset, params: Mapping[str, str | bool] | None = None) 
     return build_resolved(spec, resolution)
 
 
+@dataclass(frozen=True)
+class Preview:
+    """A form's view of a scenario: every parameter problem, and the bundle when there are none."""
+
+    preset: Preset
+    resolution: Resolution
+    bundle: Bundle | None
+
+    @property
+    def ok(self) -> bool:
+        return self.bundle is not None
+
+
+def preview(preset: str | Preset, params: Mapping[str, str | bool] | None = None) -> Preview:
+    """Like ``build`` but never raises for bad parameters: for rebuilding on every keystroke."""
+    spec = get_preset(preset) if isinstance(preset, str) else preset
+    resolution = resolve(spec, params or {})
+    bundle = build_resolved(spec, resolution) if resolution.ok else None
+    return Preview(spec, resolution, bundle)
+
+
 def build_resolved(preset: Preset, resolution: Resolution) -> Bundle:
     """Build from values already resolved (and found valid) by ``scenarios.resolve``."""
     values: dict[str, Value] = {**builtin_values(resolution.values), **resolution.values}

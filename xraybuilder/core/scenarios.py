@@ -21,7 +21,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -747,10 +747,15 @@ class _Reader:
 
     def __init__(self, file: str, text: str, data: dict[str, Any]) -> None:
         self.file = file
-        self.lines = _key_lines(text)
+        self.source_text = text
         self.data = data
         self.params: dict[str, Parameter] = {}
         self.scope: When = ()
+
+    @cached_property
+    def lines(self) -> dict[tuple[str | int, ...], int]:
+        # Only a broken file needs positions, so the scan waits for the first error.
+        return _key_lines(self.source_text)
 
     def error(self, path: tuple[str | int, ...], message: str) -> PresetError:
         line = None
