@@ -342,3 +342,19 @@ def test_any_text_is_checked_without_raising(text: str) -> None:
         assert 0 <= p.start <= p.end <= len(text)
         assert p.level in ("error", "warning") and p.message
     arn.resource_types_for(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_name, st.text("abcdef0123456789", min_size=1, max_size=12), st.data())
+def test_a_wildcarded_group_arn_still_denotes_groups(name: str, group_id: str, data: st.DataObject) -> None:
+    resource = f"group/{name}/{group_id}"
+    # Replace any slice of the resource part with "*", and any one character with "?".
+    i = data.draw(st.integers(0, len(resource)))
+    j = data.draw(st.integers(i, len(resource)))
+    pattern = resource[:i] + "*" + resource[j:]
+    k = data.draw(st.integers(0, len(pattern) - 1))
+    if pattern[k] != "*":
+        pattern = pattern[:k] + "?" + pattern[k + 1:]
+    text = f"arn:aws:xray:us-east-1:{ACCOUNT}:{pattern}"
+    assert "xray:group" in names(text)
+    assert "xray:group" not in names(text.replace(":xray:", ":oam:"))
