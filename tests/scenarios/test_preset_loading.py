@@ -287,3 +287,13 @@ def test_key_lines_follow_tables_arrays_and_multiline_values() -> None:
     assert lines[("statement", 0, "sid")] == 14
     assert lines[("statement", 1, "sid")] == 20
     assert lines[("statement", 1, "condition", 0, "key")] == 23
+
+
+def test_a_parameters_when_may_only_use_parameters_declared_before_it(tmp_path: Path) -> None:
+    text = GOOD.replace('description = "Role name."', 'description = "Role name."\nwhen = { late = true }')
+    text = text.replace("[[principal]]", '[parameters.late]\ntype = "bool"\ndefault = true\n'
+                        'description = "Declared after role_name."\n\n[[principal]]', 1)
+    err = only_error(load_with(tmp_path, {"order.toml": text}))
+    assert err.key == "parameters.role_name.when.late"
+    assert "'late' is declared further down" in err.message
+    assert err.line == line_of(text, "when = { late = true }")

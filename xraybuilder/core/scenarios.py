@@ -842,6 +842,10 @@ class _Reader:
         for name, wanted in raw.items():
             where = path + ("when", name)
             if name not in params:
+                declared = self.data.get("parameters", {})
+                if isinstance(declared, dict) and name in declared:
+                    raise self.error(where, f"{name!r} is declared further down: a parameter's 'when' "
+                                     "can only use parameters declared before it")
                 raise self.error(where, f"{name!r} is not a parameter of this preset"
                                  f"{_suggest(name, params)}")
             allowed = tuple(wanted) if isinstance(wanted, list) else (wanted,)
