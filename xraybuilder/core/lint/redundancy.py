@@ -1,9 +1,427 @@
-"""Lint family: redundancy."""
+"""Lint family: redundancy — list entries and statements that change nothing.
+
+An entry is redundant when another entry of the same list already matches everything
+it matches (``xray:Get*`` holds ``xray:GetGroup``); a statement is redundant when it
+repeats another or another statement of the same effect, without conditions (or with
+the same ones), grants or denies at least as much. Each finding offers a fix that
+removes the redundant element.
+
+Coverage is decided on the patterns themselves, never on today's catalog, so a
+removal stays right when AWS adds actions. Action names match case-insensitively,
+ARNs case-sensitively and field by field. Only certain coverage is reported: when
+in doubt, an entry is kept.
+"""
 
 from __future__ import annotations
 
-from xraybuilder.core.lint.document import Document
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from xraybuilder.core.lint.document import Document, StatementView
+from xraybuilder.core.lint.finding import REMOVE, Fix, Severity
+from xraybuilder.core.policy.source import Path
+
+SUGGESTION = Severity.SUGGESTION
+
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+# Policy variables stand for text nobody knows in advance: each becomes one character
+# from the private-use area, which only a "*" (or the same variable) can cover.
+_PLACEHOLDER_BASE = 0xE000
+_STATEMENT_ELEMENTS = frozenset({"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
+                                 "Condition"})
+
+
+# -- pattern coverage (shared with the conditions family) ----------------------------
+
+_WILD_OR_VARIABLE = re.compile("[*?\ue000-\uefff]")
+_WILD = re.compile("[*?]")
+
+
+def _is_placeholder(char: str) -> bool:
+    return _PLACEHOLDER_BASE <= ord(char) < _PLACEHOLDER_BASE + 0x1000
+
+
+def with_placeholders(texts: Iterable[str]) -> list[str]:
+    """The texts with each distinct policy variable replaced by its own placeholder character."""
+    seen: dict[str, str] = {}
+
+    def swap(match: re.Match[str]) -> str:
+        return seen.setdefault(match.group(0), chr(_PLACEHOLDER_BASE + len(seen) % 0x1000))
+
+    return [_VARIABLE.sub(swap, t) if "${" in t else t for t in texts]
+
+
+def _has_wildcard(text: str) -> bool:
+    """Whether the text holds * or ? or a variable placeholder."""
+    return _WILD_OR_VARIABLE.search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    # "?" stands for exactly one character, which a variable's value need not be.
+    parts = []
+    for char in pattern:
+        if char == "*":
+            parts.append(".*")
+        elif char == "?":
+            parts.append("[^\ue000-\uefff]")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@lru_cache(maxsize=16384)
+def glob_covers(general: str, specific: str) -> bool:
+    """Whether every string the pattern ``specific`` matches is matched by ``general``.
+
+    Both are ``*``/``?`` patterns compared as given (lower them first to ignore case).
+    The answer is exact for ordinary patterns and errs towards False otherwise.
+    """
+    if general == specific or general == "*":
+        return True
+    if _WILD.search(general) is None:
+        return False
+    if not _has_wildcard(specific):
+        return _pattern_regex(general).fullmatch(specific) is not None
+    return _covers_pattern(general, specific)
+
+
+def _covers_pattern(general: str, specific: str) -> bool:
+    # Walk both patterns: a literal of ``general`` must meet the same literal, its "?"
+    # one character of ``specific`` that is not a wildcard or a variable, its "*" any run.
+    g_len, s_len = len(general), len(specific)
+    # reach[j]: general[:i] covers specific[:j]
+    reach = [True] + [False] * s_len
+    for i in range(g_len):
+        char = general[i]
+        nxt = [False] * (s_len + 1)
+        if char == "*":
+            running = False
+            for j in range(s_len + 1):
+                running = running or reach[j]
+                nxt[j] = running
+        else:
+            for j in range(s_len):
+                if not reach[j]:
+                    continue
+                other = specific[j]
+                if char == "?":
+                    ok = other != "*" and not _is_placeholder(other)
+                else:
+                    ok = other == char
+                if ok:
+                    nxt[j + 1] = True
+        reach = nxt
+        if not any(reach):
+            return False
+    return reach[s_len]
+
+
+def arn_fields(text: str) -> tuple[str, ...] | None:
+    """The six fields of an ARN pattern (the last keeps its colons), or None if it has fewer."""
+    fields = tuple(text.split(":", 5))
+    return fields if len(fields) == 6 else None
+
+
+@lru_cache(maxsize=16384)
+def arn_covers(general: str, specific: str) -> bool:
+    """Whether the resource pattern ``general`` matches every ARN ``specific`` matches (case-sensitive)."""
+    if general == specific or general == "*":
+        return True
+    g_fields, s_fields = arn_fields(general), arn_fields(specific)
+    if g_fields is None or s_fields is None:
+        return False
+    return all(glob_covers(g, s) for g, s in zip(g_fields, s_fields, strict=True))
+
+
+def find_redundant(
+    items: Sequence[str],
+    covers: Callable[[str, str], bool],
+    candidates: Callable[[int], Iterable[int]] | None = None,
+) -> dict[int, int]:
+    """Indexes of items another item covers, each mapped to one item that covers it.
+
+    When two items cover each other the later one is redundant; an item is only ever
+    excused by one that stays, so removing every redundant item changes nothing.
+    """
+    flagged: dict[int, int] = {}
+    for i, item in enumerate(items):
+        pool = candidates(i) if candidates is not None else range(len(items))
+        for j in pool:
+            if j == i or j in flagged:
+                continue
+            other = items[j]
+            if covers(other, item) and (j < i or not covers(item, other)):
+                flagged[i] = j
+                break
+    return flagged
+
+
+# -- the family -------------------------------------------------------------------------
+
+# A finding on a list entry: (code, message, index of the entry, fix description).
+_Record = tuple[str, str, int, str]
 
 
 def check(doc: Document) -> None:
-    """Report redundancy findings on doc."""
+    """Report redundant actions, resources and statements."""
+    statements = doc.statements
+    for st in statements:
+        for element, entries in (("Action", st.action_entries), ("NotAction", st.not_action_entries),
+                                 ("Resource", st.resource_entries),
+                                 ("NotResource", st.not_resource_entries)):
+            if len(entries) < 2:
+                continue
+            texts = tuple(text for _, text in entries)
+            for code, message, index, description in _list_records(element, texts):
+                path = entries[index][0]
+                doc.report(code, SUGGESTION, message, path, fix=Fix(description, path, REMOVE))
+    if len(statements) > 1:
+        _check_statements(doc, statements)
+
+
+@lru_cache(maxsize=4096)
+def _list_records(element: str, texts: tuple[str, ...]) -> tuple[_Record, ...]:
+    """Redundant entries of one Action/NotAction/Resource/NotResource list (cached)."""
+    if element in ("Action", "NotAction"):
+        return _action_records(element, texts)
+    return _resource_records(element, texts)
+
+
+def _action_groups(norms: Sequence[str]) -> Callable[[int], list[int]]:
+    """Candidates that could cover entry i: the same text, or a wildcard of its service."""
+    same: dict[str, list[int]] = {}
+    wild: dict[str, list[int]] = {}
+    anywhere: list[int] = []
+    for i, text in enumerate(norms):
+        same.setdefault(text, []).append(i)
+        prefix, colon, _ = text.partition(":")
+        if _WILD.search(text) is None:
+            continue
+        if not colon or _WILD.search(prefix) is not None:
+            anywhere.append(i)
+        else:
+            wild.setdefault(prefix, []).append(i)
+
+    def candidates(i: int) -> list[int]:
+        text = norms[i]
+        return same[text] + wild.get(text.partition(":")[0], []) + anywhere
+
+    return candidates
+
+
+def _action_records(element: str, texts: tuple[str, ...]) -> tuple[_Record, ...]:
+    norms = [text.lower() for text in texts]
+    redundant = find_redundant(norms, glob_covers, _action_groups(norms))
+    verb = "allows" if element == "Action" else "excludes"
+    out = []
+    for i, j in sorted(redundant.items()):
+        text, other = texts[i], texts[j]
+        if norms[i] == norms[j]:
+            why = (f'"{text}" repeats "{other}" (action names ignore case)' if text != other
+                   else f'"{text}" is listed twice')
+        else:
+            why = f'"{other}" already matches "{text}"'
+        out.append(("REDUNDANT_ACTION",
+                    f"{why} in {element}, so it changes nothing: remove it. The statement "
+                    f"{verb} exactly the same actions without it.",
+                    i, f'Remove "{text}" from {element}'))
+    return tuple(out)
+
+
+def _resource_groups(norms: Sequence[str]) -> Callable[[int], list[int]]:
+    same: dict[str, list[int]] = {}
+    wild: dict[str, list[int]] = {}
+    anywhere: list[int] = []
+    for i, text in enumerate(norms):
+        same.setdefault(text, []).append(i)
+        if not _has_wildcard(text):
+            continue
+        fields = arn_fields(text)
+        if fields is None or _has_wildcard(fields[2]):
+            anywhere.append(i)
+        else:
+            wild.setdefault(fields[2], []).append(i)
+
+    def candidates(i: int) -> list[int]:
+        fields = arn_fields(norms[i])
+        service = fields[2] if fields is not None else None
+        return same[norms[i]] + (wild.get(service, []) if service is not None else []) + anywhere
+
+    return candidates
+
+
+def _resource_records(element: str, texts: tuple[str, ...]) -> tuple[_Record, ...]:
+    norms = with_placeholders(texts)
+    redundant = find_redundant(norms, arn_covers, _resource_groups(norms))
+    out = []
+    for i, j in sorted(redundant.items()):
+        text, other = texts[i], texts[j]
+        if norms[i] == norms[j]:
+            why = f'"{text}" is listed twice in {element}'
+        else:
+            why = f'"{other}" already matches every resource "{text}" names'
+        advice = ""
+        if other == "*" and element == "Resource":
+            advice = (' For least privilege, consider the opposite: keep the specific ARNs and '
+                      'drop "*" where the actions allow it.')
+        out.append(("REDUNDANT_RESOURCE",
+                    f"{why}, so it changes nothing: remove it (ARNs match case-sensitively, "
+                    f"so only exact or wildcard matches count).{advice}",
+                    i, f'Remove "{text}" from {element}'))
+    return tuple(out)
+
+
+# -- whole statements -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Grant:
+    """The actions and resources of a statement, normalised for comparison (cached)."""
+
+    actions: tuple[str, ...]
+    literals: frozenset[str]
+    patterns: tuple[str, ...]
+    resources: tuple[str, ...]
+    all_resources: bool
+    key: str
+    """Actions and resources in one string, whose hash Python keeps: cheap to compare."""
+
+    def covers_resources(self, other: _Grant) -> bool:
+        if self.all_resources:
+            return True
+        return all(any(arn_covers(r, x) for r in self.resources) for x in other.resources)
+
+
+@lru_cache(maxsize=4096)
+def _grant(actions: tuple[str, ...], resources: tuple[str, ...]) -> _Grant:
+    norm_actions = tuple(sorted({a.lower() for a in actions}))
+    norm_resources = tuple(sorted(set(with_placeholders(resources))))
+    patterns = tuple(a for a in norm_actions if _WILD.search(a) is not None)
+    literals = frozenset(a for a in norm_actions if _WILD.search(a) is None)
+    key = "\x00".join(norm_actions) + "\x01" + "\x00".join(norm_resources)
+    return _Grant(norm_actions, literals, patterns, norm_resources, "*" in norm_resources, key)
+
+
+@lru_cache(maxsize=16384)
+def _patterns_cover(patterns: tuple[str, ...], action: str) -> bool:
+    return any(glob_covers(p, action) for p in patterns)
+
+
+@dataclass
+class _Shape:
+    """What a statement grants or denies."""
+
+    index: int
+    effect: str
+    elements: tuple[str, str]
+    grant: _Grant
+    condition: dict[str, Any] | None
+
+    @property
+    def plain(self) -> bool:
+        """Action and Resource lists (coverage is only judged for these)."""
+        return self.elements == ("Action", "Resource")
+
+
+def _shape(st: StatementView) -> _Shape | None:
+    raw = st.raw
+    effect = st.effect
+    if effect not in ("Allow", "Deny") or not raw.keys() <= _STATEMENT_ELEMENTS:
+        return None
+    has = raw.keys()
+    if ("Action" in has) == ("NotAction" in has) or ("Resource" in has) == ("NotResource" in has):
+        return None
+    action_element = "Action" if "Action" in has else "NotAction"
+    resource_element = "Resource" if "Resource" in has else "NotResource"
+    actions = st.action_entries if action_element == "Action" else st.not_action_entries
+    resources = st.resource_entries if resource_element == "Resource" else st.not_resource_entries
+    # Ill-typed or empty elements are the grammar family's business.
+    if not actions or not resources or _count(raw[action_element]) != len(actions) or \
+            _count(raw[resource_element]) != len(resources):
+        return None
+    condition = raw.get("Condition")
+    if condition is not None and not isinstance(condition, dict):
+        return None
+    grant = _grant(tuple(t for _, t in actions), tuple(t for _, t in resources))
+    return _Shape(st.index, effect, (action_element, resource_element), grant, condition or None)
+
+
+def _count(value: Any) -> int:
+    return len(value) if isinstance(value, list) else 1
+
+
+def _covers(general: _Shape, specific: _Shape) -> bool:
+    """Whether ``general`` grants (or denies) all ``specific`` does, under its conditions."""
+    if general.effect != specific.effect or not general.plain or not specific.plain:
+        return False
+    if general.condition is not None and general.condition != specific.condition:
+        return False
+    g, s = general.grant, specific.grant
+    return all(a in g.literals or _patterns_cover(g.patterns, a) for a in s.actions) and \
+        g.covers_resources(s)
+
+
+def _check_statements(doc: Document, statements: list[StatementView]) -> None:
+    shapes = [s for s in map(_shape, statements) if s is not None]
+    flagged: dict[int, tuple[_Shape, bool]] = {}
+    # Exact repeats first: cheap, and the message can say so.
+    groups: dict[tuple[Any, ...], list[_Shape]] = {}
+    for shape in shapes:
+        group = groups.setdefault((shape.effect, shape.elements, shape.grant.key), [])
+        twin = next((g for g in group if g.condition == shape.condition), None)
+        if twin is not None:
+            flagged[shape.index] = (twin, True)
+        else:
+            group.append(shape)
+    # Then coverage. Candidates for a statement must cover each of its actions, so
+    # intersect, per action, the statements that cover it.
+    plain = [s for s in shapes if s.plain and s.index not in flagged]
+    by_literal: dict[str, set[int]] = {}
+    by_pattern: dict[str, set[int]] = {}
+    for shape in plain:
+        for action in shape.grant.literals:
+            by_literal.setdefault(action, set()).add(shape.index)
+        for pattern in shape.grant.patterns:
+            by_pattern.setdefault(pattern, set()).add(shape.index)
+    covering: dict[str, set[int]] = {}
+    by_index = {s.index: s for s in plain}
+    for shape in plain:
+        candidates: set[int] | None = None
+        for action in shape.grant.actions:
+            found = covering.get(action)
+            if found is None:
+                found = set(by_literal.get(action, ())) if _WILD.search(action) is None else set()
+                for pattern, holders in by_pattern.items():
+                    if glob_covers(pattern, action):
+                        found |= holders
+                covering[action] = found
+            candidates = set(found) if candidates is None else candidates & found
+            if len(candidates) <= 1:
+                break
+        for index in sorted(candidates or ()):
+            other = by_index[index]
+            if index == shape.index or index in flagged or not _covers(other, shape):
+                continue
+            # Two statements that cover each other: keep the first.
+            if index > shape.index and _covers(shape, other):
+                continue
+            flagged[shape.index] = (other, False)
+            break
+    for index in sorted(flagged):
+        other, same = flagged[index]
+        path: Path = ("Statement", index)
+        where = f"Statement[{other.index}]"
+        if same:
+            why = f"repeats {where}"
+        else:
+            verb = "allows" if other.effect == "Allow" else "denies"
+            extra = " under the same conditions" if other.condition else " unconditionally"
+            why = (f"is already covered: {where} {verb} the same or more actions on the same "
+                   f"or more resources{extra}")
+        doc.report("REDUNDANT_STATEMENT", SUGGESTION,
+                   f"This statement {why}, so removing it changes nothing. Keeping both "
+                   "invites edits to one that the other silently undoes.",
+                   path, fix=Fix(f"Remove Statement[{index}]", path, REMOVE))
