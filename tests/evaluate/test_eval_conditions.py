@@ -92,9 +92,13 @@ TAGS = "aws:TagKeys"
     ("ForAnyValue:StringNotEquals", ["secret"], ["stage", "secret"], True),
     ("ForAnyValue:StringNotEquals", ["secret"], ["secret"], False),
     ("ForAnyValue:StringNotEquals", ["secret"], None, False),
-    # IfExists wins for a missing key, even with ForAnyValue.
-    ("ForAnyValue:StringEqualsIfExists", ["stage"], None, True),
+    # IfExists does not rescue ForAnyValue from a missing key or an empty set.
+    ("ForAnyValue:StringEqualsIfExists", ["stage"], None, False),
+    ("ForAnyValue:StringEqualsIfExists", ["stage"], [], False),
+    ("ForAnyValue:StringEqualsIfExists", ["stage"], ["owner", "stage"], True),
     ("ForAnyValue:StringEqualsIfExists", ["stage"], ["owner"], False),
+    ("ForAllValues:StringEqualsIfExists", ["stage"], None, True),
+    ("ForAllValues:StringEqualsIfExists", ["stage"], ["owner"], False),
     # A qualifier on one value treats it as a one-element set.
     ("ForAnyValue:StringEquals", ["stage"], "stage", True),
     ("ForAllValues:StringEquals", ["stage"], "owner", False),

@@ -48,8 +48,8 @@ def test_variable_in_resource(context: dict[str, Any], resource: str, expected: 
 def test_missing_variable_is_explained() -> None:
     decision = evaluate([Policy.from_json({"Version": "2012-10-17", "Statement": [OWN_GROUPS]})],
                         Request("xray:GetGroup", f"{PREFIX}/alice/ID1"))
-    assert "${aws:username} needs aws:username, which the request does not have" in \
-        decision.statements[0].reason
+    assert decision.statements[0].reason == ("${aws:username} needs aws:username, which the request "
+                                             "does not have, so IAM treats the statement as invalid")
 
 
 @pytest.mark.parametrize(("version", "resource", "expected"), [
@@ -118,16 +118,59 @@ TEAM_MATCH = {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}
      "implicit_deny"),
     ({"IpAddress": {"aws:SourceIp": "${ex:net}"}},
      {"ex:net": "10.0.0.0/8", "aws:SourceIp": "10.1.1.1"}, "implicit_deny"),
-    # An unresolvable value drops out of the comparison; for a negated operator the
-    # remaining values decide.
+    # A variable the request cannot fill makes the statement invalid, whatever the
+    # operator, the other values or whether the key is there.
     ({"StringNotEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
-     {"aws:ResourceTag/team": "a"}, "allowed"),
+     {"aws:ResourceTag/team": "a"}, "implicit_deny"),
+    ({"StringNotEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}, {}, "implicit_deny"),
+    ({"StringNotEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+     {"aws:ResourceTag/team": "a", "aws:PrincipalTag/team": "b"}, "allowed"),
+    ({"StringNotEquals": {"aws:ResourceTag/team": ["${aws:PrincipalTag/team}", "b"]}},
+     {"aws:ResourceTag/team": "c"}, "implicit_deny"),
+    ({"ForAllValues:StringNotLike": {"aws:TagKeys": "${aws:PrincipalTag/team}-*"}},
+     {"aws:TagKeys": ["x"]}, "implicit_deny"),
     ({"StringEquals": {"aws:ResourceTag/team": ["${aws:PrincipalTag/team}", "shared"]}},
+     {"aws:ResourceTag/team": "shared"}, "implicit_deny"),
+    ({"StringEqualsIfExists": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}, {}, "implicit_deny"),
+    ({"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team, 'shared'}"}},
      {"aws:ResourceTag/team": "shared"}, "allowed"),
 ])
 def test_variables_in_conditions(condition: dict[str, Any], context: dict[str, Any], expected: str) -> None:
     statement = {"Effect": "Allow", "Action": "xray:*", "Resource": "*", "Condition": condition}
     assert decide(statement, Request("xray:GetGroup", f"{PREFIX}/web/ID", context)) == expected
+
+
+@pytest.mark.parametrize(("context", "resource", "expected"), [
+    ({"aws:username": "alice"}, f"{PREFIX}/alice/ID", "implicit_deny"),
+    ({"aws:username": "alice"}, f"{PREFIX}/bob/ID", "allowed"),
+    # Without aws:username the statement is invalid, even for an ARN the entry could
+    # never match (another account or partition).
+    ({}, f"{PREFIX}/bob/ID", "implicit_deny"),
+    ({}, "arn:aws:xray:eu-west-1:999999999999:group/bob/ID", "implicit_deny"),
+    ({}, "arn:aws-cn:xray:cn-north-1:123456789012:group/bob/ID", "implicit_deny"),
+])
+def test_variable_in_not_resource(context: dict[str, Any], resource: str, expected: str) -> None:
+    statement = {"Effect": "Allow", "Action": "xray:GetGroup",
+                 "NotResource": f"{PREFIX}/${{aws:username}}/*"}
+    assert decide(statement, Request("xray:GetGroup", resource, context)) == expected
+
+
+def test_one_unfillable_variable_invalidates_the_whole_statement() -> None:
+    statement = {"Effect": "Allow", "Action": "xray:GetGroup",
+                 "Resource": [f"{PREFIX}/${{aws:username}}/*", f"{PREFIX}/shared/*"]}
+    assert decide(statement, Request("xray:GetGroup", f"{PREFIX}/shared/ID")) == "implicit_deny"
+    with_user = Request("xray:GetGroup", f"{PREFIX}/shared/ID", {"aws:username": "alice"})
+    assert decide(statement, with_user) == "allowed"
+    # An invalid Deny denies nothing.
+    deny = Policy.from_json({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "xray:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "xray:*", "Resource": "*",
+         "Condition": {"StringNotEquals": {"aws:ResourceTag/owner": "${aws:username}"}}}]})
+    request = Request("xray:GetGroup", f"{PREFIX}/shared/ID", {"aws:ResourceTag/owner": "alice"})
+    decision = evaluate([deny], request)
+    assert decision.outcome == "allowed"
+    assert decision.statements[1].reason == ("${aws:username} needs aws:username, which the request "
+                                             "does not have, so IAM treats the statement as invalid")
 
 
 def test_condition_variables_literal_under_2008() -> None:

@@ -11,8 +11,11 @@ or values", "Single-valued vs. multivalued context keys"):
   operators (true), ``…IfExists`` (true) and ``Null`` (which tests exactly that);
 * ``ForAllValues:`` is true when every request value matches, and when the key is
   missing or its set is empty; ``ForAnyValue:`` needs at least one matching value and is
-  false for a missing key or an empty set; with a negated operator, "matches" means
-  the per-value negated test (a value that equals none of the policy values);
+  false for a missing key or an empty set, ``…IfExists`` or not (IfExists applies to
+  each value inside the set, so it cannot rescue an empty one; this is what IAM
+  answers, as reported on AWS re:Post for ``ForAnyValue:StringEqualsIfExists``); with a
+  negated operator, "matches" means the per-value negated test (a value that equals
+  none of the policy values);
 * an empty list counts as a missing key (the "empty data set" of the User Guide).
 
 Modelling decisions where IAM's documentation is silent, kept explicit:
@@ -23,6 +26,9 @@ Modelling decisions where IAM's documentation is silent, kept explicit:
 * a set qualifier on a single-valued key treats the value as a one-element set;
 * ``Null`` ignores a set qualifier; ``NullIfExists`` is unknown, as IAM rejects it;
 * a request value in the wrong format (a number expected) makes the condition false.
+
+A variable the request cannot fill invalidates the whole statement; the statement checks
+that before its conditions run (see ``statement``).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from dataclasses import dataclass
 from xraybuilder.core.evaluate.operators import Operator, parse_operator
 from xraybuilder.core.evaluate.request import Request
 from xraybuilder.core.evaluate.values import BadRequestValue, ValueSet, parse_bool
+from xraybuilder.core.evaluate.variables import Variable
 from xraybuilder.core.policy.model import Condition, ConditionValue
 
 # positive base operator -> (phrase when it holds, phrase when it does not)
@@ -77,6 +84,11 @@ class CompiledCondition:
     values: ValueSet | None
 
     @property
+    def variables(self) -> tuple[Variable, ...]:
+        """The live policy variables in the condition's values."""
+        return self.values.variables if self.values is not None else ()
+
+    @property
     def label(self) -> str:
         return f"condition {self.operator_name} {self.key}"
 
@@ -99,11 +111,12 @@ class CompiledCondition:
         outcomes: list[tuple[str, bool, str]] = []
         for value in values:
             try:
-                index, note = self.values.first_match(value, request.variable)
+                found_match = self.values.first_match(value, request.variable)
             except BadRequestValue as err:
                 return False, f"{self.label}: {err}"
-            hit = index is not None
-            outcomes.append((value, hit != op.negated, self._describe(value, index, note)))
+            hit = found_match.position is not None
+            text = self._describe(value, found_match.position, found_match.note)
+            outcomes.append((value, hit != op.negated, text))
         if op.set_qualifier is None:
             value, ok, text = outcomes[0]
             return ok, f"{self.label}: {text}{self._negation_tail(ok)}"
@@ -138,12 +151,13 @@ class CompiledCondition:
 
     def _missing(self, op: Operator) -> tuple[bool, str]:
         head = f"{self.label}: request has no such key"
+        if op.set_qualifier == "ForAnyValue":
+            tail = " (IfExists does not change that)" if op.if_exists else ""
+            return False, f"{head}; ForAnyValue needs at least one value{tail}"
         if op.if_exists:
             return True, f"{head}, and IfExists makes that a match"
         if op.set_qualifier == "ForAllValues":
             return True, f"{head}; ForAllValues holds for an empty set"
-        if op.set_qualifier == "ForAnyValue":
-            return False, f"{head}; ForAnyValue needs at least one value"
         if op.negated:
             return True, f"{head}, so the negated operator {op.base} holds"
         return False, head

@@ -1,9 +1,11 @@
 """Statements read once for evaluation, and how each one matches a request.
 
 A statement applies to a request when its Action (or NotAction), its Resource (or
-NotResource) and every condition match. A statement IAM would reject (an Effect other
-than ``Allow``/``Deny``, Action with NotAction, no Resource…) never applies; the policy
-notes say so.
+NotResource) and every condition match. A statement holding a policy variable the
+request cannot fill (in Resource, NotResource or a condition value) is invalid for that
+request and never applies, as IAM's User Guide says of variables with no value. A
+statement IAM would reject (an Effect other than ``Allow``/``Deny``, Action with
+NotAction, no Resource…) never applies either; the policy notes say so.
 
 Compiled policies are cached per Policy object, so evaluating many requests against the
 same policies (the TUI's live panel) reads each policy once.
@@ -21,9 +23,10 @@ from xraybuilder.core.evaluate.request import Request
 from xraybuilder.core.evaluate.variables import (
     VARIABLES_VERSION,
     Template,
-    Unresolved,
+    Variable,
     parse_template,
     resolve,
+    unresolvable,
 )
 from xraybuilder.core.policy.model import Policy, Statement
 
@@ -44,6 +47,8 @@ class CompiledStatement:
     resources: tuple[Template, ...]
     not_resource: bool
     conditions: tuple[CompiledCondition, ...]
+    variables: tuple[Variable, ...] = ()
+    """Live policy variables in Resource/NotResource and condition values."""
     warnings: tuple[str, ...] = ()
     """Parts IAM would reject that make the statement narrower here (unknown operators)."""
 
@@ -52,6 +57,10 @@ class CompiledStatement:
         if self.problem is not None:
             return False, (self.problem,)
         details = [self._match_action(request.action)]
+        if details[-1][0]:
+            invalid = self._unresolvable(request)
+            if invalid is not None:
+                details.append((False, invalid))
         if details[-1][0]:
             details.append(self._match_resource(request, resource, star_only))
             if details[-1][0]:
@@ -73,31 +82,27 @@ class CompiledStatement:
             return False, f"action {action} is not in {element}"
         return True, f"action {action} is in {element} ({hit})"
 
+    def _unresolvable(self, request: Request) -> str | None:
+        for variable in self.variables:
+            why = unresolvable(variable, request.variable)
+            if why is not None:
+                return f"{why}, so IAM treats the statement as invalid"
+        return None
+
     def _match_resource(self, request: Request, resource: str, star_only: bool) -> tuple[bool, str]:
-        hit: str | None = None
-        unresolved: str | None = None
-        for template in self.resources:
-            try:
-                resolved = resolve(template, request.variable)
-            except Unresolved as err:
-                unresolved = unresolved or err.reason
-                continue
-            if resource_matches(resolved, resource):
-                hit = template.text
-                break
+        # Every variable resolves here: _unresolvable ran first.
+        hit = next((t.text for t in self.resources
+                    if resource_matches(resolve(t, request.variable), resource)), None)
         if self.not_resource:
             if hit is not None:
                 return False, f"resource {resource} is excluded by NotResource ({hit})"
             return True, f"resource {resource} is not in NotResource, so the statement covers it"
         if hit is not None:
             return True, f"resource {resource} matches Resource ({hit})"
-        text = f"resource {resource} does not match Resource"
         if star_only and resource == "*":
-            text = (f'{request.action} takes only "*" as its resource, and Resource lists '
-                    f"no entry that matches *")
-        if unresolved:
-            text += f" ({unresolved})"
-        return False, text
+            return False, (f'{request.action} takes only "*" as its resource, and Resource lists '
+                           "no entry that matches *")
+        return False, f"resource {resource} does not match Resource"
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ def compile_statement(st: Statement, index: int, variables: bool) -> CompiledSta
     not_action = st.action is None and st.not_action is not None
     not_resource = st.resource is None and st.not_resource is not None
     resources = st.not_resources() if not_resource else st.resources()
+    templates = tuple(parse_template(r, variables=variables, wildcards=True) for r in resources)
     conditions = compile_condition(st.condition, variables)
     warnings = tuple(
         f"condition operator {c.operator_name!r} is not one IAM accepts (IAM rejects the "
@@ -139,9 +145,12 @@ def compile_statement(st: Statement, index: int, variables: bool) -> CompiledSta
         problem=_problem(st),
         actions=st.not_actions() if not_action else st.actions(),
         not_action=not_action,
-        resources=tuple(parse_template(r, variables=variables, wildcards=True) for r in resources),
+        resources=templates,
         not_resource=not_resource,
         conditions=conditions,
+        variables=tuple(dict.fromkeys(
+            [v for t in templates for v in t.variables] + [v for c in conditions for v in c.variables]
+        )),
         warnings=warnings,
     )
 

@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from xraybuilder.core.evaluate.match import arn_like, glob_regex
 from xraybuilder.core.evaluate.operators import VARIABLE_FAMILIES, Operator
@@ -36,6 +36,7 @@ from xraybuilder.core.evaluate.variables import (
     Lookup,
     Template,
     Unresolved,
+    Variable,
     parse_template,
     resolve,
     resolved_text,
@@ -52,6 +53,14 @@ _DATE = re.compile(
 
 class BadRequestValue(Exception):
     """The request's value for the key is not in the operator's format."""
+
+
+class ValueMatch(NamedTuple):
+    """Which policy value a request value matched (``position``), or why none did."""
+
+    position: int | None
+    note: str | None = None
+    """Why a value could not match other than by differing (a bad format)."""
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -164,11 +173,15 @@ class ValueSet:
                 parsed.append(item)
             self._parsed = tuple(parsed)
 
-    def first_match(self, value: str, lookup: Lookup) -> tuple[int | None, str | None]:
-        """Index of the first policy value the request value matches, and a note.
+    @property
+    def variables(self) -> tuple[Variable, ...]:
+        """The live policy variables in these values."""
+        return tuple(v for t in self._templates for v in t.variables)
 
-        The note explains a non-match that is not a plain difference (an unresolved
-        variable). Raises BadRequestValue when the request value has the wrong format.
+    def first_match(self, value: str, lookup: Lookup) -> ValueMatch:
+        """The first policy value the request value matches, or why none does.
+
+        Raises BadRequestValue when the request value has the wrong format.
         """
         if self.family in _TEXT_FAMILIES:
             return self._match_templates(value, lookup)
@@ -177,15 +190,15 @@ class ValueSet:
             raise BadRequestValue(f"request value {value!r} is not {_FORMAT_NAMES[self.family]}")
         for i, policy_value in enumerate(self._parsed):
             if policy_value is not None and self._compare(parsed_request, policy_value):
-                return i, None
-        return None, (self.problems[0] if self.problems else None)
+                return ValueMatch(i)
+        return ValueMatch(None, self.problems[0] if self.problems else None)
 
     def _compare(self, request_value: Any, policy_value: Any) -> bool:
         if self.family == "IpAddress":
             return bool(request_value.version == policy_value.version and request_value in policy_value)
         return _COMPARE[self._relation](request_value, policy_value)
 
-    def _match_templates(self, value: str, lookup: Lookup) -> tuple[int | None, str | None]:
+    def _match_templates(self, value: str, lookup: Lookup) -> ValueMatch:
         note: str | None = None
         positive = self.op.positive
         if self.family == "Bool" and parse_bool(value) is None:
@@ -209,8 +222,8 @@ class ValueSet:
                 else:
                     hit = text == value
             if hit:
-                return i, None
-        return None, note
+                return ValueMatch(i)
+        return ValueMatch(None, note)
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {

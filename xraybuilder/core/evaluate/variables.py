@@ -12,8 +12,10 @@ IAM's rules, as its User Guide ("IAM policy elements: Variables and tags") state
   when ``Version`` is missing) ``${…}`` is literal text;
 * key names are case-insensitive;
 * ``${key, 'default'}`` gives a value for when the request has no such key;
-* a key the request does not have (and that has no default) cannot be resolved, and the
-  value holding it matches nothing; a multivalued key cannot be used as a variable.
+* a key the request does not have (and that has no default) cannot be resolved: "any
+  attempt to match it fails and causes the statement to be invalid", so a statement
+  holding such a variable never applies, whatever else it says; a multivalued key cannot
+  be used as a variable, and neither can a malformed ``${…}``.
 """
 
 from __future__ import annotations
@@ -138,6 +140,15 @@ def _variable(text: str, inner: str) -> Variable:
     if len(rest) < 2 or not (rest.startswith("'") and rest.endswith("'")):
         return Variable(text, key, problem=f"{text} has a default value that is not in single quotes")
     return Variable(text, key, default=rest[1:-1].replace("''", "'"))
+
+
+def unresolvable(variable: Variable, lookup: Lookup) -> str | None:
+    """Why ``variable`` cannot be filled from the request, or None when it can."""
+    if variable.problem is not None:
+        return variable.problem
+    if variable.default is None and lookup(variable.lookup_key) is None:
+        return f"{variable.text} needs {variable.key}, which the request does not have"
+    return None
 
 
 def resolve(template: Template, lookup: Lookup) -> Resolved:
