@@ -155,6 +155,10 @@ def test_broken_toml_names_file_line_and_column(tmp_path: Path) -> None:
      "baseline[0]", ["unknown managed policy 'AWSXRayDaemonWrite'"]),
     (('sid = "Write"', 'sid = "Write traces"'), 'sid = "Write traces"', "statement[0].sid",
      ["a Sid holds only letters and digits"]),
+    (('resources = ["*"]', 'resources = ["*"]\n[[statement.condition]]\noperator = "stringequals"\n'
+      'key = "aws:RequestedRegion"\nvalues = ["us-east-1"]'), "stringequals",
+     "statement[0].condition[0].operator",
+     ["unknown condition operator 'stringequals'", "write 'StringEquals'"]),
 ])
 def test_schema_errors_name_file_line_key_and_what_is_allowed(
     tmp_path: Path, change: tuple[str, str], needle: str, key: str, words: list[str],

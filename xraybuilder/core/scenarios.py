@@ -983,7 +983,7 @@ def _read_parameters(r: _Reader, raw: dict[str, Any]) -> dict[str, Parameter]:
 
 def _read_conditions(r: _Reader, obj: Mapping[str, Any], path: tuple[str | int, ...],
                      actions: tuple[str, ...] = ()) -> tuple[ConditionSpec, ...]:
-    from xraybuilder.core.evaluate.operators import parse_operator
+    from xraybuilder.core.conditions import canonical_operator, parse_operator
 
     out = []
     seen: set[tuple[str, str]] = set()
@@ -992,7 +992,9 @@ def _read_conditions(r: _Reader, obj: Mapping[str, Any], path: tuple[str | int, 
         r.keys(cond, where, ("operator", "key", "values", "when"), ("operator", "key", "values"))
         operator = r.text(cond, "operator", where)
         if parse_operator(operator) is None:
-            raise r.error(where + ("operator",), f"unknown condition operator {operator!r}")
+            meant = canonical_operator(operator)
+            hint = f" (IAM matches operator names exactly: write {meant!r})" if meant else ""
+            raise r.error(where + ("operator",), f"unknown condition operator {operator!r}{hint}")
         when = r.when(cond, where)
         with r.within(when):
             key = r.template(r.text(cond, "key", where), where + ("key",))
