@@ -212,7 +212,6 @@ def test_null(policy_value: Any, context: dict[str, Any], expected: bool) -> Non
     ("StringNotLikeIfExists", ("String", "StringNotLike", True, None, True)),
     ("ForAnyValue:StringEquals", ("String", "StringEquals", False, "ForAnyValue", False)),
     ("ForAllValues:ArnNotLikeIfExists", ("Arn", "ArnNotLike", True, "ForAllValues", True)),
-    ("stringequals", ("String", "StringEquals", False, None, False)),
     ("NotIpAddress", ("IpAddress", "NotIpAddress", False, None, True)),
     ("Null", ("Null", "Null", False, None, False)),
     ("BinaryEqualsIfExists", ("Binary", "BinaryEquals", True, None, False)),
@@ -225,7 +224,14 @@ def test_parse_operator(name: str, parts: tuple[Any, ...]) -> None:
 
 @pytest.mark.parametrize("name", [
     "StringEqualz", "NullIfExists", "ForSomeValues:StringEquals", "StringEquals:ForAnyValue",
-    "IfExists", "", "ForAnyValue:",
+    "IfExists", "", "ForAnyValue:", "stringequals", "forAnyValue:StringEquals",
 ])
 def test_parse_operator_rejects(name: str) -> None:
     assert parse_operator(name) is None
+
+
+def test_wrongly_cased_operator_never_holds() -> None:
+    # IAM matches operator names exactly, so the condition cannot hold (nor deny).
+    assert not holds("stringEquals", "aws:RequestTag/stage", "prod", {"aws:RequestTag/stage": "prod"})
+    assert holds("StringNotEquals", "aws:RequestTag/stage", "prod", {"aws:RequestTag/stage": "dev"})
+    assert not holds("stringNotEquals", "aws:RequestTag/stage", "prod", {"aws:RequestTag/stage": "dev"})

@@ -24,7 +24,8 @@ Modelling decisions where IAM's documentation is silent, kept explicit:
   value does not match (IAM requires ``ForAllValues:``/``ForAnyValue:`` there); a
   one-value list is treated as that single value;
 * a set qualifier on a single-valued key treats the value as a one-element set;
-* ``Null`` ignores a set qualifier; ``NullIfExists`` is unknown, as IAM rejects it;
+* ``Null`` ignores a set qualifier; ``NullIfExists`` is unknown, as IAM rejects it, and
+  so is an operator spelled in the wrong case (IAM matches operator names exactly);
 * a request value in the wrong format (a number expected) makes the condition false.
 
 A variable the request cannot fill invalidates the whole statement; the statement checks
@@ -35,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xraybuilder.core.evaluate.operators import Operator, parse_operator
+from xraybuilder.core.conditions import Operator, parse_operator
 from xraybuilder.core.evaluate.request import Request
 from xraybuilder.core.evaluate.values import BadRequestValue, ValueSet, parse_bool
 from xraybuilder.core.evaluate.variables import Variable

@@ -30,8 +30,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
+from xraybuilder.core.conditions import Operator
 from xraybuilder.core.evaluate.match import arn_like, glob_regex
-from xraybuilder.core.evaluate.operators import VARIABLE_FAMILIES, Operator
 from xraybuilder.core.evaluate.variables import (
     Lookup,
     Template,
@@ -154,11 +154,10 @@ class ValueSet:
         self._relation = positive.removeprefix(op.family) or "Equals"
         # Which policy values can never match, and why (shown in reasons).
         self.problems: list[str] = []
-        live_vars = variables and self.family in VARIABLE_FAMILIES
+        live_vars = variables and op.accepts_variables
         if self.family in _TEXT_FAMILIES:
-            wildcards = positive in ("StringLike", "ArnLike", "ArnEquals")
             self._templates: tuple[Template, ...] = tuple(
-                parse_template(v, variables=live_vars, wildcards=wildcards) for v in raw
+                parse_template(v, variables=live_vars, wildcards=op.wildcards) for v in raw
             )
             self._ignore_case = positive == "StringEqualsIgnoreCase"
             self._parsed: tuple[Any, ...] = ()
