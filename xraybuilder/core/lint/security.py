@@ -1,9 +1,228 @@
-"""Lint family: security."""
+"""Lint family: security — Allow statements that grant more than they seem to.
+
+Reported as security warnings: X-Ray's permissions-management action
+(``xray:PutEncryptionConfig``, found by access level in the catalog) granted broadly,
+``NotAction`` or ``NotResource`` with Allow, ``iam:PassRole`` on any role (the Access
+Analyzer ``PASS_ROLE_*`` checks), and every action on every resource.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from xraybuilder.core import catalog
 from xraybuilder.core.lint.document import Document
+from xraybuilder.core.lint.finding import Severity
+from xraybuilder.core.policy.source import Path
+
+SECURITY_WARNING = Severity.SECURITY_WARNING
+
+PASS_ROLE = "iam:PassRole"
+_PASSED_TO_SERVICE = "iam:passedtoservice"
+
+
+@cache
+def _permissions_management() -> tuple[str, ...]:
+    """X-Ray actions that change who can read X-Ray data (today: PutEncryptionConfig)."""
+    return tuple(a.full_name for a in catalog.actions_by_access_level("xray", "Permissions management"))
+
+
+@lru_cache(maxsize=4096)
+def _matches(pattern: str, action: str) -> bool:
+    """Whether an Action entry matches a full action name (case-insensitive wildcards)."""
+    if "*" not in pattern and "?" not in pattern:
+        return pattern.lower() == action.lower()
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.lower())
+    return re.fullmatch(regex, action.lower(), re.DOTALL) is not None
+
+
+def _has_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the checks read from one statement; hashable, so results are cached."""
+
+    actions: tuple[str, ...] | None
+    not_actions: tuple[str, ...] | None
+    resources: tuple[str, ...] | None
+    not_resources: tuple[str, ...] | None
+    has_condition: bool
+    passed_to_service: bool
+
+
+# A finding: (code, message, where). ``where`` is ("Action", i) for an Action entry,
+# or the name of an element whose key the finding points at.
+_Record = tuple[str, str, tuple[str, int] | str]
 
 
 def check(doc: Document) -> None:
-    """Report security findings on doc."""
+    """Report security warnings for every Allow statement."""
+    for st in doc.statements:
+        if st.effect != "Allow":
+            continue
+        raw = st.raw
+        facts = _Facts(
+            _texts(st.action_entries) if "Action" in raw else None,
+            _texts(st.not_action_entries) if "NotAction" in raw else None,
+            _texts(st.resource_entries) if "Resource" in raw else None,
+            _texts(st.not_resource_entries) if "NotResource" in raw else None,
+            isinstance(raw.get("Condition"), dict) and bool(raw["Condition"]),
+            _has_passed_to_service(raw.get("Condition")),
+        )
+        for code, message, where in _records(facts):
+            if isinstance(where, tuple):
+                doc.report(code, SECURITY_WARNING, message, st.action_entries[where[1]][0])
+            else:
+                doc.report(code, SECURITY_WARNING, message, st.path + (where,), on_key=True)
+
+
+def _texts(entries: list[tuple[Path, str]]) -> tuple[str, ...]:
+    return tuple(text for _, text in entries)
+
+
+@lru_cache(maxsize=4096)
+def _records(facts: _Facts) -> tuple[_Record, ...]:
+    # A statement with both Action and NotAction (or Resource and NotResource) is
+    # rejected by IAM; the grammar family says so, and what it "grants" is moot.
+    if (facts.actions is None) == (facts.not_actions is None) or \
+            (facts.resources is None) == (facts.not_resources is None):
+        return ()
+    out: list[_Record] = []
+    star_on_star = _check_star_on_star(out, facts)
+    _check_not_elements(out, facts)
+    if not star_on_star:
+        _check_permissions_management(out, facts)
+    _check_pass_role(out, facts)
+    return tuple(out)
+
+
+def _all_resources(facts: _Facts) -> bool:
+    return facts.resources is not None and "*" in facts.resources
+
+
+def _check_star_on_star(out: list[_Record], facts: _Facts) -> bool:
+    if facts.actions is None or "*" not in facts.actions or not _all_resources(facts):
+        return False
+    out.append(("ALLOW_ALL_ACTIONS_ON_ALL_RESOURCES",
+                "This statement allows every action of every AWS service on every resource: full "
+                "administrator access, including changing IAM permissions and X-Ray encryption. "
+                "List the X-Ray actions this identity needs instead.",
+                ("Action", facts.actions.index("*"))))
+    return True
+
+
+def _check_not_elements(out: list[_Record], facts: _Facts) -> None:
+    if facts.not_actions is not None:
+        excluded = ", ".join(facts.not_actions) or "nothing"
+        out.append(("ALLOW_WITH_NOT_ACTION",
+                    f"Allow with NotAction grants every action of every AWS service except "
+                    f"{excluded}, including IAM and actions AWS adds later, on the statement's "
+                    "resources. List the actions to allow in Action instead.", "NotAction"))
+    if facts.not_resources is not None:
+        excluded = ", ".join(facts.not_resources) or "nothing"
+        out.append(("ALLOW_WITH_NOT_RESOURCE",
+                    f"Allow with NotResource grants the actions on every resource except "
+                    f"{excluded}: in every account, Region and service, including resources "
+                    "created later. List the resources to allow in Resource instead.",
+                    "NotResource"))
+
+
+def _granted_by(facts: _Facts, action: str) -> tuple[str, tuple[str, int] | str] | None:
+    """How the statement grants ``action``: ("named"|"wildcard"|"notaction", where) or None."""
+    if facts.not_actions is not None:
+        if any(_matches(text, action) for text in facts.not_actions):
+            return None
+        return "notaction", "NotAction"
+    actions = facts.actions or ()
+    for kind, wanted in (("named", False), ("wildcard", True)):
+        for i, text in enumerate(actions):
+            if _has_wildcard(text) == wanted and _matches(text, action):
+                return kind, ("Action", i)
+    return None
+
+
+def _reaches_star(facts: _Facts) -> bool:
+    """Whether an action that takes only "*" as its resource is granted here."""
+    if facts.not_resources is not None:
+        return "*" not in facts.not_resources
+    return _all_resources(facts)
+
+
+def _check_permissions_management(out: list[_Record], facts: _Facts) -> None:
+    if not _reaches_star(facts):
+        return
+    for action in _permissions_management():
+        granted = _granted_by(facts, action)
+        if granted is None:
+            continue
+        how, where = granted
+        if how == "named" and facts.has_condition:
+            continue
+        what = ("change or turn off the encryption of all X-Ray trace data (the KMS key it uses)"
+                if action.lower() == "xray:putencryptionconfig"
+                else "change who can read X-Ray data")
+        if how == "wildcard" and isinstance(where, tuple) and facts.actions is not None:
+            reason = f'"{facts.actions[where[1]]}" includes {action}'
+            advice = f"List the X-Ray actions you need without {action}"
+        elif how == "notaction":
+            reason = f"NotAction does not exclude {action}, so this statement grants it"
+            advice = f"Add {action} to NotAction, or list the actions you need in Action"
+        else:
+            reason = f"{action} is granted without any condition"
+            advice = ("Grant it only to the people who manage encryption, and consider a condition "
+                      "such as aws:MultiFactorAuthPresent")
+        out.append(("PERMISSIONS_MANAGEMENT_ACTION",
+                    f"{reason}: whoever holds it can {what}. {advice}.", where))
+
+
+def _role_wildcard(text: str) -> bool:
+    """A Resource entry that names every role of an account (or more)."""
+    if text == "*":
+        return True
+    fields = text.split(":", 5)
+    if len(fields) != 6 or fields[0] != "arn":
+        return False
+    return fields[5] in ("*", "role/*", "role*") and fields[2] in ("iam", "*")
+
+
+def _check_pass_role(out: list[_Record], facts: _Facts) -> None:
+    granted = _granted_by(facts, PASS_ROLE)
+    if granted is None:
+        return
+    how, where = granted
+    if facts.not_resources is not None:
+        if "*" in facts.not_resources:
+            return
+        code = {"named": "PASS_ROLE_WITH_NOT_RESOURCE",
+                "wildcard": "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
+                "notaction": "PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE"}[how]
+        scope = "every role except those NotResource lists"
+        advice = "List the roles in Resource instead"
+    else:
+        broad = [text for text in facts.resources or () if _role_wildcard(text)]
+        if not broad or facts.passed_to_service:
+            return
+        code = {"named": "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+                "wildcard": "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+                "notaction": "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION"}[how]
+        scope = f'every role ("{broad[0]}")'
+        advice = ("Name the role ARNs in Resource, or add a condition on iam:PassedToService "
+                  '(for example {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}})')
+    via = {"named": "", "wildcard": " through a wildcard action",
+           "notaction": " through NotAction"}[how]
+    out.append((code,
+                f"This statement allows iam:PassRole{via} on {scope}: whoever holds it can hand "
+                "any of those roles, and their permissions, to an AWS service. " + advice + ".",
+                where))
+
+
+def _has_passed_to_service(block: Any) -> bool:
+    if not isinstance(block, dict):
+        return False
+    return any(isinstance(keys, dict) and any(k.lower() == _PASSED_TO_SERVICE for k in keys)
+               for keys in block.values())
