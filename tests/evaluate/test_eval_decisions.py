@@ -224,6 +224,14 @@ def test_statements_iam_rejects_never_apply(statement: dict[str, Any], problem: 
     assert any(note.startswith("p.json Statement[0]:") and problem in note for note in decision.notes)
 
 
+def test_principal_is_ignored_with_a_note() -> None:
+    trust = policy({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                    "Action": "sts:AssumeRole", "Resource": "*"})
+    decision = evaluate([("trust.json", trust)], Request("sts:AssumeRole", "*"))
+    assert decision.allowed
+    assert any("trust.json Statement[0]: an identity policy has no Principal" in n for n in decision.notes)
+
+
 def test_a_malformed_deny_does_not_deny() -> None:
     bad_deny = policy({"Effect": "deny", "Action": "xray:*", "Resource": "*"})
     assert evaluate([ALLOW_XRAY, bad_deny], Request("xray:GetGroup", GROUP)).allowed

@@ -180,6 +180,9 @@ def compile_policy(policy: Policy) -> CompiledPolicy:
         if compiled_st.problem is not None:
             notes.append(f"{where}: {compiled_st.problem}, so it is ignored")
         notes.extend(f"{where}: {w}" for w in compiled_st.warnings)
+        if st.principal is not None or st.not_principal is not None:
+            notes.append(f"{where}: an identity policy has no Principal (IAM rejects it there); "
+                         "it is ignored here")
         if not variables and "${" in str(st.to_json()):
             shown = policy.version or "missing"
             notes.append(f"{where}: Version is {shown}, so ${{…}} is literal text, not a policy "
