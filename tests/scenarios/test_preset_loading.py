@@ -284,7 +284,7 @@ def test_key_lines_follow_tables_arrays_and_multiline_values() -> None:
         [[statement.condition]]
         key = "k2"
         ''')
-    lines = scenarios._key_lines(text)
+    lines = scenarios.key_lines(text)
     assert lines[("id",)] == 1
     assert ("a",) not in lines
     assert lines[("parameters", "region", "type")] == 11

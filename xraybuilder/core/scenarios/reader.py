@@ -1,673 +1,56 @@
-"""Scenario presets: one TOML file per way of giving X-Ray permissions.
+"""Reading one preset file: TOML checked against the preset schema, errors located by line.
 
-A preset says which principal it makes, its parameters (with defaults, descriptions and
-validation), the statements it builds as catalog queries or short action lists, the trust
-policy, attached managed policies, KMS key-policy statements, snippets, notes, and the
-requests that must be allowed or denied. This module reads and checks preset files and
-resolves parameter values; :mod:`xraybuilder.core.bundle` turns a preset and its values
-into documents.
-
-Shipped presets live in the ``xraybuilder.presets`` package; users add their own in
-``<config dir>/presets/*.toml`` (``XRAYBUILDER_CONFIG_DIR`` overrides the config dir).
-A broken file is reported with its name, line and key, and never stops the others.
+tomllib keeps no positions, so :func:`key_lines` finds the line of each key with a light
+scan of the text, done only when a file turns out to be broken. Catalog queries run here,
+once per file, so building a bundle later never queries the catalog again.
 """
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import cache, cached_property
-from importlib import resources
-from pathlib import Path
+from functools import cached_property
 from typing import Any
 
-from xraybuilder.core import catalog, names
+from xraybuilder.core import catalog
 from xraybuilder.core.managed import managed_policy
+from xraybuilder.core.scenarios.model import (
+    PRINCIPAL_KINDS,
+    ActionQuery,
+    ConditionSpec,
+    ExpectationSpec,
+    KeyPolicyStatementSpec,
+    ManagedAttachment,
+    NoteSpec,
+    Parameter,
+    Preset,
+    PresetError,
+    PrincipalSpec,
+    SnippetSpec,
+    StatementSpec,
+    When,
+    when_text,
+)
+from xraybuilder.core.scenarios.principals import service_principals
+from xraybuilder.core.scenarios.values import (
+    BUILTINS,
+    PARAMETER_TYPES,
+    PLACEHOLDER,
+    parse_value,
+    placeholders,
+    suggest,
+)
 
-CONFIG_DIR_ENV = "XRAYBUILDER_CONFIG_DIR"
-SERVICE_PRINCIPALS_FILE = "_service_principals.toml"
-
-Value = str | bool | tuple[str, ...]
-"""A resolved parameter value: text, a boolean, or a list (for ``*_list`` types)."""
-
-# Principal kinds and the lint target (which size quota applies) of the policy they get.
-PRINCIPAL_KINDS: dict[str, str] = {
-    "iam-user": "user",
-    "ec2-instance-role": "role",
-    "ecs-task-role": "role",
-    "ecs-container-instance-role": "role",
-    "beanstalk-instance-profile": "role",
-    "lambda-execution-role": "role",
-    "existing-identity": "managed",
-    "kms-key-users": "managed",
-}
 NAME_KINDS = ("role", "user", "instance_profile", "policy")
 SNIPPET_KINDS = ("aws-credentials", "aws-config", "text")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _PARAM_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _SID = re.compile(r"[A-Za-z0-9]+")
-# ``{name}`` is a parameter; ``${aws:username}`` (an IAM policy variable) is left alone.
-_PLACEHOLDER = re.compile(r"(?<!\$)\{([a-z][a-z0-9_]*)\}")
-# Values every template may use besides the preset's parameters.
-BUILTINS = ("dns_suffix",)
 
 
-# --------------------------------------------------------------------------- errors
-
-
-class PresetError(Exception):
-    """A preset file that cannot be used: which file, which line (when known), which key."""
-
-    def __init__(self, file: str, message: str, *, line: int | None = None, key: str = "") -> None:
-        self.file = file
-        self.line = line
-        self.key = key
-        self.message = message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class ParameterProblem:
-    """One parameter that is missing, unknown or has a value its validator refuses."""
-
-    name: str
-    message: str
-    kind: str = "invalid"
-    """``missing``, ``unknown`` or ``invalid``."""
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.message}"
-
-
-class BuildError(ValueError):
-    """Parameters a preset cannot be built with; ``problems`` holds each one."""
-
-    def __init__(self, preset_id: str, problems: Iterable[ParameterProblem]) -> None:
-        self.preset_id = preset_id
-        self.problems = tuple(problems)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        lines = []
-        missing = [p.name for p in self.problems if p.kind == "missing"]
-        if missing:
-            lines.append(f"{self.preset_id}: missing required parameter"
-                         f"{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
-        lines.extend(f"{self.preset_id}: parameter {p}" for p in self.problems if p.kind != "missing")
-        return "\n".join(lines)
-
-
-class UnknownPreset(LookupError):
-    """No preset has this id; says which ones exist and the closest match."""
-
-    def __init__(self, preset_id: str, known: Iterable[str]) -> None:
-        self.preset_id = preset_id
-        self.known = tuple(sorted(known))
-        close = difflib.get_close_matches(preset_id, self.known, n=1, cutoff=0.5)
-        self.suggestion = close[0] if close else None
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        hint = f" Did you mean {self.suggestion!r}?" if self.suggestion else ""
-        return (f"unknown scenario {self.preset_id!r}.{hint} "
-                f"Known scenarios: {', '.join(self.known)}.")
-
-
-# --------------------------------------------------------------------------- model
-
-
-When = tuple[tuple[str, tuple[str | bool, ...]], ...]
-"""``((param, (allowed values…)), …)``: holds when every named parameter has an allowed value."""
-
-
-def holds(when: When, values: Mapping[str, Value]) -> bool:
-    """Whether a ``when`` condition is met by resolved parameter values."""
-    return all(name in values and values[name] in allowed for name, allowed in when)
-
-
-def when_text(when: When) -> str:
-    """``daemon = sidecar and policy = custom or managed``; empty for "always"."""
-    return " and ".join(
-        f"{name} = {' or '.join(_plain(v) for v in allowed)}" for name, allowed in when)
-
-
-def _plain(value: str | bool) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else value
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One parameter of a preset, as declared in its ``[parameters.NAME]`` table."""
-
-    name: str
-    type: str
-    description: str
-    label: str = ""
-    default: str | bool | None = None
-    """Text (may hold ``{other}`` placeholders for earlier parameters) or a boolean."""
-    required: bool = False
-    choices: tuple[str, ...] = ()
-    choice_help: Mapping[str, str] = field(default_factory=dict)
-    when: When = ()
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-    same_region: bool = True
-    """For ARN types: the ARN's Region must equal the ``region`` parameter."""
-
-    def applies(self, values: Mapping[str, Value]) -> bool:
-        """Whether the parameter is in play for these (earlier) values."""
-        return holds(self.when, values)
-
-    @property
-    def default_text(self) -> str | None:
-        """The default as a user would type it."""
-        if self.default is None:
-            return None
-        if isinstance(self.default, bool):
-            return "true" if self.default else "false"
-        return self.default
-
-
-@dataclass(frozen=True)
-class ActionQuery:
-    """A catalog query: actions of a service by access level, resource type and name."""
-
-    service: str
-    access_levels: tuple[str, ...] = ()
-    resource_types: tuple[str, ...] = ()
-    match: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-
-    def run(self) -> list[str]:
-        """The matching actions' full names, sorted by name."""
-        svc = catalog.service(self.service)
-        if svc is None:
-            return []
-        patterns = [re.compile(_glob(p), re.I) for p in self.match]
-        excluded = {e.lower() for e in self.exclude}
-        out = []
-        for act in svc.actions.values():
-            if self.access_levels and act.access_level not in self.access_levels:
-                continue
-            types = {rt.resource_type for rt in act.resource_types}
-            if self.resource_types and not any(
-                (t == "none" and not types) or t in types for t in self.resource_types
-            ):
-                continue
-            if patterns and not any(p.fullmatch(act.name) for p in patterns):
-                continue
-            if act.full_name.lower() in excluded:
-                continue
-            out.append(act.full_name)
-        return sorted(out, key=str.lower)
-
-    def describe(self) -> str:
-        """The query in words, for ``presets show``."""
-        parts = []
-        if self.access_levels:
-            parts.append("access level " + " and ".join(self.access_levels))
-        else:
-            parts.append("every action")
-        parts.append(f"of {self.service}")
-        if self.resource_types:
-            parts.append("scoped to " + " or ".join(
-                "'*' only" if t == "none" else t for t in self.resource_types))
-        if self.match:
-            parts.append("named " + " or ".join(self.match))
-        if self.exclude:
-            parts.append("except " + ", ".join(self.exclude))
-        return " ".join(parts)
-
-
-def _glob(pattern: str) -> str:
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-
-
-@dataclass(frozen=True)
-class ConditionSpec:
-    operator: str
-    key: str
-    values: tuple[str, ...]
-    when: When = ()
-
-
-@dataclass(frozen=True)
-class StatementSpec:
-    """An identity-policy statement, its actions already resolved from the catalog."""
-
-    sid: str
-    actions: tuple[str, ...]
-    resources: tuple[str, ...]
-    effect: str = "Allow"
-    conditions: tuple[ConditionSpec, ...] = ()
-    when: When = ()
-    sources: tuple[str, ...] = ()
-    """How the actions were chosen, in words (query, list, managed policy)."""
-    outside_baseline: str | None = None
-    """Why the statement is allowed to go beyond the baseline managed policies."""
-
-
-@dataclass(frozen=True)
-class KeyPolicyStatementSpec:
-    sid: str
-    principals: tuple[str, ...]
-    actions: tuple[str, ...]
-    resources: tuple[str, ...] = ("*",)
-    conditions: tuple[ConditionSpec, ...] = ()
-    when: When = ()
-
-
-@dataclass(frozen=True)
-class PrincipalSpec:
-    """The principal a preset makes, and its trust policy when it is a role."""
-
-    kind: str
-    label: str
-    service: str | None = None
-    """A key of ``_service_principals.toml`` (resolved per partition) or a full principal."""
-    conditions: tuple[ConditionSpec, ...] = ()
-    instance_profile: bool = False
-    access_keys: bool = False
-    when: When = ()
-
-    @property
-    def lint_target(self) -> str:
-        return PRINCIPAL_KINDS[self.kind]
-
-
-@dataclass(frozen=True)
-class ManagedAttachment:
-    name: str | None
-    """A managed policy shipped in ``xraybuilder.core.managed`` (ARN built per partition)."""
-    arn: str | None
-    """Or an ARN template for a managed policy we do not ship."""
-    why: str = ""
-    when: When = ()
-
-
-@dataclass(frozen=True)
-class SnippetSpec:
-    id: str
-    title: str
-    kind: str
-    file: str
-    template: str = ""
-    profile: str = ""
-    region: str = ""
-    language: str = "text"
-    when: When = ()
-
-
-@dataclass(frozen=True)
-class NoteSpec:
-    text: str
-    when: When = ()
-
-
-@dataclass(frozen=True)
-class ExpectationSpec:
-    allowed: bool
-    action: str
-    resource: str = "*"
-    request_tags: tuple[tuple[str, str], ...] = ()
-    resource_tags: tuple[tuple[str, str], ...] = ()
-    context: tuple[tuple[str, str], ...] = ()
-    why: str = ""
-    when: When = ()
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A scenario preset as read from its TOML file."""
-
-    id: str
-    title: str
-    summary: str
-    description: str
-    parameters: Mapping[str, Parameter]
-    principals: tuple[PrincipalSpec, ...]
-    names: tuple[tuple[str, str, When], ...]
-    statements: tuple[StatementSpec, ...]
-    managed: tuple[ManagedAttachment, ...] = ()
-    key_policy: tuple[KeyPolicyStatementSpec, ...] = ()
-    snippets: tuple[SnippetSpec, ...] = ()
-    notes: tuple[NoteSpec, ...] = ()
-    expectations: tuple[ExpectationSpec, ...] = ()
-    baseline: tuple[str, ...] = ()
-    """Managed policies the identity policy must not grant beyond."""
-    order: int = 1000
-    source: str = ""
-    shipped: bool = True
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        """Parameters that have no default and must be given (when they apply)."""
-        return tuple(p.name for p in self.parameters.values() if p.required)
-
-    def principal_for(self, values: Mapping[str, Value]) -> PrincipalSpec:
-        """The principal these values make (the first whose ``when`` holds)."""
-        for spec in self.principals:
-            if holds(spec.when, values):
-                return spec
-        raise PresetError(self.source, "no [[principal]] applies to these parameter values",
-                          key="principal")
-
-
-# --------------------------------------------------------------------------- parameter types
-
-
-class _Invalid(ValueError):
-    """A value a parameter type refuses; the message says what is allowed."""
-
-
-def _suggest(value: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _parse_bool(text: str, _param: Parameter) -> bool:
-    lowered = text.strip().lower()
-    if lowered in ("true", "yes", "on", "1"):
-        return True
-    if lowered in ("false", "no", "off", "0"):
-        return False
-    raise _Invalid(f"{text!r} is not a yes/no value; use true or false")
-
-
-def _parse_choice(text: str, param: Parameter) -> str:
-    if text in param.choices:
-        return text
-    raise _Invalid(f"{text!r} is not one of the choices: {', '.join(param.choices)}"
-                   f"{_suggest(text, param.choices)}")
-
-
-def _parse_string(text: str, param: Parameter) -> str:
-    if param.min_length is not None and len(text) < param.min_length:
-        raise _Invalid(f"needs at least {param.min_length} characters")
-    if param.max_length is not None and len(text) > param.max_length:
-        raise _Invalid(f"has {len(text)} characters; the most allowed is {param.max_length}")
-    if param.pattern is not None and not re.fullmatch(param.pattern, text):
-        raise _Invalid(f"{text!r} does not match the pattern {param.pattern}")
-    return text
-
-
-def _parse_partition(text: str, _param: Parameter) -> str:
-    known = catalog.partitions()
-    if text in known:
-        return text
-    raise _Invalid(f"unknown partition {text!r}; choose one of {', '.join(known)}{_suggest(text, known)}")
-
-
-def _parse_region(text: str, _param: Parameter) -> str:
-    # Only Regions the catalog lists: a typo such as eu-wset-1 still has a Region's shape.
-    every = [r for p in catalog.partitions().values() for r in p.regions]
-    if text in every:
-        return text
-    raise _Invalid(f"{text!r} is not an AWS Region the catalog knows, like us-east-1"
-                   f"{_suggest(text, every)}")
-
-
-def _parse_account(text: str, _param: Parameter) -> str:
-    if re.fullmatch(r"\d{12}", text):
-        return text
-    digits = sum(c.isdigit() for c in text)
-    if text.isdigit():
-        raise _Invalid(f"an account ID has exactly 12 digits, like 123456789012; {text!r} has {digits}")
-    raise _Invalid(f"an account ID is 12 digits, like 123456789012; got {text!r}")
-
-
-def _checker(check: Callable[[str], str | None]) -> Callable[[str, Parameter], str]:
-    def parse(text: str, _param: Parameter) -> str:
-        problem = check(text)
-        if problem is not None:
-            raise _Invalid(problem)
-        return text
-    return parse
-
-
-_ARN = re.compile(r"arn:([^:]*):([^:]*):([^:]*):([^:]*):(.+)", re.S)
-_KMS_KEY_ID = re.compile(r"(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
-_IAM_PRINCIPAL = re.compile(r"root|(user|role)/(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,128}", re.ASCII)
-
-
-def _split_arn(text: str, what: str, example: str) -> tuple[str, str, str, str, str]:
-    from xraybuilder.core.arn import check_arn
-
-    m = _ARN.fullmatch(text)
-    if m is None or "*" in text or "?" in text:
-        raise _Invalid(f"{text!r} is not {what}; expected an ARN like {example} (no wildcards)")
-    # The ARN checker words part-by-part problems the way the linter does.
-    errors = check_arn(text).errors
-    if errors:
-        raise _Invalid(f"{text}: {errors[0].message}")
-    part, svc, region, account, rest = m.groups()
-    return part, svc, region, account, rest
-
-
-def _parse_kms_key_arn(text: str, _param: Parameter) -> str:
-    example = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    part, svc, region, account, rest = _split_arn(text, "a KMS key ARN", example)
-    if svc != "kms":
-        raise _Invalid(f"{text!r} is a {svc or 'blank'} ARN, not a KMS key ARN like {example}")
-    if rest.startswith("alias/"):
-        raise _Invalid("use the key's ARN (…:key/KEY-ID), not an alias ARN: key policies and grants "
-                       "belong to the key")
-    if not rest.startswith("key/") or not _KMS_KEY_ID.fullmatch(rest[4:]):
-        raise _Invalid(f"the resource part must be key/ followed by a key ID, like {example}")
-    if catalog.partition_for_region(region) is None or not re.fullmatch(r"\d{12}", account):
-        raise _Invalid(f"{text!r} needs a Region and a 12-digit account, like {example}")
-    return text
-
-
-def _parse_principal_arn(text: str, _param: Parameter) -> str:
-    example = "arn:aws:iam::123456789012:role/XRayAdmin"
-    text = text.strip()
-    _part, svc, region, account, rest = _split_arn(text, "an IAM user or role ARN", example)
-    if svc != "iam" or region:
-        raise _Invalid(f"{text!r} is not an IAM ARN; expected one like {example}")
-    if not re.fullmatch(r"\d{12}", account):
-        raise _Invalid(f"{text!r} needs a 12-digit account ID, like {example}")
-    if not _IAM_PRINCIPAL.fullmatch(rest):
-        raise _Invalid(f"{text!r} must name root, a user/NAME or a role/NAME, like {example}")
-    return text
-
-
-def _parse_principal_list(text: str, param: Parameter) -> tuple[str, ...]:
-    items = [t for t in re.split(r"[,\s]+", text) if t]
-    if not items:
-        raise _Invalid("give at least one IAM user or role ARN (separate several with commas)")
-    out = []
-    for i, item in enumerate(items, 1):
-        try:
-            out.append(_parse_principal_arn(item, param))
-        except _Invalid as err:
-            raise _Invalid(f"item {i}: {err}") from None
-    return tuple(dict.fromkeys(out))
-
-
-PARAMETER_TYPES: dict[str, Callable[[str, Parameter], Value]] = {
-    "string": _parse_string,
-    "bool": _parse_bool,
-    "choice": _parse_choice,
-    "partition": _parse_partition,
-    "region": _parse_region,
-    "account": _parse_account,
-    "role_name": _checker(names.check_role_name),
-    "user_name": _checker(names.check_user_name),
-    "instance_profile_name": _checker(names.check_instance_profile_name),
-    "policy_name": _checker(names.check_policy_name),
-    "group_name": _checker(names.check_group_name),
-    "sampling_rule_name": _checker(names.check_sampling_rule_name),
-    "tag_key": _checker(names.check_tag_key),
-    "tag_value": _checker(names.check_tag_value),
-    "profile_name": _checker(names.check_profile_name),
-    "kms_key_arn": _parse_kms_key_arn,
-    "principal_arn": _parse_principal_arn,
-    "principal_arn_list": _parse_principal_list,
-}
-_ARN_TYPES = ("kms_key_arn", "principal_arn", "principal_arn_list")
-
-
-def parse_value(param: Parameter, text: str) -> Value:
-    """Parse one parameter's text; raises ValueError with the validator's message."""
-    return PARAMETER_TYPES[param.type](text, param)
-
-
-# --------------------------------------------------------------------------- templates
-
-
-def placeholders(template: str) -> list[str]:
-    """Parameter names a template refers to."""
-    return _PLACEHOLDER.findall(template)
-
-
-def value_text(value: Value) -> str:
-    """A value as text inside a template (lists joined with commas)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple):
-        return ",".join(value)
-    return value
-
-
-def fill(template: str, values: Mapping[str, Value], *, source: str = "", key: str = "") -> str:
-    """Replace ``{name}`` placeholders with parameter values."""
-    def sub(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name not in values:
-            raise PresetError(source, f"{{{name}}} has no value with these parameters", key=key)
-        return value_text(values[name])
-    return _PLACEHOLDER.sub(sub, template)
-
-
-def fill_list(templates: Iterable[str], values: Mapping[str, Value], *, source: str = "",
-              key: str = "") -> list[str]:
-    """Fill each template; an item that is just ``{list_param}`` becomes that list's items."""
-    out: list[str] = []
-    for template in templates:
-        m = _PLACEHOLDER.fullmatch(template)
-        if m and isinstance(values.get(m.group(1)), tuple):
-            out.extend(values[m.group(1)])  # type: ignore[arg-type]
-        else:
-            out.append(fill(template, values, source=source, key=key))
-    return list(dict.fromkeys(out))
-
-
-# --------------------------------------------------------------------------- resolving values
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """Parameter values after parsing, defaults and cross-checks, with every problem found."""
-
-    values: Mapping[str, Value]
-    problems: tuple[ParameterProblem, ...]
-    notes: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def problem_for(self, name: str) -> ParameterProblem | None:
-        return next((p for p in self.problems if p.name == name), None)
-
-
-def builtin_values(values: Mapping[str, Value]) -> dict[str, Value]:
-    """Values every template can use, derived from the partition."""
-    part = catalog.partitions().get(str(values.get("partition", "aws")))
-    return {"dns_suffix": part.dns_suffix if part else "amazonaws.com"}
-
-
-def resolve(preset: Preset, given: Mapping[str, str | bool]) -> Resolution:
-    """Parse ``given`` (text from a command line or a form) against the preset's parameters.
-
-    Parameters are resolved in declared order so defaults like ``{role_name}`` and ``when``
-    conditions can use earlier values. Every problem is collected, none raised.
-    """
-    problems: list[ParameterProblem] = []
-    for name in given:
-        if name not in preset.parameters:
-            problems.append(ParameterProblem(
-                name, f"{preset.id} has no parameter {name!r}{_suggest(name, preset.parameters)}; "
-                f"it takes {', '.join(preset.parameters)}", "unknown"))
-    values: dict[str, Value] = {}
-    failed: set[str] = set()
-    for param in preset.parameters.values():
-        if not param.applies(values):
-            continue
-        raw = given.get(param.name)
-        if isinstance(raw, bool):
-            raw = "true" if raw else "false"
-        if raw is None or (raw == "" and param.type != "tag_value"):
-            if param.default is None:
-                if param.required:
-                    problems.append(ParameterProblem(param.name, "required", "missing"))
-                    failed.add(param.name)
-                continue
-            if isinstance(param.default, bool):
-                values[param.name] = param.default
-                continue
-            refs = placeholders(param.default)
-            if any(r in failed for r in refs):
-                failed.add(param.name)
-                continue
-            raw = fill(param.default, {**values, **builtin_values(values)}, source=preset.source,
-                       key=f"parameters.{param.name}.default")
-        try:
-            values[param.name] = parse_value(param, raw)
-        except ValueError as err:
-            problems.append(ParameterProblem(param.name, str(err)))
-            failed.add(param.name)
-    notes = _cross_check(preset, values, problems)
-    return Resolution(values, tuple(problems), tuple(notes))
-
-
-def _cross_check(preset: Preset, values: dict[str, Value], problems: list[ParameterProblem]) -> list[str]:
-    """Checks between parameters: Region in partition, ARNs in the same partition and Region."""
-    notes: list[str] = []
-    partition = values.get("partition")
-    region = values.get("region")
-    if isinstance(region, str):
-        home = catalog.partition_for_region(region)
-        if isinstance(partition, str) and home is not None and home.id != partition:
-            problems.append(ParameterProblem(
-                "region", f"{region} is in the {home.id} partition, not {partition}; "
-                f"set partition={home.id} or pick a Region of {partition}"))
-        elif home is not None and region not in home.xray_regions:
-            notes.append(f"X-Ray has no endpoint in {region} in the catalog's endpoint data; "
-                         "check that the service is available there.")
-    for param in preset.parameters.values():
-        if param.type not in _ARN_TYPES or param.name not in values:
-            continue
-        value = values[param.name]
-        for arn in value if isinstance(value, tuple) else (str(value),):
-            arn_partition, _, arn_region = arn.split(":")[1:4]
-            if isinstance(partition, str) and arn_partition != partition:
-                problems.append(ParameterProblem(
-                    param.name, f"{arn} is in the {arn_partition} partition but partition is {partition}"))
-                break
-            if param.same_region and arn_region and isinstance(region, str) and arn_region != region:
-                problems.append(ParameterProblem(
-                    param.name, f"{arn} is in {arn_region} but region is {region}; "
-                    "X-Ray can only use a key in its own Region"))
-                break
-    return notes
-
-
-# --------------------------------------------------------------------------- reading TOML
-
-
-def _key_lines(text: str) -> dict[tuple[str | int, ...], int]:
+def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
     """Line of each table header and key, by path (``("statement", 2, "actions")``).
 
     tomllib keeps no positions, so this light scan follows headers, array-of-tables
@@ -755,7 +138,7 @@ class _Reader:
     @cached_property
     def lines(self) -> dict[tuple[str | int, ...], int]:
         # Only a broken file needs positions, so the scan waits for the first error.
-        return _key_lines(self.source_text)
+        return key_lines(self.source_text)
 
     def error(self, path: tuple[str | int, ...], message: str) -> PresetError:
         line = None
@@ -772,7 +155,7 @@ class _Reader:
         allowed = tuple(allowed)
         for key in obj:
             if key not in allowed:
-                raise self.error(path + (key,), f"unknown key {key!r}{_suggest(key, allowed)}; "
+                raise self.error(path + (key,), f"unknown key {key!r}{suggest(key, allowed)}; "
                                  f"allowed here: {', '.join(allowed)}")
         for key in required:
             if key not in obj:
@@ -827,7 +210,7 @@ class _Reader:
         for name in placeholders(value):
             if name not in known:
                 raise self.error(path, f"{{{name}}} is not a parameter of this preset"
-                                 f"{_suggest(name, known)}")
+                                 f"{suggest(name, known)}")
             if name in params and not _implies(self.scope, params[name].when):
                 needs = when_text(params[name].when)
                 raise self.error(path, f"{{{name}}} only has a value when {needs}; add that to "
@@ -847,7 +230,7 @@ class _Reader:
                     raise self.error(where, f"{name!r} is declared further down: a parameter's 'when' "
                                      "can only use parameters declared before it")
                 raise self.error(where, f"{name!r} is not a parameter of this preset"
-                                 f"{_suggest(name, params)}")
+                                 f"{suggest(name, params)}")
             allowed = tuple(wanted) if isinstance(wanted, list) else (wanted,)
             param = params[name]
             for value in allowed:
@@ -871,7 +254,7 @@ def _implies(scope: When, needed: When) -> bool:
     return True
 
 
-def _read_preset(file: str, text: str, *, shipped: bool) -> Preset:
+def read_preset(file: str, text: str, *, shipped: bool) -> Preset:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -933,7 +316,7 @@ def _read_parameters(r: _Reader, raw: dict[str, Any]) -> dict[str, Parameter]:
         ptype = r.text(spec, "type", path)
         if ptype not in PARAMETER_TYPES:
             raise r.error(path + ("type",), f"unknown parameter type {ptype!r}"
-                          f"{_suggest(ptype, PARAMETER_TYPES)}; known types: {', '.join(PARAMETER_TYPES)}")
+                          f"{suggest(ptype, PARAMETER_TYPES)}; known types: {', '.join(PARAMETER_TYPES)}")
         choices = r.strings(spec, "choices", path)
         if ptype == "choice" and not choices:
             raise r.error(path, "a choice parameter needs a non-empty 'choices' list")
@@ -999,7 +382,7 @@ def _read_conditions(r: _Reader, obj: Mapping[str, Any], path: tuple[str | int, 
         with r.within(when):
             key = r.template(r.text(cond, "key", where), where + ("key",))
             values = tuple(r.template(v, where + ("values",)) for v in r.strings(cond, "values", where))
-        sample = _PLACEHOLDER.sub("x", key)
+        sample = PLACEHOLDER.sub("x", key)
         if catalog.condition_key(sample) is None:
             raise r.error(where + ("key",), f"unknown condition key {key!r}")
         for action in actions:
@@ -1048,7 +431,7 @@ def _check_action(r: _Reader, action: str, path: tuple[str | int, ...]) -> None:
         if svc is None:
             raise r.error(path, f"unknown action {action!r}: the catalog has no service {prefix!r}")
         full = [a.full_name for a in svc.actions.values()]
-        raise r.error(path, f"unknown action {action!r}{_suggest(action, full)}")
+        raise r.error(path, f"unknown action {action!r}{suggest(action, full)}")
 
 
 def _read_query(r: _Reader, q: Mapping[str, Any], path: tuple[str | int, ...]) -> ActionQuery:
@@ -1134,7 +517,7 @@ def _managed_actions(r: _Reader, name: str, path: tuple[str | int, ...]) -> list
     if policy is None:
         from xraybuilder.core.managed import managed_policies
 
-        raise r.error(path, f"unknown managed policy {name!r}{_suggest(name, managed_policies())}")
+        raise r.error(path, f"unknown managed policy {name!r}{suggest(name, managed_policies())}")
     out: list[str] = []
     for st in policy.policy.statements:
         if st.effect != "Allow" or st.not_action or st.condition:
@@ -1155,7 +538,7 @@ def _read_principals(r: _Reader, data: Mapping[str, Any]) -> tuple[PrincipalSpec
         kind = r.text(p, "kind", path)
         if kind not in PRINCIPAL_KINDS:
             raise r.error(path + ("kind",), f"unknown principal kind {kind!r}"
-                          f"{_suggest(kind, PRINCIPAL_KINDS)}; use {', '.join(PRINCIPAL_KINDS)}")
+                          f"{suggest(kind, PRINCIPAL_KINDS)}; use {', '.join(PRINCIPAL_KINDS)}")
         service = r.get(p, "service", path, str)
         if service is not None and "." not in service and service not in service_principals():
             raise r.error(path + ("service",), f"no service principal is known for {service!r}; use one of "
@@ -1208,7 +591,7 @@ def _read_managed(r: _Reader, m: Mapping[str, Any], path: tuple[str | int, ...])
         from xraybuilder.core.managed import managed_policies
 
         raise r.error(path + ("name",), f"unknown managed policy {name!r}"
-                      f"{_suggest(name, managed_policies())}; for other AWS managed policies give 'arn'")
+                      f"{suggest(name, managed_policies())}; for other AWS managed policies give 'arn'")
     when = r.when(m, path)
     if arn is not None:
         with r.within(when):
@@ -1253,7 +636,7 @@ def _read_snippet(r: _Reader, s: Mapping[str, Any], path: tuple[str | int, ...])
             region=r.template(r.text(s, "region", path, ""), path + ("region",)),
             language=r.text(s, "language", path, "ini" if kind != "text" else "text"), when=when,
         )
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", _PLACEHOLDER.sub("x", spec.file)):
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", PLACEHOLDER.sub("x", spec.file)):
         raise r.error(path + ("file",), "a plain file name: letters, digits, _ . - (no folders)")
     if kind == "text" and not spec.template:
         raise r.error(path, "a text snippet needs a 'template'")
@@ -1307,140 +690,3 @@ def _read_baseline(r: _Reader, data: Mapping[str, Any]) -> tuple[str, ...]:
         if managed_policy(name) is None:
             raise r.error(("baseline", i), f"unknown managed policy {name!r}")
     return baseline
-
-
-# --------------------------------------------------------------------------- loading
-
-
-@cache
-def service_principals() -> dict[str, dict[str, str]]:
-    """Service principal per partition: ``{"ec2": {"default": …, "aws-cn": …}}``."""
-    text = resources.files("xraybuilder.presets").joinpath(SERVICE_PRINCIPALS_FILE).read_text("utf-8")
-    return {k: dict(v) for k, v in tomllib.loads(text).items()}
-
-
-def service_principal(service: str, partition: str) -> str:
-    """The principal a trust policy names for ``service`` in ``partition``."""
-    if "." in service:
-        return service
-    table = service_principals()[service]
-    return table.get(partition, table["default"])
-
-
-def config_dir() -> Path:
-    """The user config dir: ``$XRAYBUILDER_CONFIG_DIR`` or the platform's own."""
-    override = os.environ.get(CONFIG_DIR_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("xraybuilder"))
-
-
-def user_presets_dir() -> Path:
-    return config_dir() / "presets"
-
-
-@dataclass(frozen=True)
-class Library:
-    """Every preset that loaded, and an error for each file that did not."""
-
-    presets: Mapping[str, Preset]
-    errors: tuple[PresetError, ...] = ()
-    warnings: tuple[str, ...] = ()
-
-    def get(self, preset_id: str) -> Preset:
-        """The preset with this id; UnknownPreset (with a suggestion) otherwise."""
-        try:
-            return self.presets[preset_id]
-        except KeyError:
-            raise UnknownPreset(preset_id, self.presets) from None
-
-    def ordered(self) -> list[Preset]:
-        """Shipped presets in their intended order, then user presets by id."""
-        return sorted(self.presets.values(), key=lambda p: (not p.shipped, p.order, p.id))
-
-
-@cache
-def _shipped() -> tuple[tuple[Preset, ...], tuple[PresetError, ...]]:
-    found: list[Preset] = []
-    errors: list[PresetError] = []
-    folder = resources.files("xraybuilder.presets")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml") or entry.name.startswith("_"):
-            continue
-        try:
-            found.append(_read_preset(f"presets/{entry.name}", entry.read_text("utf-8"), shipped=True))
-        except PresetError as err:
-            errors.append(err)
-    return tuple(found), tuple(errors)
-
-
-_USER_CACHE: dict[Path, tuple[tuple[int, int], Preset | PresetError]] = {}
-
-
-def _read_user_file(path: Path) -> Preset | PresetError:
-    try:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        hit = _USER_CACHE.get(path)
-        if hit is not None and hit[0] == stamp:
-            return hit[1]
-        data = path.read_bytes()
-    except OSError as err:
-        return PresetError(str(path), f"cannot read the file: {err.strerror or err}")
-    try:
-        text = data.decode("utf-8")
-        result: Preset | PresetError = _read_preset(str(path), text, shipped=False)
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        result = PresetError(str(path), "the file is not UTF-8 text", line=line)
-    except PresetError as err:
-        result = err
-    _USER_CACHE[path] = (stamp, result)
-    return result
-
-
-def load_library(user_dir: Path | None = None, *, include_user: bool = True) -> Library:
-    """Shipped presets plus the user's; a user preset with a shipped id replaces it."""
-    shipped, errors = _shipped()
-    presets = {p.id: p for p in shipped}
-    all_errors = list(errors)
-    warnings: list[str] = []
-    folder = user_presets_dir() if user_dir is None else user_dir
-    user_ids: dict[str, str] = {}
-    if include_user and folder.is_dir():
-        for path in sorted(folder.glob("*.toml")):
-            result = _read_user_file(path)
-            if isinstance(result, PresetError):
-                all_errors.append(result)
-                continue
-            if result.id in user_ids:
-                all_errors.append(PresetError(str(path), f"the id {result.id!r} is already used by "
-                                              f"{user_ids[result.id]}", key="id", line=_id_line(path)))
-                continue
-            if result.id in presets:
-                warnings.append(f"{path}: replaces the shipped preset {result.id!r}")
-            user_ids[result.id] = str(path)
-            presets[result.id] = result
-    return Library(presets, tuple(all_errors), tuple(warnings))
-
-
-def _id_line(path: Path) -> int | None:
-    try:
-        return _key_lines(path.read_text("utf-8")).get(("id",))
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def get_preset(preset_id: str) -> Preset:
-    """A preset by id from the shipped and user presets; UnknownPreset otherwise."""
-    return load_library().get(preset_id)
-
-
-def read_preset_file(path: Path) -> Preset:
-    """Read one preset file, raising PresetError when it is broken."""
-    result = _read_user_file(path)
-    if isinstance(result, PresetError):
-        raise result
-    return result
