@@ -233,5 +233,12 @@ def test_parse_operator_rejects(name: str) -> None:
 def test_wrongly_cased_operator_never_holds() -> None:
     # IAM matches operator names exactly, so the condition cannot hold (nor deny).
     assert not holds("stringEquals", "aws:RequestTag/stage", "prod", {"aws:RequestTag/stage": "prod"})
+    policy = Policy.from_json({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "xray:*", "Resource": "*",
+        "Condition": {"stringEquals": {"aws:RequestTag/stage": "prod"}}}]})
+    decision = evaluate([policy], Request("xray:GetGroup", GROUP, {"aws:RequestTag/stage": "prod"}))
+    assert decision.statements[0].reason == (
+        "condition stringEquals aws:RequestTag/stage: stringEquals is not a condition operator IAM "
+        "accepts (IAM spells it StringEquals), so it never holds")
     assert holds("StringNotEquals", "aws:RequestTag/stage", "prod", {"aws:RequestTag/stage": "dev"})
     assert not holds("stringNotEquals", "aws:RequestTag/stage", "prod", {"aws:RequestTag/stage": "dev"})

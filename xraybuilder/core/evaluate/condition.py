@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xraybuilder.core.conditions import Operator, parse_operator
+from xraybuilder.core.conditions import Operator, canonical_operator, parse_operator
 from xraybuilder.core.evaluate.request import Request
 from xraybuilder.core.evaluate.values import BadRequestValue, ValueSet, parse_bool
 from xraybuilder.core.evaluate.variables import Variable
@@ -97,8 +97,10 @@ class CompiledCondition:
         """Whether the condition holds for the request, and why, in plain words."""
         op = self.op
         if op is None:
+            meant = canonical_operator(self.operator_name)
+            hint = f" (IAM spells it {meant})" if meant else ""
             return False, (f"{self.label}: {self.operator_name} is not a condition operator "
-                           "IAM accepts, so it never holds")
+                           f"IAM accepts{hint}, so it never holds")
         found = request.get(self.key)
         values = () if found is None else (found,) if isinstance(found, str) else found
         if op.base == "Null" or self.values is None:
@@ -119,7 +121,7 @@ class CompiledCondition:
             text = self._describe(value, found_match.position, found_match.note)
             outcomes.append((value, hit != op.negated, text))
         if op.set_qualifier is None:
-            value, ok, text = outcomes[0]
+            _, ok, text = outcomes[0]
             return ok, f"{self.label}: {text}{self._negation_tail(ok)}"
         if op.set_qualifier == "ForAllValues":
             failing = next((o for o in outcomes if not o[1]), None)
