@@ -166,21 +166,38 @@ def find_redundant(
 _Record = tuple[str, str, int, str]
 
 
+_ELEMENTS = ("Action", "NotAction", "Resource", "NotResource")
+
+
 def check(doc: Document) -> None:
     """Report redundant actions, resources and statements."""
-    statements = doc.statements
-    for st in statements:
-        for element, entries in (("Action", st.action_entries), ("NotAction", st.not_action_entries),
-                                 ("Resource", st.resource_entries),
-                                 ("NotResource", st.not_resource_entries)):
+    shapes: list[_Shape] = []
+    for st in doc.statements:
+        texts: dict[str, tuple[str, ...]] = {}
+        raw = st.raw
+        for element in _ELEMENTS:
+            if element not in raw:
+                continue
+            entries = _entries(st, element)
+            texts[element] = tuple([text for _, text in entries])
             if len(entries) < 2:
                 continue
-            texts = tuple(text for _, text in entries)
-            for code, message, index, description in _list_records(element, texts):
+            for code, message, index, description in _list_records(element, texts[element]):
                 path = entries[index][0]
                 doc.report(code, SUGGESTION, message, path, fix=Fix(description, path, REMOVE))
-    if len(statements) > 1:
-        _check_statements(doc, statements)
+        shape = _shape(st, texts)
+        if shape is not None:
+            shapes.append(shape)
+    if len(shapes) > 1:
+        _check_statements(doc, shapes)
+
+
+def _entries(st: StatementView, element: str) -> list[tuple[Path, str]]:
+    if element == "Action":
+        return st.action_entries
+    if element == "NotAction":
+        return st.not_action_entries
+    return st.resource_entries if element == "Resource" else st.not_resource_entries
 
 
 @lru_cache(maxsize=4096)
@@ -326,18 +343,23 @@ class _Shape:
         return self.elements == ("Action", "Resource")
 
 
-def _shape(st: StatementView) -> _Shape | None:
+def _shape(st: StatementView, texts: dict[str, tuple[str, ...]]) -> _Shape | None:
     raw = st.raw
-    effect = st.effect
-    if effect not in ("Allow", "Deny") or not raw.keys() <= _STATEMENT_ELEMENTS:
+    effect = raw.get("Effect")
+    if (effect != "Allow" and effect != "Deny") or not raw.keys() <= _STATEMENT_ELEMENTS:
         return None
-    has = raw.keys()
-    if ("Action" in has) == ("NotAction" in has) or ("Resource" in has) == ("NotResource" in has):
+    actions = texts.get("Action")
+    action_element = "Action"
+    if actions is None:
+        actions, action_element = texts.get("NotAction"), "NotAction"
+    elif "NotAction" in texts:
         return None
-    action_element = "Action" if "Action" in has else "NotAction"
-    resource_element = "Resource" if "Resource" in has else "NotResource"
-    actions = st.action_entries if action_element == "Action" else st.not_action_entries
-    resources = st.resource_entries if resource_element == "Resource" else st.not_resource_entries
+    resources = texts.get("Resource")
+    resource_element = "Resource"
+    if resources is None:
+        resources, resource_element = texts.get("NotResource"), "NotResource"
+    elif "NotResource" in texts:
+        return None
     # Ill-typed or empty elements are the grammar family's business.
     if not actions or not resources or _count(raw[action_element]) != len(actions) or \
             _count(raw[resource_element]) != len(resources):
@@ -345,8 +367,8 @@ def _shape(st: StatementView) -> _Shape | None:
     condition = raw.get("Condition")
     if condition is not None and not isinstance(condition, dict):
         return None
-    grant = _grant(tuple(t for _, t in actions), tuple(t for _, t in resources))
-    return _Shape(st.index, effect, (action_element, resource_element), grant, condition or None)
+    return _Shape(st.index, effect, (action_element, resource_element), _grant(actions, resources),
+                  condition or None)
 
 
 def _count(value: Any) -> int:
@@ -364,8 +386,7 @@ def _covers(general: _Shape, specific: _Shape) -> bool:
         g.covers_resources(s)
 
 
-def _check_statements(doc: Document, statements: list[StatementView]) -> None:
-    shapes = [s for s in map(_shape, statements) if s is not None]
+def _check_statements(doc: Document, shapes: list[_Shape]) -> None:
     flagged: dict[int, tuple[_Shape, bool]] = {}
     # Exact repeats first: cheap, and the message can say so.
     groups: dict[tuple[Any, ...], list[_Shape]] = {}
