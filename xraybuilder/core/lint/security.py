@@ -9,9 +9,8 @@ Analyzer ``PASS_ROLE_*`` checks), and every action on every resource.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from xraybuilder.core import catalog
 from xraybuilder.core.lint.document import Document
@@ -43,8 +42,7 @@ def _has_wildcard(text: str) -> bool:
     return "*" in text or "?" in text
 
 
-@dataclass(frozen=True)
-class _Facts:
+class _Facts(NamedTuple):
     """What the checks read from one statement; hashable, so results are cached."""
 
     actions: tuple[str, ...] | None
