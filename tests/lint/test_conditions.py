@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xraybuilder.core.lint import conditions, lint
 from xraybuilder.core.lint.document import Document, LintContext
@@ -647,3 +649,31 @@ def test_findings_are_the_same_when_the_policy_is_linted_again() -> None:
     assert first == triples(run_text(text))
     assert [p for _, _, p in first] == ['Statement[0].Condition.StringEquals["aws:RequestTag/team"]',
                                         'Statement[1].Condition.StringEquals["aws:RequestTag/team"]']
+
+
+# -- never a traceback -----------------------------------------------------------------------
+
+_WORDS = st.sampled_from([
+    "StringEquals", "stringequals", "NullIfExists", "ForAnyValue:StringLike", "ForAllValues:Null",
+    "IpAddress", "Bool", "DateLessThan", "NumericLessThan", "BinaryEquals", "ArnLike", "Null",
+    "aws:SourceIp", "aws:TagKeys", "aws:ResourceTag/", "aws:RequestTag/a#b", "xray:ResourceTag/t",
+    "xray:Foo", "ec2:Region", "nokey", "*", "${aws:username}", "${", "10.0.0.1/8", "true", "",
+    "arn:aws:xray:*:*:group/*", "xray:*", "xray:Get*", "iam:PassRole", "x" * 300,
+])
+_SCALARS = st.one_of(_WORDS, st.text(max_size=6), st.integers(), st.booleans(), st.none(),
+                     st.floats(allow_nan=False, allow_infinity=False))
+_CONDITIONS = st.dictionaries(_WORDS, st.one_of(
+    _SCALARS, st.dictionaries(_WORDS, st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3)), max_size=3)),
+    max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "Effect": st.sampled_from(["Allow", "Deny", "Maybe"]),
+    "Action": st.one_of(_WORDS, st.lists(_WORDS, max_size=3)),
+    "Resource": _WORDS,
+    "Condition": _CONDITIONS,
+}), max_size=3))
+def test_any_condition_is_read_without_a_traceback(statements: list[dict[str, Any]]) -> None:
+    for finding in run_text(policy(*statements)):
+        assert finding.message and finding.code.isupper()

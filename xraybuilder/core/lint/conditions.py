@@ -21,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from xraybuilder.core import catalog
 from xraybuilder.core.conditions import (
@@ -86,8 +86,7 @@ class _Entry:
     """The key was reported as malformed or unknown: checks that read it are skipped."""
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     """What the checks need to know of the statement around a Condition."""
 
     effect: str | None
@@ -403,7 +402,7 @@ def _check_values(doc: _Records, entry: _Entry) -> None:
     for path, text in entry.values:
         if "${" in text and not op.accepts_variables and _VARIABLE.search(text):
             doc.report("INVALID_VARIABLE_FOR_OPERATOR", ERROR,
-                       f'"{text}" holds a policy variable, but {op.base} does not accept '
+                       f'"{_shown(text)}" holds a policy variable, but {op.base} does not accept '
                        "variables (only String, Arn and Bool operators do), so it is compared as "
                        "literal text. Write a fixed value.", path)
             continue
@@ -414,7 +413,7 @@ def _check_values(doc: _Records, entry: _Entry) -> None:
         code, severity, message, replacement = problem
         fix = None
         if replacement is not None:
-            fix = Fix(f'Replace "{text}" with "{replacement}"', path, value=replacement)
+            fix = Fix(f'Replace "{_shown(text)}" with "{replacement}"', path, value=replacement)
         doc.report(code, severity, message, path, fix=fix)
         if severity is not ERROR:
             readable.append((path, replacement or text))
@@ -441,18 +440,18 @@ def _value_problem(family: str, base: str, wildcards: bool,
         meaning = ('"true" (the request lacks the key) or "false" (the request has it)'
                    if family == "Null" else '"true" or "false"')
         return ("TYPE_MISMATCH_BOOLEAN", ERROR,
-                f'{base} takes {meaning}, not "{text}", so the condition never matches.', None)
+                f'{base} takes {meaning}, not "{_shown(text)}", so the condition never matches.', None)
     if family == "Numeric":
         if _NUMBER.fullmatch(text):
             return None
         return ("TYPE_MISMATCH_NUMBER", ERROR,
-                f'{base} compares numbers, and "{text}" is not one, so the condition never matches. '
+                f'{base} compares numbers, and "{_shown(text)}" is not one, so the condition never matches. '
                 'Write digits, e.g. "3600".', None)
     if family == "Date":
         if _is_date(text):
             return None
         return ("TYPE_MISMATCH_DATE", ERROR,
-                f'{base} compares dates, and "{text}" is not one, so the condition never matches. '
+                f'{base} compares dates, and "{_shown(text)}" is not one, so the condition never matches. '
                 'Write an ISO 8601 date such as "2027-01-01" or "2027-01-01T00:00:00Z", or epoch '
                 'seconds such as "1798761600".', None)
     if family == "IpAddress":
@@ -462,21 +461,26 @@ def _value_problem(family: str, base: str, wildcards: bool,
             base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
             return ("TYPE_MISMATCH_STRING", ERROR,
-                    f'BinaryEquals compares base64-encoded bytes, and "{text}" is not valid base64, '
+                    f'BinaryEquals compares base64-encoded bytes, and "{_shown(text)}" is not valid base64, '
                     "so the condition never matches. Encode the value with base64.", None)
         return None
     if family == "Arn":
         if _VARIABLE.fullmatch(text) or _looks_like_arn(text):
             return None
         return ("TYPE_MISMATCH_ARN", ERROR,
-                f'{base} compares ARNs field by field, and "{text}" is not an ARN '
+                f'{base} compares ARNs field by field, and "{_shown(text)}" is not an ARN '
                 "(arn:partition:service:region:account:resource, with * or ? inside fields), "
                 "so it never matches. Write the full ARN, or use a String operator.", None)
     if family == "String" and not wildcards and _has_wildcard(text):
         return ("WILDCARD_WITHOUT_LIKE_OPERATOR", WARNING,
-                f'"{text}" holds * or ?, which {base} compares as plain characters, not as '
+                f'"{_shown(text)}" holds * or ?, which {base} compares as plain characters, not as '
                 f'wildcards. If you meant a pattern, use {_like_twin(base)}.', None)
     return None
+
+
+def _shown(text: str) -> str:
+    """A value as quoted in a message: long ones are cut, the finding's path says where."""
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _like_twin(base: str) -> str:
@@ -530,14 +534,14 @@ def _ip_problem(base: str, text: str) -> tuple[str, Severity, str, str | None] |
     network = _network(text)
     if network is None:
         return ("TYPE_MISMATCH_IP_RANGE", ERROR,
-                f'{base} compares IP addresses, and "{text}" is not one, so the condition never '
+                f'{base} compares IP addresses, and "{_shown(text)}" is not one, so the condition never '
                 'matches. Write an address or a CIDR range, e.g. "203.0.113.0/24" or '
                 '"2001:db8::/32".', None)
     try:
         ipaddress.ip_network(text, strict=True)
     except ValueError:
         return ("IMPROVE_IP_RANGE", SUGGESTION,
-                f'"{text}" sets bits after the /{network.prefixlen} mask, which IAM ignores: '
+                f'"{_shown(text)}" sets bits after the /{network.prefixlen} mask, which IAM ignores: '
                 f'the range is "{network}". Write that to say what is matched.', str(network))
     return None
 
@@ -568,7 +572,7 @@ def _check_private_ips(doc: _Records, entry: _Entry, op: Operator,
     code = "PRIVATE_NOT_IP_ADDRESS_SUBSET" if negated else "PRIVATE_IP_ADDRESS_SUBSET"
     for path, text in private:
         doc.report(code, SUGGESTION,
-                   f'"{text}" is a private range, which aws:SourceIp never holds, so this value '
+                   f'"{_shown(text)}" is a private range, which aws:SourceIp never holds, so this value '
                    "has no effect. Remove it, or test it with aws:VpcSourceIp in another "
                    "condition.", path)
 
@@ -602,11 +606,11 @@ def _check_redundant_values(doc: _Records, entry: _Entry, op: Operator,
     for i, j in sorted(redundant.items()):
         path, text = readable[i]
         other = readable[j][1]
-        why = (f'"{text}" repeats "{other}"' if norms[i] == norms[j]
-               else f'"{other}" already matches everything "{text}" matches')
+        why = (f'"{_shown(text)}" repeats "{_shown(other)}"' if norms[i] == norms[j]
+               else f'"{_shown(other)}" already matches everything "{_shown(text)}" matches')
         doc.report("REDUNDANT_CONDITION_VALUE", SUGGESTION,
                    f"{why} in the values of {entry.key}, so it changes nothing: remove it.",
-                   path, fix=Fix(f'Remove "{text}"', path, REMOVE))
+                   path, fix=Fix(f'Remove "{_shown(text)}"', path, REMOVE))
 
 
 def _equal(a: str, b: str) -> bool:
@@ -641,8 +645,8 @@ def _check_numeric_bounds(doc: _Records, entry: _Entry, op: Operator,
             continue
         doc.report("REDUNDANT_CONDITION_VALUE_NUM", SUGGESTION,
                    f"The values of {entry.key} are alternatives, so only the {word} one, "
-                   f'"{best[1]}", counts for {op.base}: "{text}" is redundant. Remove it.',
-                   path, fix=Fix(f'Remove "{text}"', path, REMOVE))
+                   f'"{best[1]}", counts for {op.base}: "{_shown(text)}" is redundant. Remove it.',
+                   path, fix=Fix(f'Remove "{_shown(text)}"', path, REMOVE))
 
 
 # -- tags -----------------------------------------------------------------------------
@@ -657,21 +661,21 @@ def _check_tags(doc: _Records, entry: _Entry) -> None:
         problem = _tag_text_problem(tag_key, "key", False, request)
         if problem:
             doc.report("INVALID_TAG_KEY", WARNING,
-                       f'The tag key "{tag_key}" in {entry.key} {problem}, so the condition never '
-                       "matches an X-Ray tag.", entry.path, on_key=True)
+                       f'The tag key "{_shown(tag_key)}" in {_shown(entry.key)} {problem}, so the '
+                       "condition never matches an X-Ray tag.", entry.path, on_key=True)
         if op.family == "String":
             for path, text in entry.values:
                 problem = _tag_text_problem(text, "value", op.wildcards, False)
                 if problem:
                     doc.report("INVALID_TAG_VALUE", WARNING,
-                               f'The tag value "{text}" {problem}, so it never matches an X-Ray tag.',
+                               f'The tag value "{_shown(text)}" {problem}, so it never matches an X-Ray tag.',
                                path)
     elif low == "aws:tagkeys" and op.family == "String":
         for path, text in entry.values:
             problem = _tag_text_problem(text, "key", op.wildcards, True)
             if problem:
                 doc.report("INVALID_TAG_KEY", WARNING,
-                           f'The tag key "{text}" {problem}, so it never matches an X-Ray tag key.',
+                           f'The tag key "{_shown(text)}" {problem}, so it never matches an X-Ray tag key.',
                            path)
 
 
