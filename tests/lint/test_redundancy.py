@@ -73,7 +73,7 @@ def test_redundant_actions(actions: list[str], redundant: list[int]) -> None:
 
 def test_redundant_action_message_names_what_covers_it() -> None:
     [finding] = run(allow(["xray:Get*", "xray:GetGroup"]))
-    assert '"xray:Get*" already matches "xray:GetGroup"' in finding.message
+    assert '"xray:GetGroup" is already matched by "xray:Get*"' in finding.message
     [finding] = run(allow(["xray:GetGroup", "xray:getgroup"]))
     assert "ignore case" in finding.message
 

@@ -53,6 +53,10 @@ _DATE = re.compile(
     r"(Z|[+-]\d{2}:?\d{2})?)?)?)?"
 )
 _TAG_KEYS = ("aws:requesttag", "aws:resourcetag", "aws:principaltag")
+_FAMILY_WORDS = {
+    "String": "text", "Arn": "ARNs", "Numeric": "numbers", "Date": "dates",
+    "Bool": "true or false", "Binary": "base64-encoded bytes", "IpAddress": "IP addresses",
+}
 _TYPE_WORDS = {
     "String": "text", "ARN": "an ARN", "Numeric": "a number", "Date": "a date and time",
     "Bool": "true or false", "Binary": "binary data", "IPAddress": "an IP address",
@@ -386,11 +390,12 @@ def _check_key_type(doc: _Records, entry: _Entry) -> None:
     family = parse_operator(wanted)
     family_name = family.family if family is not None else wanted
     holds = _TYPE_WORDS.get(info.base_type, info.base_type)
+    compares = _FAMILY_WORDS.get(op.family, op.family)
     doc.report("TYPE_MISMATCH", ERROR,
                f"Use the operator type {family_name} instead of operator {entry.op_name} for the "
-               f'condition key {entry.key}. The key holds {holds}, which {op.family} operators do '
-               f'not compare as such, so the condition does not test what it seems to; for '
-               f'example, write "{wanted}".', entry.path, on_key=True)
+               f"condition key {entry.key}. The key holds {holds}, but {op.family} operators "
+               f"compare {compares}, so the condition does not test what it seems to. Write, for "
+               f'example, "{wanted}".', entry.path, on_key=True)
 
 
 # -- values ---------------------------------------------------------------------------

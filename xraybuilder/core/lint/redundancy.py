@@ -241,7 +241,7 @@ def _action_records(element: str, texts: tuple[str, ...]) -> tuple[_Record, ...]
             why = (f'"{text}" repeats "{other}" (action names ignore case)' if text != other
                    else f'"{text}" is listed twice')
         else:
-            why = f'"{other}" already matches "{text}"'
+            why = f'"{text}" is already matched by "{other}"'
         out.append(("REDUNDANT_ACTION",
                     f"{why} in {element}, so it changes nothing: remove it. The statement "
                     f"{verb} exactly the same actions without it.",
