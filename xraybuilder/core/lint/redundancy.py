@@ -28,30 +28,42 @@ SUGGESTION = Severity.SUGGESTION
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 # Policy variables stand for text nobody knows in advance: each becomes one character
-# from the private-use area, which only a "*" (or the same variable) can cover.
-_PLACEHOLDER_BASE = 0xE000
+# from a private-use plane (IAM policies never hold such characters), which only a "*"
+# (or the same variable) can cover.
+_PLACEHOLDER_BASE = 0xF0000
 _STATEMENT_ELEMENTS = frozenset({"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
                                  "Condition"})
 
 
 # -- pattern coverage (shared with the conditions family) ----------------------------
 
-_WILD_OR_VARIABLE = re.compile("[*?\ue000-\uefff]")
+_WILD_OR_VARIABLE = re.compile("[*?\U000f0000-\U000ffffd]")
 _WILD = re.compile("[*?]")
+_PLACEHOLDER_LIMIT = 0xFFFFD - _PLACEHOLDER_BASE
+# One character per variable text, the same in every statement and every run, so
+# statements can be compared with each other and cached results stay valid.
+_placeholders: dict[str, str] = {}
 
 
 def _is_placeholder(char: str) -> bool:
-    return _PLACEHOLDER_BASE <= ord(char) < _PLACEHOLDER_BASE + 0x1000
+    return _PLACEHOLDER_BASE <= ord(char) <= _PLACEHOLDER_BASE + _PLACEHOLDER_LIMIT
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    variable = match.group(0)
+    found = _placeholders.get(variable)
+    if found is None:
+        if len(_placeholders) > _PLACEHOLDER_LIMIT:
+            # Unreachable in practice; starting afresh keeps every mapping one-to-one.
+            _placeholders.clear()
+            _grant.cache_clear()
+        found = _placeholders[variable] = chr(_PLACEHOLDER_BASE + len(_placeholders))
+    return found
 
 
 def with_placeholders(texts: Iterable[str]) -> list[str]:
     """The texts with each distinct policy variable replaced by its own placeholder character."""
-    seen: dict[str, str] = {}
-
-    def swap(match: re.Match[str]) -> str:
-        return seen.setdefault(match.group(0), chr(_PLACEHOLDER_BASE + len(seen) % 0x1000))
-
-    return [_VARIABLE.sub(swap, t) if "${" in t else t for t in texts]
+    return [_VARIABLE.sub(_placeholder, t) if "${" in t else t for t in texts]
 
 
 def _has_wildcard(text: str) -> bool:
@@ -67,7 +79,7 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
         if char == "*":
             parts.append(".*")
         elif char == "?":
-            parts.append("[^\ue000-\uefff]")
+            parts.append("[^\U000f0000-\U000ffffd]")
         else:
             parts.append(re.escape(char))
     return re.compile("".join(parts), re.DOTALL)
@@ -299,32 +311,59 @@ class _Grant:
     """The actions and resources of a statement, normalised for comparison (cached)."""
 
     actions: tuple[str, ...]
-    literals: frozenset[str]
-    patterns: tuple[str, ...]
     resources: tuple[str, ...]
-    all_resources: bool
     key: str
     """Actions and resources in one string, whose hash Python keeps: cheap to compare."""
+    action_prefixes: tuple[str | None, ...]
+    resource_prefixes: tuple[str | None, ...]
+    """For each entry, the text before its first wildcard; None when it has none."""
 
-    def covers_resources(self, other: _Grant) -> bool:
-        if self.all_resources:
-            return True
-        return all(any(arn_covers(r, x) for r in self.resources) for x in other.resources)
+
+def _prefix(entry: str) -> str | None:
+    match = _WILD_OR_VARIABLE.search(entry)
+    return entry[:match.start()] if match is not None else None
 
 
 @lru_cache(maxsize=4096)
 def _grant(actions: tuple[str, ...], resources: tuple[str, ...]) -> _Grant:
     norm_actions = tuple(sorted({a.lower() for a in actions}))
     norm_resources = tuple(sorted(set(with_placeholders(resources))))
-    patterns = tuple(a for a in norm_actions if _WILD.search(a) is not None)
-    literals = frozenset(a for a in norm_actions if _WILD.search(a) is None)
     key = "\x00".join(norm_actions) + "\x01" + "\x00".join(norm_resources)
-    return _Grant(norm_actions, literals, patterns, norm_resources, "*" in norm_resources, key)
+    return _Grant(norm_actions, norm_resources, key, tuple(map(_prefix, norm_actions)),
+                  tuple(map(_prefix, norm_resources)))
 
 
-@lru_cache(maxsize=16384)
-def _patterns_cover(patterns: tuple[str, ...], action: str) -> bool:
-    return any(glob_covers(p, action) for p in patterns)
+class _CoverIndex:
+    """Which statements have an entry that covers a given action or resource.
+
+    A pattern can only cover texts that start with its literal prefix (the part before
+    its first wildcard), so patterns are filed by prefix and only those whose prefix
+    starts the text are tried: no comparison of every statement with every other.
+    """
+
+    def __init__(self, covers: Callable[[str, str], bool]) -> None:
+        self.covers = covers
+        self.exact: dict[str, set[int]] = {}
+        self.patterns: dict[int, dict[str, dict[str, set[int]]]] = {}
+        self.memo: dict[str, set[int]] = {}
+
+    def add(self, entries: tuple[str, ...], prefixes: tuple[str | None, ...], index: int) -> None:
+        for entry, prefix in zip(entries, prefixes, strict=True):
+            self.exact.setdefault(entry, set()).add(index)
+            if prefix is not None:
+                by_prefix = self.patterns.setdefault(len(prefix), {})
+                by_prefix.setdefault(prefix, {}).setdefault(entry, set()).add(index)
+
+    def covering(self, text: str) -> set[int]:
+        found = self.memo.get(text)
+        if found is None:
+            found = set(self.exact.get(text, ()))
+            for length, by_prefix in self.patterns.items():
+                for pattern, holders in by_prefix.get(text[:length], {}).items():
+                    if pattern != text and self.covers(pattern, text):
+                        found |= holders
+            self.memo[text] = found
+        return found
 
 
 @dataclass
@@ -382,8 +421,8 @@ def _covers(general: _Shape, specific: _Shape) -> bool:
     if general.condition is not None and general.condition != specific.condition:
         return False
     g, s = general.grant, specific.grant
-    return all(a in g.literals or _patterns_cover(g.patterns, a) for a in s.actions) and \
-        g.covers_resources(s)
+    return all(any(glob_covers(p, a) for p in g.actions) for a in s.actions) and \
+        all(any(arn_covers(r, x) for r in g.resources) for x in s.resources)
 
 
 def _check_statements(doc: Document, shapes: list[_Shape]) -> None:
@@ -397,34 +436,37 @@ def _check_statements(doc: Document, shapes: list[_Shape]) -> None:
             flagged[shape.index] = (twin, True)
         else:
             group.append(shape)
-    # Then coverage. Candidates for a statement must cover each of its actions, so
-    # intersect, per action, the statements that cover it.
+    # Then coverage: a statement's candidates are those covering each of its actions
+    # and each of its resources.
     plain = [s for s in shapes if s.plain and s.index not in flagged]
-    by_literal: dict[str, set[int]] = {}
-    by_pattern: dict[str, set[int]] = {}
+    actions = _CoverIndex(glob_covers)
+    resources = _CoverIndex(arn_covers)
     for shape in plain:
-        for action in shape.grant.literals:
-            by_literal.setdefault(action, set()).add(shape.index)
-        for pattern in shape.grant.patterns:
-            by_pattern.setdefault(pattern, set()).add(shape.index)
-    covering: dict[str, set[int]] = {}
+        grant = shape.grant
+        actions.add(grant.actions, grant.action_prefixes, shape.index)
+        resources.add(grant.resources, grant.resource_prefixes, shape.index)
     by_index = {s.index: s for s in plain}
     for shape in plain:
         candidates: set[int] | None = None
-        for action in shape.grant.actions:
-            found = covering.get(action)
-            if found is None:
-                found = set(by_literal.get(action, ())) if _WILD.search(action) is None else set()
-                for pattern, holders in by_pattern.items():
-                    if glob_covers(pattern, action):
-                        found |= holders
-                covering[action] = found
-            candidates = set(found) if candidates is None else candidates & found
-            if len(candidates) <= 1:
+        pairs = ((resources, shape.grant.resources), (actions, shape.grant.actions))
+        # Start with the dimension that narrows most (statements often share actions and
+        # differ in resources, or the other way round).
+        if len(actions.covering(shape.grant.actions[0])) < \
+                len(resources.covering(shape.grant.resources[0])):
+            pairs = pairs[::-1]
+        for index_, entries in pairs:
+            for entry in entries:
+                found = index_.covering(entry)
+                candidates = set(found) if candidates is None else candidates & found
+                if len(candidates) <= 1:
+                    break
+            if candidates is not None and len(candidates) <= 1:
                 break
         for index in sorted(candidates or ()):
             other = by_index[index]
-            if index == shape.index or index in flagged or not _covers(other, shape):
+            if index == shape.index or index in flagged or other.effect != shape.effect:
+                continue
+            if other.condition is not None and other.condition != shape.condition:
                 continue
             # Two statements that cover each other: keep the first.
             if index > shape.index and _covers(shape, other):
