@@ -250,3 +250,36 @@ def test_arn_covers_compares_field_by_field() -> None:
     assert arn_covers("arn:aws:xray:*:*:group/*", f"{GROUP}/a/b")
     assert not arn_covers("arn:aws:xray:*:*:group/*", "arn:aws:xray:us-east-1:1:sampling-rule/x")
     assert not arn_covers("arn:aws:s3:::b/*", "arn:aws:s3:::B/x")
+
+
+_PARTS = st.text(alphabet="ab*?", min_size=1, max_size=3)
+_STATEMENTS = st.lists(st.fixed_dictionaries({
+    "Effect": st.sampled_from(["Allow", "Deny"]),
+    "Action": st.lists(_PARTS.map(lambda p: f"xray:{p}"), min_size=1, max_size=3),
+    "Resource": st.lists(_PARTS.map(lambda p: f"arn:aws:xray:r:1:{p}"), min_size=1, max_size=3),
+    "Condition": st.sampled_from([None, {"Bool": {"aws:SecureTransport": "true"}}]),
+}), min_size=2, max_size=5)
+_NAMES = ["".join(p) for n in range(1, 4) for p in itertools.product(ALPHABET, repeat=n)]
+
+
+def _decisions(statements: list[dict[str, Any]]) -> set[tuple[str, str, str, bool]]:
+    """Which (effect, action, resource, secure) each statement list allows or denies."""
+    out = set()
+    for statement in statements:
+        for name, res, secure in itertools.product(_NAMES, _NAMES, (True, False)):
+            if statement.get("Condition") and not secure:
+                continue
+            if any(fnmatch.fnmatchcase(f"xray:{name}", a.lower()) for a in statement["Action"]) and \
+                    any(fnmatch.fnmatchcase(f"arn:aws:xray:r:1:{res}", r) for r in statement["Resource"]):
+                out.add((statement["Effect"], name, res, secure))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(_STATEMENTS)
+def test_removing_redundant_statements_keeps_every_decision(statements: list[dict[str, Any]]) -> None:
+    cleaned = [{k: v for k, v in s.items() if v is not None} for s in statements]
+    found = [f for f in run(*cleaned) if f.code == "REDUNDANT_STATEMENT"]
+    removed = {f.path[1] for f in found}
+    kept = [s for i, s in enumerate(cleaned) if i not in removed]
+    assert _decisions(kept) == _decisions(cleaned)
