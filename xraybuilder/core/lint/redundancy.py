@@ -156,8 +156,9 @@ def find_redundant(
 ) -> dict[int, int]:
     """Indexes of items another item covers, each mapped to one item that covers it.
 
-    When two items cover each other the later one is redundant; an item is only ever
-    excused by one that stays, so removing every redundant item changes nothing.
+    When two items cover each other the later one is redundant. An item is never excused
+    by one already found redundant, so every chain of "covered by" ends at an item that
+    stays; coverage being transitive, removing every redundant item changes nothing.
     """
     flagged: dict[int, int] = {}
     for i, item in enumerate(items):
