@@ -151,7 +151,7 @@ def test_operator_for_key_type(key_type: str, operator: str | None) -> None:
     ("ForAllValues:StringEquals", (), True),  # vacuously true on an empty set
     ("ForAnyValue:StringEquals", (), False),
     ("ForAnyValue:StringNotEquals", (), False),
-    ("ForAnyValue:StringEqualsIfExists", (), True),
+    ("ForAnyValue:StringEqualsIfExists", (), False),  # IfExists does not rescue ForAnyValue
     ("NotIpAddress", (), True),
     ("Null", ("true",), True),
     ("Null", ("false",), False),

@@ -167,16 +167,13 @@ def _known_key_types() -> frozenset[str]:
 def matches_when_absent(op: Operator, null_values: tuple[str, ...] = ()) -> bool:
     """What a condition evaluates to when the request lacks its key.
 
-    ``...IfExists`` and ``ForAllValues`` hold; ``ForAnyValue`` fails; otherwise negated
-    operators hold and the others fail. ``Null`` holds when one of ``null_values`` is
-    ``true`` (it asks "is the key absent?").
+    ``ForAnyValue`` fails, even with ``IfExists`` (no value can match; real AWS denies such
+    requests); ``...IfExists`` and ``ForAllValues`` hold; otherwise negated operators hold
+    and the others fail. ``Null`` holds when one of ``null_values`` is ``true`` (it asks
+    "is the key absent?").
     """
     if op.family == "Null":
         return any(v.lower() == "true" for v in null_values)
-    if op.if_exists:
-        return True
-    if op.set_qualifier == "ForAllValues":
-        return True
     if op.set_qualifier == "ForAnyValue":
         return False
-    return op.negated
+    return op.if_exists or op.set_qualifier == "ForAllValues" or op.negated
