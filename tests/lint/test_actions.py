@@ -188,6 +188,32 @@ def test_services_outside_the_catalog_still_get_form_checks() -> None:
     ]
 
 
+def test_unknown_action_of_a_service_outside_the_catalog_is_an_error_with_a_fix() -> None:
+    findings = run(allow(["logs:CreateLogStream", "logs:PutLogEvent"]))
+    assert [(f.code, f.severity, f.path_str, fix_value(f)) for f in findings] == [
+        ("SERVICE_NOT_IN_CATALOG", SUGGESTION, "Statement[0].Action[0]", None),
+        ("INVALID_ACTION", ERROR, "Statement[0].Action[1]", "logs:PutLogEvents"),
+    ]
+    assert 'Did you mean "logs:PutLogEvents"?' in findings[1].message
+
+
+def test_wildcard_of_a_service_outside_the_catalog_must_match_an_action() -> None:
+    findings = run(allow(["ec2:Describe*", "ec2:Frobnicate*"]))
+    assert [(f.code, f.severity, f.path_str) for f in findings] == [
+        ("SERVICE_NOT_IN_CATALOG", SUGGESTION, "Statement[0].Action[0]"),
+        ("INVALID_ACTION", ERROR, "Statement[0].Action[1]"),
+    ]
+    assert "matches no action of Amazon EC2" in findings[1].message
+
+
+def test_every_service_has_action_names() -> None:
+    for prefix in catalog.all_service_prefixes():
+        names = catalog.action_names(prefix)
+        assert names is not None, prefix
+    assert catalog.action_names("no-such-service") is None
+    assert catalog.action_names("xray")["puttracesegments"] == "PutTraceSegments"
+
+
 # -- action names in held services --------------------------------------------------
 
 def test_unknown_action_with_one_close_candidate_gets_fix() -> None:

@@ -138,6 +138,28 @@ def all_service_prefixes() -> frozenset[str]:
 
 
 @cache
+def _uncatalogued_action_names() -> dict[str, str]:
+    return dict(_read("action-names.json"))
+
+
+@lru_cache(maxsize=64)
+def action_names(prefix: str) -> dict[str, str] | None:
+    """Lower-case name -> name of every action of any AWS service, or None for an unknown prefix.
+
+    For the services held in full this comes from their data; for the others from a
+    names-only list, read the first time such a service is asked about.
+    """
+    prefix = prefix.lower()
+    svc = service(prefix)
+    if svc is not None:
+        return {key: a.name for key, a in svc.actions.items()}
+    names = _uncatalogued_action_names().get(prefix)
+    if names is None:
+        return None
+    return {n.lower(): n for n in names.split()}
+
+
+@cache
 def service(prefix: str) -> Service | None:
     """The service with this prefix (case-insensitive), or None when the catalog lacks it."""
     prefix = prefix.lower()

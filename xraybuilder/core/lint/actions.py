@@ -69,8 +69,9 @@ def _not_in_catalog(prefix: str) -> str:
     name = catalog.all_services().get(prefix, prefix)
     held = ", ".join(catalog.service_prefixes())
     return (f'This policy uses "{prefix}" actions ({name}). The catalog holds only {held} in full, '
-            f'so for "{prefix}" only the form of each action is checked, not that the action '
-            "exists. Check the names against the Service Authorization Reference.")
+            f'so for "{prefix}" the action names are checked, but not which resources and '
+            "condition keys each action takes. Check those against the Service Authorization "
+            "Reference.")
 
 
 @lru_cache(maxsize=4096)
@@ -117,21 +118,26 @@ def _judge(value: str, element: str) -> _Verdict:
                     f'"{name}" is not an action name: action names hold only letters and digits, '
                     "with * and ? as wildcards.")
     svc = catalog.service(lower)
-    if svc is None:
-        issues = (_case_issue(value, f"{lower}:{name}"),) if prefix != lower else ()
-        return _Verdict(issues, uncatalogued_service=lower)
+    # Services held in full and the others alike have their action names checked; only
+    # the held ones have resource types and condition keys for the other families.
+    uncatalogued = None if svc is not None else lower
+    names = catalog.action_names(lower) or {}
+    service_name = catalog.all_services()[lower]
     if "*" in name or "?" in name:
-        if not svc.match_actions(name):
-            return _one("INVALID_ACTION", ERROR,
-                        f'"{value}" matches no action of {svc.name}, so it {_grants(element)}. '
-                        f"Check the spelling; `xraybuilder actions` lists the X-Ray actions.")
-        if prefix != lower:
-            return _Verdict((_case_issue(value, f"{lower}:{name}"),))
-        return _OK
-    act = svc.action(name)
-    if act is not None:
-        return _OK if value == act.full_name else _Verdict((_case_issue(value, act.full_name),))
-    return _Verdict((_unknown_action(value, svc, name, element),))
+        if not _names_matching(lower, name.lower()):
+            tip = "; `xraybuilder actions` lists the X-Ray actions" if lower == "xray" else ""
+            return _Verdict((_Issue("INVALID_ACTION", ERROR,
+                                    f'"{value}" matches no action of {service_name}, so it '
+                                    f"{_grants(element)}. Check the spelling{tip}."),),
+                            uncatalogued)
+        issues = (_case_issue(value, f"{lower}:{name}"),) if prefix != lower else ()
+        return _Verdict(issues, uncatalogued)
+    canonical = names.get(name.lower())
+    if canonical is not None:
+        full = f"{lower}:{canonical}"
+        return _Verdict(() if value == full else (_case_issue(value, full),), uncatalogued)
+    return _Verdict((_unknown_action(value, lower, service_name, names, name, element),),
+                    uncatalogued)
 
 
 def _one(code: str, severity: Severity, message: str) -> _Verdict:
@@ -245,19 +251,26 @@ def _unknown_service(value: str, prefix: str, name: str) -> _Issue:
                   fix_value, f'Write "{fix_value}"')
 
 
-def _unknown_action(value: str, svc: catalog.Service, name: str, element: str) -> _Issue:
+def _unknown_action(value: str, prefix: str, service_name: str, names: dict[str, str],
+                    name: str, element: str) -> _Issue:
     lower = name.lower()
-    pool = tuple(svc.actions)
+    pool = tuple(names)
     near = _within_one_edit(lower, pool)
     close = list(near) or difflib.get_close_matches(lower, pool, n=3, cutoff=0.7)
-    suggestions = [svc.actions[c].full_name for c in close]
+    suggestions = [f"{prefix}:{names[c]}" for c in close]
     hint = ""
     if suggestions:
         hint = " Did you mean " + " or ".join(f'"{s}"' for s in suggestions) + "?"
     fix_value = suggestions[0] if len(near) == 1 else None
     return _Issue("INVALID_ACTION", ERROR,
-                  f'"{value}" is not an action of {svc.name}, so it {_grants(element)}.{hint}',
+                  f'"{value}" is not an action of {service_name}, so it {_grants(element)}.{hint}',
                   fix_value, f'Write "{fix_value}"')
+
+
+@lru_cache(maxsize=1024)
+def _names_matching(prefix: str, lowered_pattern: str) -> tuple[str, ...]:
+    rx = re.compile(fnmatch.translate(lowered_pattern))
+    return tuple(key for key in catalog.action_names(prefix) or {} if rx.match(key))
 
 
 def _within_one_edit(word: str, pool: tuple[str, ...]) -> tuple[str, ...]:
