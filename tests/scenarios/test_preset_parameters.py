@@ -151,3 +151,25 @@ def test_problem_lookup_for_forms() -> None:
     problem = result.problem_for("account")
     assert problem is not None and problem.kind == "invalid"
     assert result.problem_for("role_name") is None
+
+
+@pytest.mark.parametrize("pid", [p.id for p in LIB.ordered()])
+def test_every_preset_accepts_the_shared_parameters(pid: str) -> None:
+    shared = {"partition": "aws", "region": "eu-west-1", "account": "123456789012"}
+    resolution = resolve(preset(pid), shared)
+    assert [p for p in resolution.problems if p.name in shared] == []
+    for name in shared:
+        if name not in preset(pid).parameters:
+            assert f"{pid} does not use {name}: nothing it builds depends on it." in resolution.notes
+
+
+def test_shared_parameters_are_validated_even_where_unused() -> None:
+    assert problems("ec2", {"account": "12345"}) == {
+        "account": "an account ID has exactly 12 digits, like 123456789012; '12345' has 5"}
+
+
+def test_a_parameter_outside_the_chosen_branch_is_noted_as_ignored() -> None:
+    resolution = resolve(preset("ecs"), {"daemon": "instance", "account": "123456789012"})
+    assert resolution.problems == ()
+    assert "account is ignored with these choices: it applies only when daemon is sidecar." in (
+        resolution.notes)

@@ -243,15 +243,30 @@ def resolve(preset: Preset, given: Mapping[str, str | bool]) -> Resolution:
     conditions can use earlier values. Every problem is collected, none raised.
     """
     problems: list[ParameterProblem] = []
-    for name in given:
-        if name not in preset.parameters:
-            problems.append(ParameterProblem(
-                name, f"{preset.id} has no parameter {name!r}{suggest(name, preset.parameters)}; "
-                f"it takes {', '.join(preset.parameters)}", "unknown"))
+    unused: list[str] = []
+    for name, raw_value in given.items():
+        if name in preset.parameters:
+            continue
+        if name in SHARED_PARAMETERS:
+            # The shared names are accepted by every preset, so one script can pass the
+            # same partition/region/account to all of them; still validated, then noted.
+            problem = _shared_problem(name, raw_value)
+            if problem is not None:
+                problems.append(problem)
+            else:
+                unused.append(f"{preset.id} does not use {name}: nothing it builds depends on it.")
+            continue
+        problems.append(ParameterProblem(
+            name, f"{preset.id} has no parameter {name!r}{suggest(name, preset.parameters)}; "
+            f"it takes {', '.join(preset.parameters)}", "unknown"))
     values: dict[str, Value] = {}
     failed: set[str] = set()
     for param in preset.parameters.values():
         if not param.applies(values):
+            if param.name in given:
+                unused.append(f"{param.name} is ignored with these choices: it applies only when "
+                              + " and ".join(f"{k} is {' or '.join(map(str, v))}" for k, v in param.when)
+                              + ".")
             continue
         raw = given.get(param.name)
         if isinstance(raw, bool):
@@ -277,7 +292,20 @@ def resolve(preset: Preset, given: Mapping[str, str | bool]) -> Resolution:
             problems.append(ParameterProblem(param.name, str(err)))
             failed.add(param.name)
     notes = _cross_check(preset, values, problems)
-    return Resolution(values, tuple(problems), tuple(notes))
+    return Resolution(values, tuple(problems), tuple(unused + notes))
+
+
+# Parameters every preset accepts under the same name, used by it or not.
+SHARED_PARAMETERS = ("partition", "region", "account")
+
+
+def _shared_problem(name: str, raw: str | bool) -> ParameterProblem | None:
+    text = ("true" if raw else "false") if isinstance(raw, bool) else raw
+    try:
+        parse_value(Parameter(name=name, type=name, description=""), text)
+    except ValueError as err:
+        return ParameterProblem(name, str(err))
+    return None
 
 
 def _cross_check(preset: Preset, values: dict[str, Value], problems: list[ParameterProblem]) -> list[str]:
