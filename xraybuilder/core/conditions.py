@@ -8,11 +8,11 @@ data (``data/condition_operators.json``).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
+
+from xraybuilder.core.datafiles import read_json
 
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 IF_EXISTS = "IfExists"
@@ -59,10 +59,8 @@ class Operator:
         return family_accepts_key_type(self.family, key_type)
 
 
-@cache
 def _table() -> dict[str, Any]:
-    text = resources.files("xraybuilder.core").joinpath("data", "condition_operators.json")
-    data: dict[str, Any] = json.loads(text.read_text("utf-8"))
+    data: dict[str, Any] = read_json("condition_operators.json")
     return data
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from xraybuilder.core.datafiles import read_json
 from xraybuilder.core.policy.model import Policy
 
 
@@ -28,9 +27,7 @@ class ManagedPolicy:
 
 @cache
 def managed_policies() -> dict[str, ManagedPolicy]:
-    raw = json.loads(
-        resources.files("xraybuilder.core").joinpath("data", "managed_policies.json").read_text("utf-8")
-    )
+    raw = read_json("managed_policies.json")
     return {
         name: ManagedPolicy(name, info["version"], info["description"], info["document"])
         for name, info in raw.items() if not name.startswith("_")

@@ -8,14 +8,13 @@ resources, only under a condition, or denied somewhere; otherwise not at all.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from xraybuilder.core import catalog
 from xraybuilder.core.catalog import Action
+from xraybuilder.core.datafiles import read_json
 from xraybuilder.core.explain.conditions import describe
 from xraybuilder.core.explain.grants import Expansion, Grant, OtherGrant, universe
 from xraybuilder.core.explain.patterns import covered, overlaps
@@ -87,8 +86,7 @@ class CapabilityResult:
 @cache
 def capabilities() -> tuple[Capability, ...]:
     """The console capabilities, in the order the data file lists them."""
-    raw = json.loads(resources.files("xraybuilder.core").joinpath(
-        "data", "console_capabilities.json").read_text("utf-8"))
+    raw = read_json("console_capabilities.json")
     return tuple(
         Capability(c["id"], c["name"], tuple(c["actions"]), tuple(c.get("needs", ())), c.get("note"))
         for c in raw["capabilities"]

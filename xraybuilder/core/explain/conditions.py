@@ -12,13 +12,12 @@ never the reverse.
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from xraybuilder.core.datafiles import read_json
 from xraybuilder.core.explain.patterns import Scope, covered
 
 _QUALIFIERS = ("ForAllValues", "ForAnyValue")
@@ -147,11 +146,9 @@ def _networks_within(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
 
 # -- words ------------------------------------------------------------------------------
 
-@cache
 def wording() -> dict[str, Any]:
     """The key and operator wording table (``data/condition_wording.json``)."""
-    text = resources.files("xraybuilder.core").joinpath("data", "condition_wording.json")
-    data: dict[str, Any] = json.loads(text.read_text("utf-8"))
+    data: dict[str, Any] = read_json("condition_wording.json")
     return data
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any, NamedTuple
 
 from xraybuilder.core import catalog
@@ -34,6 +33,7 @@ from xraybuilder.core.conditions import (
     operator_for_key_type,
     parse_operator,
 )
+from xraybuilder.core.datafiles import read_json
 from xraybuilder.core.lint.document import Document
 from xraybuilder.core.lint.finding import REMOVE, Fix, Severity
 from xraybuilder.core.lint.redundancy import arn_covers, find_redundant, glob_covers, with_placeholders
@@ -63,10 +63,8 @@ _TYPE_WORDS = {
 }
 
 
-@cache
 def _value_rules() -> dict[str, Any]:
-    text = resources.files("xraybuilder.core").joinpath("data", "condition_values.json")
-    data: dict[str, Any] = json.loads(text.read_text("utf-8"))
+    data: dict[str, Any] = read_json("condition_values.json")
     return data
 
 
