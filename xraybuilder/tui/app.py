@@ -11,9 +11,12 @@ WELCOME = """\
 
 The full-screen builder is on its way. Meanwhile the command line does the work:
 
-  xraybuilder lint policy.json        check a policy, compiler style
-  xraybuilder actions                 list X-Ray actions by access level
-  xraybuilder --help                  everything else
+  xraybuilder presets list                 the nine scenarios (EC2, ECS, Lambda, …)
+  xraybuilder new ec2 -p region=eu-west-1  build one: policies, trust, notes
+  xraybuilder lint policy.json             check a policy, compiler style
+  xraybuilder simulate policy.json …       would this request be allowed?
+  xraybuilder explain policy.json          what a policy grants, in plain words
+  xraybuilder actions                      X-Ray actions by access level
 
 Press [b]q[/b] to quit."""
 
