@@ -259,10 +259,34 @@ def condition_key(name: str) -> ConditionKey | None:
         # logs:LogGeneratingResourceArns), so look for the key in every held service.
         pools.extend(s.condition_keys for s in map(service, service_prefixes()) if s is not None)
     for pool in pools:
-        for key_name, key in pool.items():
+        exact, templates = _key_index(pool)
+        if lowered in exact:
+            return exact[lowered]
+        for key_name, key in templates:
             if _key_template_regex(key_name).fullmatch(lowered):
                 return key
     return None
+
+
+# The pools are the catalog's own cached dicts, alive for the whole process, so their
+# id() is a stable cache key (dicts themselves are unhashable).
+_KEY_INDEXES: dict[int, tuple[dict[str, ConditionKey], tuple[tuple[str, ConditionKey], ...]]] = {}
+
+
+def _key_index(
+    pool: dict[str, ConditionKey],
+) -> tuple[dict[str, ConditionKey], tuple[tuple[str, ConditionKey], ...]]:
+    """Plain key names by lower-case name, and the few template names to try as patterns.
+
+    Compiling a pattern for every key of a service (KMS has over a hundred) is what made
+    looking up one key slow; only names with a ``${…}`` part need a pattern.
+    """
+    index = _KEY_INDEXES.get(id(pool))
+    if index is None:
+        exact = {name.lower(): key for name, key in pool.items() if "${" not in name}
+        templates = tuple((name, key) for name, key in pool.items() if "${" in name)
+        index = _KEY_INDEXES[id(pool)] = (exact, templates)
+    return index
 
 
 @lru_cache(maxsize=512)
