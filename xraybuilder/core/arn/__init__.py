@@ -19,12 +19,14 @@ from __future__ import annotations
 from xraybuilder.core.arn.build import fill_template, group_arn, sampling_rule_arn
 from xraybuilder.core.arn.check import check_arn, is_star
 from xraybuilder.core.arn.fields import field_problems, validate_field
-from xraybuilder.core.arn.model import ArnProblem, parse_arn
+from xraybuilder.core.arn.model import Arn, ArnCheck, ArnProblem, parse_arn
 from xraybuilder.core.arn.parts import XRAY_NAME_MAX
 from xraybuilder.core.arn.templates import can_denote, resource_types_for
 
 __all__ = [
     "XRAY_NAME_MAX",
+    "Arn",
+    "ArnCheck",
     "ArnProblem",
     "can_denote",
     "check_arn",

@@ -180,8 +180,3 @@ def can_denote(arn: str, rtype: ResourceType) -> bool:
     """Can the (possibly wildcarded) ARN stand for a resource of this catalog type?"""
     return rtype in resource_types_for(arn)
 
-
-def resource_type_label(rtype: ResourceType) -> str:
-    """``AWS X-Ray group`` — the service's name and the type's name, for messages."""
-    svc = catalog.service(rtype.service)
-    return f"{svc.name if svc else rtype.service} {rtype.name}"
