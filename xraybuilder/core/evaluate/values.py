@@ -4,16 +4,9 @@ A :class:`ValueSet` holds one condition key's policy values, read once, and answ
 "which policy value does this request value match?" for the positive form of the
 operator (negation and set qualifiers are the caller's business).
 
-Formats accepted:
-
-* Numeric: integers and decimals, with optional sign and exponent (``10``, ``-2.5``).
-* Date: W3C ISO 8601 (``2020``-style years aside): ``YYYY-MM-DD``,
-  ``YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm]`` (no zone means UTC), or epoch seconds
-  (digits only, so ``2020`` is read as a second count, not a year).
-* Bool: ``true``/``false`` in any case.
-* BinaryEquals: base-64; the request value is base-64 too, and bytes are compared.
-* IpAddress: IPv4/IPv6 address or CIDR (host bits may be set; a bare address is /32
-  or /128); the request value is an address.
+The formats of each family are read by :mod:`xraybuilder.core.condition_values`, the
+grammar the linter checks against. For BinaryEquals the request value is base-64 too,
+and bytes are compared; for IpAddress the request value is an address.
 
 A policy value in the wrong format matches nothing; a request value in the wrong format
 makes the condition false (:class:`BadRequestValue`), whatever the operator.
@@ -21,15 +14,17 @@ makes the condition false (:class:`BadRequestValue`), whatever the operator.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import ipaddress
-import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
+from xraybuilder.core.condition_values import (
+    parse_address,
+    parse_binary,
+    parse_bool,
+    parse_date,
+    parse_network,
+    parse_number,
+)
 from xraybuilder.core.conditions import Operator
 from xraybuilder.core.evaluate.match import arn_like, glob_regex
 from xraybuilder.core.evaluate.variables import (
@@ -40,14 +35,6 @@ from xraybuilder.core.evaluate.variables import (
     parse_template,
     resolve,
     resolved_text,
-)
-
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_EPOCH = re.compile(r"-?\d+(?:\.\d+)?")
-_DATE = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?"
-    r"([Zz]|[+-]\d{2}:?\d{2})?"
 )
 
 
@@ -63,71 +50,6 @@ class ValueMatch(NamedTuple):
     """Why a value could not match other than by differing (a bad format)."""
 
 
-def parse_number(text: str) -> Decimal | None:
-    """A numeric condition value, or None."""
-    text = text.strip()
-    if not _NUMBER.fullmatch(text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
-        return None
-
-
-def parse_date(text: str) -> datetime | None:
-    """An ISO 8601 date/time or epoch seconds as an aware datetime, or None."""
-    text = text.strip()
-    if _EPOCH.fullmatch(text):
-        try:
-            return datetime.fromtimestamp(float(text), UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    m = _DATE.fullmatch(text)
-    if not m:
-        return None
-    year, month, day, hour, minute, second, frac, zone = m.groups()
-    tz: timezone = UTC
-    if zone and zone not in "Zz":
-        sign = -1 if zone[0] == "-" else 1
-        digits = zone[1:].replace(":", "")
-        if len(digits) != 4:
-            return None
-        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-    try:
-        return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                        int(second or 0), int((frac or "0")[:6].ljust(6, "0")), tzinfo=tz)
-    except ValueError:
-        return None
-
-
-def parse_bool(text: str) -> bool | None:
-    lowered = text.strip().lower()
-    return True if lowered == "true" else False if lowered == "false" else None
-
-
-def parse_binary(text: str) -> bytes | None:
-    try:
-        return base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-
-
-def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
-    try:
-        return ipaddress.ip_network(text.strip(), strict=False)
-    except ValueError:
-        return None
-
-
-def parse_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    text = text.strip()
-    try:
-        return ipaddress.ip_address(text)
-    except ValueError:
-        try:
-            return ipaddress.ip_interface(text).ip
-        except ValueError:
-            return None
 
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {

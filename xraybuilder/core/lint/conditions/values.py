@@ -8,15 +8,12 @@ another value already covers.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import ipaddress
-import re
 from collections.abc import Callable
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 
+from xraybuilder.core.condition_values import parse_binary, parse_date, parse_network, parse_number
 from xraybuilder.core.conditions import Operator
 from xraybuilder.core.lint.conditions.common import (
     _VARIABLE,
@@ -31,14 +28,6 @@ from xraybuilder.core.lint.conditions.common import (
 from xraybuilder.core.lint.finding import REMOVE, Fix, Severity
 from xraybuilder.core.lint.redundancy import arn_covers, find_redundant, glob_covers, with_placeholders
 from xraybuilder.core.policy.source import Path
-
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-_EPOCH = re.compile(r"\d+(\.\d+)?")
-# W3C profile of ISO 8601: YYYY, YYYY-MM, YYYY-MM-DD, then Thh:mm[:ss[.s]] and a zone.
-_DATE = re.compile(
-    r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
-    r"(Z|[+-]\d{2}:?\d{2})?)?)?)?"
-)
 
 
 @cache
@@ -93,13 +82,13 @@ def _value_problem(family: str, base: str, wildcards: bool,
         return ("TYPE_MISMATCH_BOOLEAN", ERROR,
                 f'{base} takes {meaning}, not "{_shown(text)}", so the condition never matches.', None)
     if family == "Numeric":
-        if _NUMBER.fullmatch(text):
+        if parse_number(text) is not None:
             return None
         return ("TYPE_MISMATCH_NUMBER", ERROR,
                 f'{base} compares numbers, and "{_shown(text)}" is not one, so the condition never matches. '
                 'Write digits, e.g. "3600".', None)
     if family == "Date":
-        if _is_date(text):
+        if parse_date(text) is not None:
             return None
         return ("TYPE_MISMATCH_DATE", ERROR,
                 f'{base} compares dates, and "{_shown(text)}" is not one, so the condition never matches. '
@@ -108,9 +97,7 @@ def _value_problem(family: str, base: str, wildcards: bool,
     if family == "IpAddress":
         return _ip_problem(base, text)
     if family == "Binary":
-        try:
-            base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
+        if parse_binary(text) is None:
             return ("TYPE_MISMATCH_STRING", ERROR,
                     f'BinaryEquals compares base64-encoded bytes, and "{_shown(text)}" is not valid base64, '
                     "so the condition never matches. Encode the value with base64.", None)
@@ -145,39 +132,8 @@ def _looks_like_arn(text: str) -> bool:
     return len(fields) == 6 and fields[0] == "arn"
 
 
-def _is_date(text: str) -> bool:
-    if _EPOCH.fullmatch(text):
-        return True
-    match = _DATE.fullmatch(text)
-    if match is None:
-        return False
-    year, month, day, hour, minute, second, zone = match.groups()
-    try:
-        datetime(int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0),
-                 int(second or 0))
-    except ValueError:
-        return False
-    if zone and zone != "Z":
-        digits = zone[1:].replace(":", "")
-        if int(digits[:2]) > 23 or int(digits[2:]) > 59:
-            return False
-    return True
-
-
-@lru_cache(maxsize=1024)
-def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
-    # IAM wants CIDR notation; Python would also accept a netmask after the slash.
-    address, slash, bits = text.partition("/")
-    if slash and not bits.isdigit():
-        return None
-    try:
-        return ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        return None
-
-
 def _ip_problem(base: str, text: str) -> tuple[str, Severity, str, str | None] | None:
-    network = _network(text)
+    network = parse_network(text)
     if network is None:
         return ("TYPE_MISMATCH_IP_RANGE", ERROR,
                 f'{base} compares IP addresses, and "{_shown(text)}" is not one, so the condition never '
@@ -197,7 +153,7 @@ def _check_private_ips(doc: _Records, entry: _Entry, op: Operator,
     private: list[tuple[Path, str]] = []
     public: list[tuple[Path, str]] = []
     for path, text in readable:
-        network = _network(text)
+        network = parse_network(text)
         if network is None:
             continue
         inside = any(network.version == r.version and network.subnet_of(r)  # type: ignore[arg-type]
@@ -238,7 +194,7 @@ def _check_redundant_values(doc: _Records, entry: _Entry, op: Operator,
     elif family == "Numeric":
         norms = [_decimal_text(t) for t in texts]
     elif family == "IpAddress":
-        norms = [str(_network(t) or t) for t in texts]
+        norms = [str(parse_network(t) or t) for t in texts]
         covers = _ip_covers
     elif family == "Arn":
         norms = with_placeholders(texts)
@@ -264,7 +220,7 @@ def _equal(a: str, b: str) -> bool:
 
 
 def _ip_covers(general: str, specific: str) -> bool:
-    g, s = _network(general), _network(specific)
+    g, s = parse_network(general), parse_network(specific)
     if g is None or s is None or g.version != s.version:
         return general == specific
     return s.subnet_of(g)  # type: ignore[arg-type]
@@ -280,7 +236,7 @@ def _decimal_text(text: str) -> str:
 def _check_numeric_bounds(doc: _Records, entry: _Entry, op: Operator,
                           readable: list[tuple[Path, str]]) -> None:
     # The values are alternatives: "less than 2700 or less than 3600" is "less than 3600".
-    numbers = [(p, t, Decimal(t)) for p, t in readable if _NUMBER.fullmatch(t)]
+    numbers = [(p, t, n) for p, t in readable if (n := parse_number(t)) is not None]
     if len(numbers) < 2:
         return
     upper = "LessThan" in op.base
