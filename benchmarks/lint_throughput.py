@@ -46,39 +46,74 @@ def fifty_statements() -> str:
     """A realistic 50-statement policy: every statement distinct (scoped groups and rules,
     conditions, wildcards), so no statement is redundant with another."""
     account = "123456789012"
-    regions = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1",
-               "ap-southeast-2", "ap-northeast-1", "sa-east-1", "ca-central-1", "eu-north-1"]
+    regions = [
+        "us-east-1",
+        "us-east-2",
+        "us-west-2",
+        "eu-west-1",
+        "eu-central-1",
+        "ap-southeast-2",
+        "ap-northeast-1",
+        "sa-east-1",
+        "ca-central-1",
+        "eu-north-1",
+    ]
     statements: list[dict[str, object]] = []
     for i in range(50):
         region = regions[(i // 5) % len(regions)]
         kind = i % 5
         if kind == 0:
             st: dict[str, object] = {
-                "Sid": f"Group{i}", "Effect": "Allow",
+                "Sid": f"Group{i}",
+                "Effect": "Allow",
                 "Action": ["xray:GetGroup", "xray:UpdateGroup", "xray:DeleteGroup"],
-                "Resource": f"arn:aws:xray:{region}:{account}:group/team-{i}/*"}
+                "Resource": f"arn:aws:xray:{region}:{account}:group/team-{i}/*",
+            }
         elif kind == 1:
-            st = {"Sid": f"Rule{i}", "Effect": "Allow",
-                  "Action": ["xray:UpdateSamplingRule", "xray:DeleteSamplingRule"],
-                  "Resource": [f"arn:aws:xray:{region}:{account}:sampling-rule/svc-{i}",
-                               f"arn:aws:xray:{region}:{account}:sampling-rule/svc-{i}-b"]}
+            st = {
+                "Sid": f"Rule{i}",
+                "Effect": "Allow",
+                "Action": ["xray:UpdateSamplingRule", "xray:DeleteSamplingRule"],
+                "Resource": [
+                    f"arn:aws:xray:{region}:{account}:sampling-rule/svc-{i}",
+                    f"arn:aws:xray:{region}:{account}:sampling-rule/svc-{i}-b",
+                ],
+            }
         elif kind == 2:
-            st = {"Sid": f"Write{i}", "Effect": "Allow",
-                  "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords",
-                             "xray:GetSamplingRules", "xray:GetSamplingTargets"],
-                  "Resource": "*",
-                  "Condition": {"StringEquals": {"aws:RequestedRegion": region},
-                                "Bool": {"aws:SecureTransport": "true"}}}
+            st = {
+                "Sid": f"Write{i}",
+                "Effect": "Allow",
+                "Action": [
+                    "xray:PutTraceSegments",
+                    "xray:PutTelemetryRecords",
+                    "xray:GetSamplingRules",
+                    "xray:GetSamplingTargets",
+                ],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:RequestedRegion": region},
+                    "Bool": {"aws:SecureTransport": "true"},
+                },
+            }
         elif kind == 3:
-            st = {"Sid": f"Read{i}", "Effect": "Allow", "Action": ["xray:Get*", "xray:BatchGet*"],
-                  "Resource": "*",
-                  "Condition": {"IpAddress": {"aws:SourceIp": [f"203.0.{i}.0/24"]},
-                                "DateLessThan": {"aws:CurrentTime": f"2027-01-{i % 28 + 1:02d}"
-                                                                    "T00:00:00Z"}}}
+            st = {
+                "Sid": f"Read{i}",
+                "Effect": "Allow",
+                "Action": ["xray:Get*", "xray:BatchGet*"],
+                "Resource": "*",
+                "Condition": {
+                    "IpAddress": {"aws:SourceIp": [f"203.0.{i}.0/24"]},
+                    "DateLessThan": {"aws:CurrentTime": f"2027-01-{i % 28 + 1:02d}T00:00:00Z"},
+                },
+            }
         else:
-            st = {"Sid": f"DenyProd{i}", "Effect": "Deny",
-                  "Action": ["xray:UpdateGroup", "xray:DeleteGroup"], "Resource": "*",
-                  "Condition": {"StringEquals": {f"aws:ResourceTag/stage{i}": ["prod", "preprod"]}}}
+            st = {
+                "Sid": f"DenyProd{i}",
+                "Effect": "Deny",
+                "Action": ["xray:UpdateGroup", "xray:DeleteGroup"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {f"aws:ResourceTag/stage{i}": ["prod", "preprod"]}},
+            }
         statements.append(st)
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2)
 
@@ -133,8 +168,7 @@ def timing_ms(fn: Callable[[str], int], text: str, runs: int) -> Timing:
         fn(text)
         cpus.append(time.process_time() - cpu)
         walls.append(time.perf_counter() - wall)
-    return Timing(statistics.median(walls) * 1000, min(walls) * 1000,
-                  statistics.median(cpus) * 1000)
+    return Timing(statistics.median(walls) * 1000, min(walls) * 1000, statistics.median(cpus) * 1000)
 
 
 def profile(fn: Callable[[str], int], texts: list[str], big: str, rounds: int) -> None:
@@ -179,21 +213,29 @@ def main(argv: list[str] | None = None) -> int:
     ours_wall, ours_cpu = throughput(lint_ours, texts, args.rounds)
     parl_wall, parl_cpu = throughput(lint_parliament, texts, args.rounds)
     ratio, ratio_cpu = ours_wall / parl_wall, ours_cpu / parl_cpu
-    print(f"policies: {len(texts)} (tests/corpus + managed), {args.rounds} rounds, "
-          f"Python {sys.version.split()[0]}")
+    print(
+        f"policies: {len(texts)} (tests/corpus + managed), {args.rounds} rounds, "
+        f"Python {sys.version.split()[0]}"
+    )
     print(f"xraybuilder: {ours_wall:8.0f} policies/s wall, {ours_cpu:8.0f} per CPU second")
     print(f"parliament:  {parl_wall:8.0f} policies/s wall, {parl_cpu:8.0f} per CPU second")
-    print(f"ratio:       {ratio:8.2f}x wall, {ratio_cpu:8.2f}x CPU  (target >= "
-          f"{TARGET_RATIO:.0f}x: {'met' if min(ratio, ratio_cpu) >= TARGET_RATIO else 'NOT met'})")
+    print(
+        f"ratio:       {ratio:8.2f}x wall, {ratio_cpu:8.2f}x CPU  (target >= "
+        f"{TARGET_RATIO:.0f}x: {'met' if min(ratio, ratio_cpu) >= TARGET_RATIO else 'NOT met'})"
+    )
 
     ours_t = timing_ms(lint_ours, big, args.runs)
     parl_t = timing_ms(lint_parliament, big, max(args.runs // 5, 20))
     met = "met" if ours_t.wall_median <= TARGET_MS else "NOT met"
     print(f"50-statement policy ({len(big)} chars), {args.runs} runs:")
-    print(f"  xraybuilder: median {ours_t.wall_median:.3f} ms (min {ours_t.wall_min:.3f}, "
-          f"CPU median {ours_t.cpu_median:.3f})  target <= {TARGET_MS:.0f} ms: {met}")
-    print(f"  parliament:  median {parl_t.wall_median:.3f} ms (min {parl_t.wall_min:.3f}, "
-          f"CPU median {parl_t.cpu_median:.3f})")
+    print(
+        f"  xraybuilder: median {ours_t.wall_median:.3f} ms (min {ours_t.wall_min:.3f}, "
+        f"CPU median {ours_t.cpu_median:.3f})  target <= {TARGET_MS:.0f} ms: {met}"
+    )
+    print(
+        f"  parliament:  median {parl_t.wall_median:.3f} ms (min {parl_t.wall_min:.3f}, "
+        f"CPU median {parl_t.cpu_median:.3f})"
+    )
 
     if args.profile:
         profile(lint_ours, texts, big, max(args.rounds // 4, 2))

@@ -60,8 +60,7 @@ ENV["PYTHONPYCACHEPREFIX"] = _CACHE.name
 
 def wall_time(argv: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
-                   check=False)
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, check=False)
     return time.perf_counter() - start
 
 
@@ -69,8 +68,9 @@ def import_times(code: str) -> list[tuple[str, int, int, int]]:
     """(module, self us, cumulative us, depth) for every import ``code`` makes."""
     # Once without timing, so every module's bytecode is cached as it is for users.
     subprocess.run([sys.executable, "-c", code], capture_output=True, env=ENV, check=False)
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True,
-                          text=True, env=ENV, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, env=ENV, check=False
+    )
     out = []
     for line in proc.stderr.splitlines():
         m = IMPORT_LINE.match(line)
@@ -94,8 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         theirs_times.append(wall_time(theirs))
     ours_ms = statistics.median(ours_times) * 1000
     theirs_ms = statistics.median(theirs_times) * 1000
-    print(f"file: {args.file.relative_to(ROOT) if args.file.is_relative_to(ROOT) else args.file}"
-          f", {args.runs} runs each, median wall time")
+    print(
+        f"file: {args.file.relative_to(ROOT) if args.file.is_relative_to(ROOT) else args.file}"
+        f", {args.runs} runs each, median wall time"
+    )
     print(f"xraybuilder lint:   {ours_ms:8.1f} ms  (min {min(ours_times) * 1000:.1f})")
     print(f"parliament --file:  {theirs_ms:8.1f} ms  (min {min(theirs_times) * 1000:.1f})")
     print(f"ratio (parliament / xraybuilder): {theirs_ms / ours_ms:.2f}x")
@@ -108,10 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         total = next((cum for mod, _, cum, _ in rows if mod == step), None)
         if total is not None:
             print(f"  {step:<32} {total / 1000:7.1f} ms")
-    rows = import_times("import sys; from xraybuilder.cli import main; "
-                        f"sys.argv = ['xraybuilder', 'lint', {str(args.file)!r}]; "
-                        "import contextlib, io\n"
-                        "with contextlib.redirect_stdout(io.StringIO()): main()")
+    rows = import_times(
+        "import sys; from xraybuilder.cli import main; "
+        f"sys.argv = ['xraybuilder', 'lint', {str(args.file)!r}]; "
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main()"
+    )
     print("\nslowest imports of a whole `xraybuilder lint` run (self time):")
     for mod, own, cum, _depth in sorted(rows, key=lambda r: -r[1])[:12]:
         print(f"  {own / 1000:7.2f} ms self {cum / 1000:8.2f} ms cumulative  {mod}")

@@ -106,8 +106,12 @@ def _action_names() -> dict[str, str]:
     }
 
 
-def _apply_overlay(services: dict[str, dict[str, Any]], entries: list[dict[str, Any]], table: str,
-                   record: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+def _apply_overlay(
+    services: dict[str, dict[str, Any]],
+    entries: list[dict[str, Any]],
+    table: str,
+    record: Callable[[dict[str, Any]], dict[str, Any]],
+) -> None:
     """Add overlay entries to one table ("actions", "resource_types") of their services."""
     for entry in entries:
         service = services[entry["service"]]
@@ -117,7 +121,9 @@ def _apply_overlay(services: dict[str, dict[str, Any]], entries: list[dict[str, 
                 "remove it from scripts/catalog_overlay.toml"
             )
         service[table][entry["name"]] = {
-            **record(entry), "source": "overlay", "reference": entry["reference"],
+            **record(entry),
+            "source": "overlay",
+            "reference": entry["reference"],
         }
         service[table] = dict(sorted(service[table].items()))
 
@@ -148,7 +154,8 @@ def _partitions() -> list[dict[str, Any]]:
     for part in sorted(partitions, key=lambda p: p["id"]):
         xray = endpoints.get(part["id"], {}).get("services", {}).get("xray", {})
         xray_regions = sorted(
-            r for r, info in xray.get("endpoints", {}).items()
+            r
+            for r, info in xray.get("endpoints", {}).items()
             if not r.startswith("fips-") and not info.get("deprecated")
         )
         out.append(
@@ -195,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = build()
     stale = [
-        name for name, text in files.items()
+        name
+        for name, text in files.items()
         if not (DATA_DIR / name).exists() or (DATA_DIR / name).read_text() != text
     ]
     if args.check:

@@ -41,7 +41,10 @@ def test_access_levels_documented_by_aws() -> None:
     assert level["PutEncryptionConfig"] == "Permissions management"
     assert level["TagResource"] == level["UntagResource"] == "Tagging"
     assert {n for n, lv in level.items() if lv == "List"} == {
-        "BatchGetTraces", "ListResourcePolicies", "ListRetrievedTraces", "ListTagsForResource",
+        "BatchGetTraces",
+        "ListResourcePolicies",
+        "ListRetrievedTraces",
+        "ListTagsForResource",
     }
     assert level["CallWithBearerToken"] == "Write"
 
@@ -61,23 +64,28 @@ def test_resource_types_and_arn_templates() -> None:
     rtypes = catalog.xray().resource_types
     assert set(rtypes) == {"group", "sampling-rule"}
     assert rtypes["group"].arn_template == (
-        "arn:${Partition}:xray:${Region}:${Account}:group/${GroupName}/${Id}")
+        "arn:${Partition}:xray:${Region}:${Account}:group/${GroupName}/${Id}"
+    )
     assert rtypes["sampling-rule"].arn_template == (
-        "arn:${Partition}:xray:${Region}:${Account}:sampling-rule/${SamplingRuleName}")
+        "arn:${Partition}:xray:${Region}:${Account}:sampling-rule/${SamplingRuleName}"
+    )
     for name, info in PS_XRAY["resources"].items():
         assert rtypes[name].arn_template == info["arn"]
         assert set(rtypes[name].condition_keys) == set(info["condition_keys"])
 
 
-@pytest.mark.parametrize(("rtype", "arn", "matches"), [
-    ("group", "arn:aws:xray:us-east-1:123456789012:group/checkout/AbCdEf123", True),
-    ("group", "arn:aws-cn:xray:cn-north-1:123456789012:group/checkout/*", True),
-    ("group", "arn:aws:xray:us-east-1:123456789012:group/checkout", False),
-    ("group", "arn:aws:xray:us-east-1:123456789012:sampling-rule/checkout", False),
-    ("sampling-rule", "arn:aws:xray:us-east-2:123456789012:sampling-rule/Default", True),
-    ("sampling-rule", "arn:aws:xray:us-east-2:123456789012:group/a/b", False),
-    ("sampling-rule", "arn:aws:s3:::sampling-rule/x", False),
-])
+@pytest.mark.parametrize(
+    ("rtype", "arn", "matches"),
+    [
+        ("group", "arn:aws:xray:us-east-1:123456789012:group/checkout/AbCdEf123", True),
+        ("group", "arn:aws-cn:xray:cn-north-1:123456789012:group/checkout/*", True),
+        ("group", "arn:aws:xray:us-east-1:123456789012:group/checkout", False),
+        ("group", "arn:aws:xray:us-east-1:123456789012:sampling-rule/checkout", False),
+        ("sampling-rule", "arn:aws:xray:us-east-2:123456789012:sampling-rule/Default", True),
+        ("sampling-rule", "arn:aws:xray:us-east-2:123456789012:group/a/b", False),
+        ("sampling-rule", "arn:aws:s3:::sampling-rule/x", False),
+    ],
+)
 def test_arn_templates_compile_to_matching_regexes(rtype: str, arn: str, matches: bool) -> None:
     rx = catalog.xray().resource_types[rtype].arn_regex
     assert (rx.fullmatch(arn) is not None) is matches
@@ -90,8 +98,9 @@ def test_resource_level_actions() -> None:
             scoped[rt.resource_type].add(act.name)
     tags = {"TagResource", "UntagResource", "ListTagsForResource"}
     assert scoped["group"] == {"CreateGroup", "DeleteGroup", "GetGroup", "UpdateGroup"} | tags
-    assert scoped["sampling-rule"] == {
-        "CreateSamplingRule", "DeleteSamplingRule", "UpdateSamplingRule"} | tags
+    assert (
+        scoped["sampling-rule"] == {"CreateSamplingRule", "DeleteSamplingRule", "UpdateSamplingRule"} | tags
+    )
     get_group = catalog.action("xray:GetGroup")
     assert get_group is not None and get_group.resource_level
     assert [(r.resource_type, r.required) for r in get_group.resource_types] == [("group", True)]
@@ -101,8 +110,7 @@ def test_resource_level_actions() -> None:
 
 def test_condition_keys_of_the_service() -> None:
     keys = catalog.xray().condition_keys
-    assert {k: v.type for k, v in keys.items()} == {
-        k: v["type"] for k, v in PS_XRAY["conditions"].items()}
+    assert {k: v.type for k, v in keys.items()} == {k: v["type"] for k, v in PS_XRAY["conditions"].items()}
     assert keys["aws:TagKeys"].multivalued and keys["aws:TagKeys"].base_type == "String"
     assert not keys["xray:ResourcePolicyName"].multivalued
     create = catalog.action("xray:CreateGroup")
@@ -110,7 +118,10 @@ def test_condition_keys_of_the_service() -> None:
     # Request keys of the action, plus the keys of the resource type it creates.
     assert set(create.condition_keys) == {"aws:RequestTag/${TagKey}", "aws:TagKeys"}
     assert set(create.all_condition_keys()) == {
-        "aws:RequestTag/${TagKey}", "aws:TagKeys", "aws:ResourceTag/${TagKey}"}
+        "aws:RequestTag/${TagKey}",
+        "aws:TagKeys",
+        "aws:ResourceTag/${TagKey}",
+    }
     put_policy = catalog.action("xray:PutResourcePolicy")
     assert put_policy is not None and "xray:ResourcePolicyName" in put_policy.all_condition_keys()
 
@@ -121,23 +132,27 @@ def test_every_key_an_action_names_resolves() -> None:
             assert catalog.condition_key(key) is not None, (act.name, key)
 
 
-@pytest.mark.parametrize(("key", "found", "type_"), [
-    ("aws:ResourceTag/team", "aws:ResourceTag/${TagKey}", "String"),
-    ("AWS:resourcetag/Team", "aws:ResourceTag/${TagKey}", "String"),
-    ("aws:SourceIp", "aws:SourceIp", "IPAddress"),
-    ("aws:CurrentTime", "aws:CurrentTime", "Date"),
-    ("aws:SecureTransport", "aws:SecureTransport", "Bool"),
-    ("aws:TagKeys", "aws:TagKeys", "ArrayOfString"),
-    ("xray:TraceSegmentDestination", "xray:TraceSegmentDestination", "String"),
-    ("kms:ViaService", "kms:ViaService", "String"),
-])
+@pytest.mark.parametrize(
+    ("key", "found", "type_"),
+    [
+        ("aws:ResourceTag/team", "aws:ResourceTag/${TagKey}", "String"),
+        ("AWS:resourcetag/Team", "aws:ResourceTag/${TagKey}", "String"),
+        ("aws:SourceIp", "aws:SourceIp", "IPAddress"),
+        ("aws:CurrentTime", "aws:CurrentTime", "Date"),
+        ("aws:SecureTransport", "aws:SecureTransport", "Bool"),
+        ("aws:TagKeys", "aws:TagKeys", "ArrayOfString"),
+        ("xray:TraceSegmentDestination", "xray:TraceSegmentDestination", "String"),
+        ("kms:ViaService", "kms:ViaService", "String"),
+    ],
+)
 def test_condition_key_lookup(key: str, found: str, type_: str) -> None:
     hit = catalog.condition_key(key)
     assert hit is not None and (hit.name, hit.type) == (found, type_)
 
 
-@pytest.mark.parametrize("key", ["aws:SourceIpAddress", "xray:ResourceTag/team", "aws:ResourceTag",
-                                 "nosuch:Key", "SourceIp"])
+@pytest.mark.parametrize(
+    "key", ["aws:SourceIpAddress", "xray:ResourceTag/team", "aws:ResourceTag", "nosuch:Key", "SourceIp"]
+)
 def test_unknown_condition_keys(key: str) -> None:
     assert catalog.condition_key(key) is None
 
@@ -163,8 +178,14 @@ def test_action_lookup_and_expansion() -> None:
 
 
 def test_other_services_are_there_for_scenarios() -> None:
-    for full in ("kms:CreateGrant", "kms:Decrypt", "iam:PassRole", "sts:AssumeRole",
-                 "s3:GetObject", "oam:CreateLink"):
+    for full in (
+        "kms:CreateGrant",
+        "kms:Decrypt",
+        "iam:PassRole",
+        "sts:AssumeRole",
+        "s3:GetObject",
+        "oam:CreateLink",
+    ):
         assert catalog.action(full) is not None, full
     assert catalog.service("ec2") is None
 
@@ -176,8 +197,16 @@ def _botocore_partitions() -> dict[str, dict[str, object]]:
 
 def test_eight_partitions_from_botocore() -> None:
     parts = catalog.partitions()
-    assert set(parts) == {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e",
-                          "aws-iso-f", "aws-eusc"}
+    assert set(parts) == {
+        "aws",
+        "aws-cn",
+        "aws-us-gov",
+        "aws-iso",
+        "aws-iso-b",
+        "aws-iso-e",
+        "aws-iso-f",
+        "aws-eusc",
+    }
     boto = _botocore_partitions()
     assert set(parts) == set(boto)
     for pid, part in parts.items():
@@ -194,10 +223,15 @@ def test_partition_regions() -> None:
     assert "us-east-1" in parts["aws"].xray_regions
     assert set(parts["aws-us-gov"].xray_regions) == {"us-gov-east-1", "us-gov-west-1"}
     assert set(parts["aws-cn"].xray_regions) == {"cn-north-1", "cn-northwest-1"}
-    for region, pid in [("us-isob-east-1", "aws-iso-b"), ("eu-isoe-west-1", "aws-iso-e"),
-                        ("us-isof-south-1", "aws-iso-f"), ("eusc-de-east-1", "aws-eusc"),
-                        ("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn"),
-                        ("eu-west-3", "aws")]:
+    for region, pid in [
+        ("us-isob-east-1", "aws-iso-b"),
+        ("eu-isoe-west-1", "aws-iso-e"),
+        ("us-isof-south-1", "aws-iso-f"),
+        ("eusc-de-east-1", "aws-eusc"),
+        ("us-gov-west-1", "aws-us-gov"),
+        ("cn-north-1", "aws-cn"),
+        ("eu-west-3", "aws"),
+    ]:
         part = catalog.partition_for_region(region)
         assert part is not None and part.id == pid, region
     assert catalog.partition_for_region("mars-north-1") is None

@@ -42,9 +42,13 @@ def generated(script: ModuleType) -> dict[str, str]:
 def drift(generated: dict[str, str], data_dir: Path) -> list[str]:
     """Names of data files that differ from the generation, are missing, or are extra."""
     shipped = {p.name for p in data_dir.glob("*.json")}
-    out = [name for name in sorted(set(generated) | shipped)
-           if name not in shipped or name not in generated
-           or (data_dir / name).read_text(encoding="utf-8") != generated[name]]
+    out = [
+        name
+        for name in sorted(set(generated) | shipped)
+        if name not in shipped
+        or name not in generated
+        or (data_dir / name).read_text(encoding="utf-8") != generated[name]
+    ]
     return out
 
 
@@ -64,7 +68,8 @@ def test_generation_covers_the_catalog(generated: dict[str, str]) -> None:
 
 def test_shipped_data_matches_generation(generated: dict[str, str]) -> None:
     assert drift(generated, DATA_DIR) == [], (
-        "catalog data is stale: run `.venv/bin/python scripts/update_catalog.py`")
+        "catalog data is stale: run `.venv/bin/python scripts/update_catalog.py`"
+    )
 
 
 def _edit_json(path: Path, change: Callable[[Any], None]) -> None:
@@ -73,9 +78,7 @@ def _edit_json(path: Path, change: Callable[[Any], None]) -> None:
     path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def test_drift_is_caught_when_a_shipped_file_changes(
-    generated: dict[str, str], data_copy: Path
-) -> None:
+def test_drift_is_caught_when_a_shipped_file_changes(generated: dict[str, str], data_copy: Path) -> None:
     assert drift(generated, data_copy) == []
 
     def relevel(doc: dict[str, Any]) -> None:
@@ -96,8 +99,11 @@ def test_drift_is_caught_for_whitespace_missing_and_stray_files(
 
 
 def test_the_scripts_check_mode_fails_on_a_changed_file(
-    script: ModuleType, generated: dict[str, str], data_copy: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    script: ModuleType,
+    generated: dict[str, str],
+    data_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Reuse this session's generation; the comparison under test is the script's own.
     monkeypatch.setattr(script, "build", lambda: generated)

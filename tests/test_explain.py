@@ -28,10 +28,18 @@ TAG_POLICY: dict[str, Any] = {
     "Version": "2012-10-17",
     "Statement": [
         {"Effect": "Allow", "Action": "xray:*", "Resource": "*"},
-        {"Effect": "Deny", "Action": "xray:CreateGroup", "Resource": "*",
-         "Condition": {"StringEquals": {"aws:RequestTag/stage": ["preprod", "prod"]}}},
-        {"Effect": "Deny", "Action": ["xray:UpdateGroup", "xray:DeleteGroup"], "Resource": "*",
-         "Condition": {"StringEquals": {"aws:ResourceTag/stage": ["preprod", "prod"]}}},
+        {
+            "Effect": "Deny",
+            "Action": "xray:CreateGroup",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestTag/stage": ["preprod", "prod"]}},
+        },
+        {
+            "Effect": "Deny",
+            "Action": ["xray:UpdateGroup", "xray:DeleteGroup"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/stage": ["preprod", "prod"]}},
+        },
     ],
 }
 
@@ -75,11 +83,18 @@ def statuses(summary: Summary) -> dict[str, str]:
 
 # -- data files -------------------------------------------------------------------------
 
+
 def test_console_capability_actions_are_catalog_actions() -> None:
     caps = capabilities()
     assert len({c.id for c in caps}) == len(caps) >= 6
-    assert {"view-traces", "view-insights", "view-groups", "change-sampling-rules",
-            "manage-groups", "change-encryption"} <= {c.id for c in caps}
+    assert {
+        "view-traces",
+        "view-insights",
+        "view-groups",
+        "change-sampling-rules",
+        "manage-groups",
+        "change-encryption",
+    } <= {c.id for c in caps}
     for cap in caps:
         assert cap.actions, cap.id
         for name in cap.actions + cap.needs:
@@ -100,6 +115,7 @@ def test_condition_wording_names_real_keys_and_operators() -> None:
 
 # -- summaries of the managed policies ----------------------------------------------------
 
+
 @pytest.mark.parametrize("name", list(managed_policies()))
 def test_summary_lists_exactly_the_documented_actions(name: str) -> None:
     summary = summarize(managed(name))
@@ -107,7 +123,8 @@ def test_summary_lists_exactly_the_documented_actions(name: str) -> None:
     assert summary.denies == ()
     for svc in summary.allows:
         assert [lv.level for lv in svc.levels] == [
-            lv for lv in catalog.ACCESS_LEVELS if lv in {x.level for x in svc.levels}]
+            lv for lv in catalog.ACCESS_LEVELS if lv in {x.level for x in svc.levels}
+        ]
         for lv in svc.levels:
             assert all(a.action.access_level == lv.level for a in lv.actions)
             assert lv.names() == sorted(lv.names())
@@ -118,8 +135,12 @@ def test_read_only_summary() -> None:
     summary = summarize(managed("AWSXrayReadOnlyAccess"))
     by_level = levels(summary)
     assert set(by_level) == {"List", "Read"}
-    expected = Counter(catalog.action(a).access_level for a in document_actions(  # type: ignore[union-attr]
-        "AWSXrayReadOnlyAccess"))
+    expected = Counter(
+        catalog.action(a).access_level
+        for a in document_actions(  # type: ignore[union-attr]
+            "AWSXrayReadOnlyAccess"
+        )
+    )
     assert {lv: len(names) for lv, names in by_level.items()} == dict(expected)
     assert len(by_level["List"]) == 3 and len(by_level["Read"]) == 15
     svc = summary.service("xray")
@@ -127,8 +148,12 @@ def test_read_only_summary() -> None:
     assert all(a.all_resources for a in svc.actions())
     assert all(s.resource_text == "all resources" for a in svc.actions() for s in a.scopes)
     assert statuses(summary) == {
-        "view-traces": "yes", "view-insights": "yes", "view-groups": "yes",
-        "view-sampling-rules": "yes", "change-sampling-rules": "no", "manage-groups": "no",
+        "view-traces": "yes",
+        "view-insights": "yes",
+        "view-groups": "yes",
+        "view-sampling-rules": "yes",
+        "change-sampling-rules": "no",
+        "manage-groups": "no",
         "change-encryption": "no",
     }
     assert summary.notes == ()
@@ -169,8 +194,10 @@ def test_cross_account_summary_keeps_resources_per_action() -> None:
     # and the one that never can is pointed out.
     assert scopes["CreateLink"] == [("arn:aws:oam:*:*:sink/*",)]
     assert scopes["UpdateLink"] == [("arn:aws:oam:*:*:link/*",)]
-    assert any("arn:aws:oam:*:*:link/* can never match a request for oam:CreateLink" in n.message
-               for n in summary.notes)
+    assert any(
+        "arn:aws:oam:*:*:link/* can never match a request for oam:CreateLink" in n.message
+        for n in summary.notes
+    )
     assert not next(a for a in oam.actions() if a.action.name == "GetLink").all_resources
     assert set(statuses(summary).values()) == {"no"}
 
@@ -182,6 +209,7 @@ def test_api_key_summary() -> None:
 
 # -- summary details ----------------------------------------------------------------------
 
+
 def test_conditions_are_said_in_words() -> None:
     summary = summarize(Policy.from_json(TAG_POLICY))
     denied = summary.service("xray", "Deny")
@@ -191,8 +219,7 @@ def test_conditions_are_said_in_words() -> None:
     allowed = summary.service("xray")
     assert allowed is not None
     create_allowed = next(a for a in allowed.actions() if a.action.name == "CreateGroup")
-    assert create_allowed.denied == (
-        "on all resources when the request tag stage is preprod or prod",)
+    assert create_allowed.denied == ("on all resources when the request tag stage is preprod or prod",)
     manage = summary.capability("manage-groups")
     assert manage.status == "partly"
     assert {a for a, _ in manage.limited} == {"xray:CreateGroup", "xray:UpdateGroup", "xray:DeleteGroup"}
@@ -201,25 +228,43 @@ def test_conditions_are_said_in_words() -> None:
     assert "but denied on all resources when the resource tag stage is preprod or prod" in text
 
 
-@pytest.mark.parametrize(("condition", "words"), [
-    ({"StringNotEquals": {"aws:ResourceTag/team": ["a", "b"]}}, "the resource tag team is none of a, b"),
-    ({"StringLikeIfExists": {"aws:RequestTag/app": "web-*"}},
-     "the request tag app, if present, matches web-*"),
-    ({"ForAllValues:StringEquals": {"aws:TagKeys": ["stage", "team"]}},
-     "every tag key in the request is stage or team (or the request has none)"),
-    ({"ForAnyValue:StringEquals": {"aws:TagKeys": "stage"}}, "at least one tag key in the request is stage"),
-    ({"Bool": {"aws:MultiFactorAuthPresent": "true"}}, "the caller signed in with MFA"),
-    ({"Bool": {"aws:SecureTransport": False}}, "the request does not use HTTPS"),
-    ({"Null": {"aws:ResourceTag/stage": "true"}}, "the resource tag stage is absent"),
-    ({"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12"]}},
-     "the caller's IP address is in 10.0.0.0/8, 192.168.0.0/16 or 172.16.0.0/12"),
-    ({"NumericLessThan": {"aws:MultiFactorAuthAge": 3600}},
-     "the seconds since the caller signed in with MFA is less than 3600"),
-    ({"StringEquals": {"xray:Unheard": "x"}}, "xray:Unheard is x"),
-    ({"StringEquals": {"aws:RequestTag/stage": "prod"},
-      "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}},
-     "the request tag stage is prod and the time of the request is before 2030-01-01T00:00:00Z"),
-])
+@pytest.mark.parametrize(
+    ("condition", "words"),
+    [
+        ({"StringNotEquals": {"aws:ResourceTag/team": ["a", "b"]}}, "the resource tag team is none of a, b"),
+        (
+            {"StringLikeIfExists": {"aws:RequestTag/app": "web-*"}},
+            "the request tag app, if present, matches web-*",
+        ),
+        (
+            {"ForAllValues:StringEquals": {"aws:TagKeys": ["stage", "team"]}},
+            "every tag key in the request is stage or team (or the request has none)",
+        ),
+        (
+            {"ForAnyValue:StringEquals": {"aws:TagKeys": "stage"}},
+            "at least one tag key in the request is stage",
+        ),
+        ({"Bool": {"aws:MultiFactorAuthPresent": "true"}}, "the caller signed in with MFA"),
+        ({"Bool": {"aws:SecureTransport": False}}, "the request does not use HTTPS"),
+        ({"Null": {"aws:ResourceTag/stage": "true"}}, "the resource tag stage is absent"),
+        (
+            {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12"]}},
+            "the caller's IP address is in 10.0.0.0/8, 192.168.0.0/16 or 172.16.0.0/12",
+        ),
+        (
+            {"NumericLessThan": {"aws:MultiFactorAuthAge": 3600}},
+            "the seconds since the caller signed in with MFA is less than 3600",
+        ),
+        ({"StringEquals": {"xray:Unheard": "x"}}, "xray:Unheard is x"),
+        (
+            {
+                "StringEquals": {"aws:RequestTag/stage": "prod"},
+                "DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"},
+            },
+            "the request tag stage is prod and the time of the request is before 2030-01-01T00:00:00Z",
+        ),
+    ],
+)
 def test_condition_words(condition: dict[str, Any], words: str) -> None:
     statement = doc(allow("xray:GetGroups", Condition=condition)).statements[0]
     assert describe(normalize(statement.condition)) == words
@@ -243,8 +288,15 @@ def test_not_action_is_expanded_and_warned_about() -> None:
 
 
 def test_not_resource_is_expanded_and_warned_about() -> None:
-    summary = summarize(doc({"Effect": "Allow", "Action": ["xray:GetGroup", "xray:GetGroups"],
-                             "NotResource": "arn:aws:xray:*:*:group/secret/*"}))
+    summary = summarize(
+        doc(
+            {
+                "Effect": "Allow",
+                "Action": ["xray:GetGroup", "xray:GetGroups"],
+                "NotResource": "arn:aws:xray:*:*:group/secret/*",
+            }
+        )
+    )
     xray = summary.service("xray")
     assert xray is not None
     by_name = {a.action.name: a.scopes[0] for a in xray.actions()}
@@ -266,8 +318,9 @@ def test_other_services_are_listed_as_such() -> None:
 
 
 def test_unknown_action_and_resource_mismatch_are_noted() -> None:
-    summary = summarize(doc(allow("xray:GetTraceSummary"),
-                            allow(["xray:PutTraceSegments", "xray:GetGroup"], GROUP_ARN)))
+    summary = summarize(
+        doc(allow("xray:GetTraceSummary"), allow(["xray:PutTraceSegments", "xray:GetGroup"], GROUP_ARN))
+    )
     assert summary.allowed_actions() == {"xray:GetGroup"}
     messages = " ".join(n.message for n in summary.notes)
     assert "xray:GetTraceSummary matches no action" in messages
@@ -288,8 +341,9 @@ def test_limited_capabilities_say_why() -> None:
     assert manage.status == "partly"
     assert set(manage.missing) == {"xray:UpdateGroup", "xray:DeleteGroup", "xray:GetGroups", "xray:GetGroup"}
     assert manage.limited == (("xray:CreateGroup", f"only on {GROUP_ARN}"),)
-    conditional = summarize(doc(allow(["xray:GetGroups", "xray:GetGroup"],
-                                      Condition={"Bool": {"aws:SecureTransport": "true"}})))
+    conditional = summarize(
+        doc(allow(["xray:GetGroups", "xray:GetGroup"], Condition={"Bool": {"aws:SecureTransport": "true"}}))
+    )
     groups = conditional.capability("view-groups")
     assert groups.status == "partly"
     assert groups.limited[0][1] == "only when the request uses HTTPS"
@@ -297,15 +351,18 @@ def test_limited_capabilities_say_why() -> None:
 
 def test_several_policies_summarize_together() -> None:
     summary = summarize([managed("AWSXrayReadOnlyAccess"), managed("AWSXRayDaemonWriteAccess")])
-    assert summary.allowed_actions() == (document_actions("AWSXrayReadOnlyAccess")
-                                         | document_actions("AWSXRayDaemonWriteAccess"))
+    assert summary.allowed_actions() == (
+        document_actions("AWSXrayReadOnlyAccess") | document_actions("AWSXRayDaemonWriteAccess")
+    )
 
 
 def test_text_fits_80_columns_and_descriptions_come_on_demand() -> None:
     policies = [m.policy for m in managed_policies().values()] + [
         Policy.from_json(TAG_POLICY),
-        doc({"Effect": "Allow", "NotAction": ["iam:*", "logs:*"], "Resource": "*"},
-            allow("xray:CreateGroup", "arn:aws:xray:eu-west-1:123456789012:group/" + "a" * 90 + "/*")),
+        doc(
+            {"Effect": "Allow", "NotAction": ["iam:*", "logs:*"], "Resource": "*"},
+            allow("xray:CreateGroup", "arn:aws:xray:eu-west-1:123456789012:group/" + "a" * 90 + "/*"),
+        ),
     ]
     for policy in policies:
         for text in (summarize(policy).render_text(), summarize(policy).render_text(descriptions=True)):
@@ -343,6 +400,7 @@ def test_invalid_statements_are_refused_with_their_path() -> None:
 
 
 # -- comparisons --------------------------------------------------------------------------
+
 
 def test_write_only_and_daemon_write_grant_the_same() -> None:
     c = compare(managed("AWSXrayWriteOnlyAccess"), managed("AWSXRayDaemonWriteAccess"))
@@ -394,10 +452,14 @@ def test_resources_are_compared_one_by_one_and_as_a_union() -> None:
     assert diff.resources == (other,)
     assert c.is_superset
     # Two baseline statements together cover what one pattern of the policy names.
-    regions = doc(allow("xray:GetGroup", "arn:aws:xray:eu-*:*:group/*"),
-                  allow("xray:GetGroup", "arn:aws:xray:us-*:*:group/*"))
-    assert compare(doc(allow("xray:GetGroup", ["arn:aws:xray:eu-west-1:*:group/*",
-                                               "arn:aws:xray:us-east-1:*:group/*"])), regions).is_subset
+    regions = doc(
+        allow("xray:GetGroup", "arn:aws:xray:eu-*:*:group/*"),
+        allow("xray:GetGroup", "arn:aws:xray:us-*:*:group/*"),
+    )
+    assert compare(
+        doc(allow("xray:GetGroup", ["arn:aws:xray:eu-west-1:*:group/*", "arn:aws:xray:us-east-1:*:group/*"])),
+        regions,
+    ).is_subset
 
 
 def test_actions_that_take_no_arn_are_compared_on_star() -> None:
@@ -418,16 +480,19 @@ def test_conditions_narrow_grants_conservatively() -> None:
     (diff,) = c.beyond
     assert diff.reasons == ("the baseline allows it only when the request tag stage is prod",)
     assert any("conservatively" in n for n in c.notes)
-    assert compare(doc(allow("xray:CreateGroup", Condition=prod)),
-                   doc(allow("xray:CreateGroup", Condition=prod_or_dev))).is_subset
-    different = compare(doc(allow("xray:CreateGroup", Condition=prod)),
-                        doc(allow("xray:CreateGroup", Condition=team)))
+    assert compare(
+        doc(allow("xray:CreateGroup", Condition=prod)), doc(allow("xray:CreateGroup", Condition=prod_or_dev))
+    ).is_subset
+    different = compare(
+        doc(allow("xray:CreateGroup", Condition=prod)), doc(allow("xray:CreateGroup", Condition=team))
+    )
     assert not different.is_subset and not different.is_superset
     (diff,) = different.beyond
     assert diff.condition_text == "the request tag stage is prod"
     other_case = {"StringEquals": {"aws:requesttag/STAGE": "prod"}}
-    assert compare(doc(allow("xray:CreateGroup", Condition=prod)),
-                   doc(allow("xray:CreateGroup", Condition=other_case))).same
+    assert compare(
+        doc(allow("xray:CreateGroup", Condition=prod)), doc(allow("xray:CreateGroup", Condition=other_case))
+    ).same
     assert "conservatively" in c.render_text()
 
 
@@ -435,21 +500,34 @@ def test_condition_implication() -> None:
     def c(block: dict[str, Any]) -> Any:
         return normalize(block)
 
-    assert implies(c({"StringLike": {"aws:RequestTag/app": "web-prod"}}),
-                   c({"StringLike": {"aws:RequestTag/app": "web-*"}}))
-    assert not implies(c({"StringLike": {"aws:RequestTag/app": "web-*"}}),
-                       c({"StringLike": {"aws:RequestTag/app": "web-prod"}}))
-    assert implies(c({"StringNotEquals": {"aws:RequestTag/app": ["a", "b"]}}),
-                   c({"StringNotEquals": {"aws:RequestTag/app": "a"}}))
-    assert implies(c({"IpAddress": {"aws:SourceIp": "10.1.0.0/16"}}),
-                   c({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))
-    assert not implies(c({"IpAddressIfExists": {"aws:SourceIp": "10.1.0.0/16"}}),
-                       c({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))
-    assert implies(c({"StringEquals": {"aws:RequestTag/a": "1", "aws:RequestTag/b": "2"}}),
-                   c({"StringEquals": {"aws:RequestTag/b": "2"}}))
+    assert implies(
+        c({"StringLike": {"aws:RequestTag/app": "web-prod"}}),
+        c({"StringLike": {"aws:RequestTag/app": "web-*"}}),
+    )
+    assert not implies(
+        c({"StringLike": {"aws:RequestTag/app": "web-*"}}),
+        c({"StringLike": {"aws:RequestTag/app": "web-prod"}}),
+    )
+    assert implies(
+        c({"StringNotEquals": {"aws:RequestTag/app": ["a", "b"]}}),
+        c({"StringNotEquals": {"aws:RequestTag/app": "a"}}),
+    )
+    assert implies(
+        c({"IpAddress": {"aws:SourceIp": "10.1.0.0/16"}}), c({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})
+    )
+    assert not implies(
+        c({"IpAddressIfExists": {"aws:SourceIp": "10.1.0.0/16"}}),
+        c({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+    )
+    assert implies(
+        c({"StringEquals": {"aws:RequestTag/a": "1", "aws:RequestTag/b": "2"}}),
+        c({"StringEquals": {"aws:RequestTag/b": "2"}}),
+    )
     # Ordered comparisons count only when identical.
-    assert not implies(c({"NumericLessThan": {"aws:MultiFactorAuthAge": 60}}),
-                       c({"NumericLessThan": {"aws:MultiFactorAuthAge": 3600}}))
+    assert not implies(
+        c({"NumericLessThan": {"aws:MultiFactorAuthAge": 60}}),
+        c({"NumericLessThan": {"aws:MultiFactorAuthAge": 3600}}),
+    )
 
 
 def test_deny_subtracts() -> None:
@@ -472,7 +550,8 @@ def test_conditional_denies() -> None:
     assert c.beyond_actions() == {"xray:CreateGroup", "xray:UpdateGroup", "xray:DeleteGroup"}
     create = next(d for d in c.beyond if d.action == "xray:CreateGroup")
     assert create.reasons == (
-        "the baseline denies it on all resources when the request tag stage is preprod or prod",)
+        "the baseline denies it on all resources when the request tag stage is preprod or prod",
+    )
     assert any("Deny with a condition" in n for n in c.notes)
     # The same conditional Deny on both sides cancels out.
     assert compare(tags, tags).same
@@ -482,8 +561,9 @@ def test_conditional_denies() -> None:
 
 
 def test_not_resource_and_not_action_compare() -> None:
-    but_secret = doc({"Effect": "Allow", "Action": "xray:GetGroup",
-                      "NotResource": "arn:aws:xray:*:*:group/secret/*"})
+    but_secret = doc(
+        {"Effect": "Allow", "Action": "xray:GetGroup", "NotResource": "arn:aws:xray:*:*:group/secret/*"}
+    )
     everywhere = doc(allow("xray:GetGroup"))
     assert compare(but_secret, everywhere).is_subset
     (diff,) = compare(everywhere, but_secret).beyond
@@ -522,16 +602,26 @@ def test_managed_policies_by_name_or_object() -> None:
 
 
 def test_comparison_json_and_text() -> None:
-    c = compare(doc(allow("xray:CreateGroup", GROUP_ARN)), managed("AWSXrayReadOnlyAccess"),
-                policy_name="scoped.json", baseline_name="AWSXrayReadOnlyAccess")
+    c = compare(
+        doc(allow("xray:CreateGroup", GROUP_ARN)),
+        managed("AWSXrayReadOnlyAccess"),
+        policy_name="scoped.json",
+        baseline_name="AWSXrayReadOnlyAccess",
+    )
     data = c.to_json()
     assert json.loads(json.dumps(data)) == data
     assert data["is_subset"] is False and data["same"] is False
     assert data["beyond"][0] == {
-        "action": "xray:CreateGroup", "service": "xray", "access_level": "Write",
-        "resources": [GROUP_ARN], "not_resource": False, "resource_text": GROUP_ARN,
-        "condition": None, "condition_text": None,
-        "reasons": ["AWSXrayReadOnlyAccess does not allow it"], "statements": ["Statement[0]"],
+        "action": "xray:CreateGroup",
+        "service": "xray",
+        "access_level": "Write",
+        "resources": [GROUP_ARN],
+        "not_resource": False,
+        "resource_text": GROUP_ARN,
+        "condition": None,
+        "condition_text": None,
+        "reasons": ["AWSXrayReadOnlyAccess does not allow it"],
+        "statements": ["Statement[0]"],
     }
     text = c.render_text()
     assert max(len(line) for line in text.splitlines()) <= 80
@@ -543,6 +633,7 @@ def test_comparison_json_and_text() -> None:
 
 
 # -- wildcard sets --------------------------------------------------------------------------
+
 
 def _resolved(text: str) -> Any:
     return parse_template(text, variables=False, wildcards=True).pieces
@@ -564,10 +655,10 @@ def _matches(pattern: str, value: str) -> bool:
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
-@given(resource_patterns(), st.lists(resource_patterns(), max_size=2),
-       st.booleans(), st.booleans())
-def test_witness_agrees_with_the_evaluators_matching(subject: str, by: list[str], neg_subject: bool,
-                                                     neg_by: bool) -> None:
+@given(resource_patterns(), st.lists(resource_patterns(), max_size=2), st.booleans(), st.booleans())
+def test_witness_agrees_with_the_evaluators_matching(
+    subject: str, by: list[str], neg_subject: bool, neg_by: bool
+) -> None:
     s_scope = resource_scope((subject,), neg_subject)
     b_scope = resource_scope(tuple(by), neg_by)
     found = witness((s_scope,), (b_scope,))
@@ -602,18 +693,33 @@ def test_pattern_sets() -> None:
 
 # -- cross-check against the evaluator ---------------------------------------------------------
 
-_ACTIONS = ["xray:GetGroup", "xray:CreateGroup", "xray:PutTraceSegments", "xray:GetSamplingRules",
-            "xray:UpdateSamplingRule"]
+_ACTIONS = [
+    "xray:GetGroup",
+    "xray:CreateGroup",
+    "xray:PutTraceSegments",
+    "xray:GetSamplingRules",
+    "xray:UpdateSamplingRule",
+]
 _ACTION_PATTERNS = _ACTIONS + ["xray:*", "xray:Get*", "xray:*Group"]
-_RESOURCES = ["*", "arn:aws:xray:*:*:group/*", GROUP_ARN, "arn:aws:xray:us-east-1:*:*",
-              "arn:aws:xray:*:*:sampling-rule/base", "arn:aws:xray:*"]
+_RESOURCES = [
+    "*",
+    "arn:aws:xray:*:*:group/*",
+    GROUP_ARN,
+    "arn:aws:xray:us-east-1:*:*",
+    "arn:aws:xray:*:*:sampling-rule/base",
+    "arn:aws:xray:*",
+]
 _CONDITIONS: list[dict[str, Any] | None] = [
-    None, None, {"StringEquals": {"aws:RequestTag/stage": "prod"}},
+    None,
+    None,
+    {"StringEquals": {"aws:RequestTag/stage": "prod"}},
     {"StringEquals": {"aws:ResourceTag/stage": ["prod", "dev"]}},
 ]
 _REQUEST_RESOURCES = [
-    "*", "arn:aws:xray:eu-west-1:123456789012:group/local-users/abc",
-    "arn:aws:xray:us-east-1:123456789012:group/web/abc", "arn:aws-cn:xray:cn-north-1:1:group/x/y",
+    "*",
+    "arn:aws:xray:eu-west-1:123456789012:group/local-users/abc",
+    "arn:aws:xray:us-east-1:123456789012:group/web/abc",
+    "arn:aws-cn:xray:cn-north-1:1:group/x/y",
     "arn:aws:xray:us-east-1:123456789012:sampling-rule/base",
     "arn:aws:xray:eu-west-1:123456789012:sampling-rule/other",
 ]
@@ -625,8 +731,9 @@ def statements(draw: st.DrawFn) -> dict[str, Any]:
     out: dict[str, Any] = {
         "Effect": draw(st.sampled_from(["Allow", "Allow", "Deny"])),
         "Action": draw(st.lists(st.sampled_from(_ACTION_PATTERNS), min_size=1, max_size=2, unique=True)),
-        ("NotResource" if draw(st.integers(0, 5)) == 0 else "Resource"):
-            draw(st.lists(st.sampled_from(_RESOURCES), min_size=1, max_size=2, unique=True)),
+        ("NotResource" if draw(st.integers(0, 5)) == 0 else "Resource"): draw(
+            st.lists(st.sampled_from(_RESOURCES), min_size=1, max_size=2, unique=True)
+        ),
     }
     condition = draw(st.sampled_from(_CONDITIONS))
     if condition:
@@ -651,12 +758,15 @@ def _requestable(name: str) -> list[str]:
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(st.lists(statements(), min_size=1, max_size=3), st.lists(statements(), min_size=1, max_size=3))
 @example(  # an Allow and a Deny on the same resources: the Deny wins
-    [{"Effect": "Allow", "Action": ["xray:GetGroup"], "NotResource": ["arn:aws:xray:*:*:group/*"]},
-     {"Effect": "Deny", "Action": ["xray:GetGroup"], "NotResource": ["arn:aws:xray:*:*:group/*"]}],
+    [
+        {"Effect": "Allow", "Action": ["xray:GetGroup"], "NotResource": ["arn:aws:xray:*:*:group/*"]},
+        {"Effect": "Deny", "Action": ["xray:GetGroup"], "NotResource": ["arn:aws:xray:*:*:group/*"]},
+    ],
     [{"Effect": "Allow", "Action": ["xray:GetGroup"], "NotResource": ["*"]}],
 )
-def test_comparison_never_misses_what_the_evaluator_allows(mine: list[dict[str, Any]],
-                                                          theirs: list[dict[str, Any]]) -> None:
+def test_comparison_never_misses_what_the_evaluator_allows(
+    mine: list[dict[str, Any]], theirs: list[dict[str, Any]]
+) -> None:
     policy, baseline = doc(*mine), doc(*theirs)
     result: Comparison = compare(policy, baseline)
     reported = result.beyond_actions()
@@ -664,7 +774,8 @@ def test_comparison_never_misses_what_the_evaluator_allows(mine: list[dict[str, 
         for resource in _requestable(action):
             for context in _CONTEXTS:
                 if _allowed(policy, action, resource, context) and not _allowed(
-                        baseline, action, resource, context):
+                    baseline, action, resource, context
+                ):
                     assert action in reported, (action, resource, context)
 
 

@@ -31,8 +31,9 @@ BASE: dict[str, Any] = {
             "Effect": "Allow",
             "Action": "xray:GetGroup",
             "Resource": "arn:aws:xray:us-east-1:123456789012:group/checkout/*",
-            "Condition": {"StringEquals": {"xray:ResourceTag/team": "checkout",
-                                           "aws:RequestedRegion": "us-east-1"}},
+            "Condition": {
+                "StringEquals": {"xray:ResourceTag/team": "checkout", "aws:RequestedRegion": "us-east-1"}
+            },
         },
     ],
 }
@@ -46,7 +47,10 @@ def doc_of(text: str) -> Any:
 def test_replace_a_list_item() -> None:
     out = apply_fix(TEXT, Fix("typo", ("Statement", 0, "Action", 0), "xray:PutTraceSegments"))
     assert doc_of(out)["Statement"][0]["Action"] == [
-        "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetGroups"]
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetGroups",
+    ]
     # The result is canonical text: what render() gives for the edited document.
     assert out == render(doc_of(out))
     assert out.endswith("}\n") and '\n  "Statement"' in out
@@ -65,8 +69,7 @@ def test_setting_a_missing_element_adds_it_in_canonical_order() -> None:
 
 def test_remove_a_list_item_and_an_element() -> None:
     out = apply_fix(TEXT, Fix("dup", ("Statement", 0, "Action", 2), REMOVE))
-    assert doc_of(out)["Statement"][0]["Action"] == ["xray:PutTraceSegment",
-                                                     "xray:PutTelemetryRecords"]
+    assert doc_of(out)["Statement"][0]["Action"] == ["xray:PutTraceSegment", "xray:PutTelemetryRecords"]
     out = apply_fix(TEXT, Fix("sid", ("Statement", 1, "Sid"), REMOVE))
     assert "Sid" not in doc_of(out)["Statement"][1]
     out = apply_fix(TEXT, Fix("statement", ("Statement", 0), REMOVE))
@@ -77,8 +80,7 @@ def test_rename_a_condition_key_keeps_its_place_and_value() -> None:
     path = ("Statement", 1, "Condition", "StringEquals", "xray:ResourceTag/team")
     out = apply_fix(TEXT, Fix("aws: prefix", path, new_key="aws:ResourceTag/team"))
     block = doc_of(out)["Statement"][1]["Condition"]["StringEquals"]
-    assert list(block.items()) == [("aws:ResourceTag/team", "checkout"),
-                                   ("aws:RequestedRegion", "us-east-1")]
+    assert list(block.items()) == [("aws:ResourceTag/team", "checkout"), ("aws:RequestedRegion", "us-east-1")]
 
 
 def test_rename_an_unknown_element_gives_canonical_order() -> None:
@@ -102,18 +104,24 @@ def test_recoverable_syntax_mistakes_are_gone_after_a_fix() -> None:
 
 
 def test_several_removals_in_one_list_use_the_original_paths() -> None:
-    out = apply_fixes(TEXT, [
-        Fix("a", ("Statement", 0, "Action", 0), REMOVE),
-        Fix("c", ("Statement", 0, "Action", 2), REMOVE),
-    ])
+    out = apply_fixes(
+        TEXT,
+        [
+            Fix("a", ("Statement", 0, "Action", 0), REMOVE),
+            Fix("c", ("Statement", 0, "Action", 2), REMOVE),
+        ],
+    )
     assert doc_of(out)["Statement"][0]["Action"] == ["xray:PutTelemetryRecords"]
 
 
 def test_removing_a_statement_and_editing_a_later_one() -> None:
-    out = apply_fixes(TEXT, [
-        Fix("drop", ("Statement", 0), REMOVE),
-        Fix("edit", ("Statement", 1, "Action"), "xray:GetGroups"),
-    ])
+    out = apply_fixes(
+        TEXT,
+        [
+            Fix("drop", ("Statement", 0), REMOVE),
+            Fix("edit", ("Statement", 1, "Action"), "xray:GetGroups"),
+        ],
+    )
     (only,) = doc_of(out)["Statement"]
     assert (only["Sid"], only["Action"]) == ("Tagged", "xray:GetGroups")
 
@@ -132,18 +140,27 @@ def test_replacing_the_whole_document() -> None:
     assert doc_of(out) == {"Version": "2012-10-17", "Statement": []}
 
 
-@pytest.mark.parametrize(("fix", "words"), [
-    (Fix("x", ("Statement", 5, "Action"), "a"), "Statement[5]: no such list item"),
-    (Fix("x", ("Statement", 0, "Nope", "Deeper"), "a"), "Statement[0].Nope: no such element"),
-    (Fix("x", ("Statement", 0, "Action", 9), REMOVE), "Statement[0].Action[9]: no such list item"),
-    (Fix("x", ("Statement", 0, "Sid", 0), "a"), "not a list"),
-    (Fix("x", ("Statement", "Sid"), "a"), "Statement.Sid: not an object"),
-    (Fix("x", ("Statement", 0, "Condition"), REMOVE), "no such element"),
-    (Fix("x", ("Statement", 1, "Condition", "StringEquals", "xray:ResourceTag/team"),
-         new_key="aws:RequestedRegion"), 'already there'),
-    (Fix("x", ("Statement", 0, "Missing"), new_key="Other"), "no such key to rename"),
-    (Fix("x", (), REMOVE), "whole document"),
-])
+@pytest.mark.parametrize(
+    ("fix", "words"),
+    [
+        (Fix("x", ("Statement", 5, "Action"), "a"), "Statement[5]: no such list item"),
+        (Fix("x", ("Statement", 0, "Nope", "Deeper"), "a"), "Statement[0].Nope: no such element"),
+        (Fix("x", ("Statement", 0, "Action", 9), REMOVE), "Statement[0].Action[9]: no such list item"),
+        (Fix("x", ("Statement", 0, "Sid", 0), "a"), "not a list"),
+        (Fix("x", ("Statement", "Sid"), "a"), "Statement.Sid: not an object"),
+        (Fix("x", ("Statement", 0, "Condition"), REMOVE), "no such element"),
+        (
+            Fix(
+                "x",
+                ("Statement", 1, "Condition", "StringEquals", "xray:ResourceTag/team"),
+                new_key="aws:RequestedRegion",
+            ),
+            "already there",
+        ),
+        (Fix("x", ("Statement", 0, "Missing"), new_key="Other"), "no such key to rename"),
+        (Fix("x", (), REMOVE), "whole document"),
+    ],
+)
 def test_fixes_that_cannot_apply_say_where(fix: Fix, words: str) -> None:
     with pytest.raises(FixError, match=words.replace("[", r"\[").replace("]", r"\]")):
         apply_fix(TEXT, fix)
@@ -155,6 +172,7 @@ def test_text_that_is_not_json_is_refused_with_its_position() -> None:
 
 
 # -- every fix the linter offers --------------------------------------------------------
+
 
 def _offered() -> list[tuple[str, int]]:
     out = []

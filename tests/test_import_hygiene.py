@@ -54,8 +54,9 @@ PROBE = textwrap.dedent(
 def probe(extra: tuple[str, ...] = ()) -> dict[str, object]:
     """Run the probe in a clean interpreter and return what it saw."""
     code = PROBE.format(argvs=COMMANDS, extra=list(extra), ui=UI_PACKAGES)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
@@ -66,9 +67,14 @@ def test_core_and_cli_commands_do_not_import_ui_packages() -> None:
     imported = seen["imported"]
     assert isinstance(imported, list)
     # The walk really covered the core: catalog, policy model and every lint family.
-    for module in ("xraybuilder.core.catalog", "xraybuilder.core.policy.source",
-                   "xraybuilder.core.lint.grammar", "xraybuilder.core.lint.output",
-                   "xraybuilder.core.lint.fixes", "xraybuilder.core.managed"):
+    for module in (
+        "xraybuilder.core.catalog",
+        "xraybuilder.core.policy.source",
+        "xraybuilder.core.lint.grammar",
+        "xraybuilder.core.lint.output",
+        "xraybuilder.core.lint.fixes",
+        "xraybuilder.core.managed",
+    ):
         assert module in imported
     codes = seen["codes"]
     assert isinstance(codes, dict)

@@ -14,11 +14,16 @@ NAMES = sorted(managed_policies())
 
 
 def test_there_are_six() -> None:
-    assert NAMES == sorted([
-        "AWSXrayReadOnlyAccess", "AWSXRayDaemonWriteAccess", "AWSXrayFullAccess",
-        "AWSXrayWriteOnlyAccess", "AWSXrayCrossAccountSharingConfiguration",
-        "AWSXRayAPIKeyAccess",
-    ])
+    assert NAMES == sorted(
+        [
+            "AWSXrayReadOnlyAccess",
+            "AWSXRayDaemonWriteAccess",
+            "AWSXrayFullAccess",
+            "AWSXrayWriteOnlyAccess",
+            "AWSXrayCrossAccountSharingConfiguration",
+            "AWSXRayAPIKeyAccess",
+        ]
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -37,8 +42,7 @@ def test_findings_do_not_depend_on_layout(name: str) -> None:
     document = managed_policies()[name].document
     pretty = lint(render(document))
     compact = lint(render(document, compact=True))
-    assert [(f.code, f.path, f.message) for f in pretty] == [
-        (f.code, f.path, f.message) for f in compact]
+    assert [(f.code, f.path, f.message) for f in pretty] == [(f.code, f.path, f.message) for f in compact]
     # Positions point into the text that was linted.
     text = render(document)
     lines = text.split("\n")

@@ -23,14 +23,23 @@ from xraybuilder.core.policy.render import iam_size, policy_size, render
 
 names = st.text(min_size=0, max_size=12)
 str_or_list = st.none() | names | st.lists(names, max_size=4).map(tuple)
-scalars = (names | st.booleans() | st.integers(-10**9, 10**9)
-           | st.floats(allow_nan=False, allow_infinity=False))
+scalars = (
+    names | st.booleans() | st.integers(-(10**9), 10**9) | st.floats(allow_nan=False, allow_infinity=False)
+)
 condition_values = scalars | st.lists(scalars, max_size=3).map(tuple)
 conditions = st.none() | st.dictionaries(
-    names, st.dictionaries(names, condition_values, max_size=3), max_size=3)
-principals = st.none() | st.just("*") | st.dictionaries(
-    st.sampled_from(["AWS", "Service", "Federated"]), names | st.lists(names, max_size=2),
-    min_size=1, max_size=2)
+    names, st.dictionaries(names, condition_values, max_size=3), max_size=3
+)
+principals = (
+    st.none()
+    | st.just("*")
+    | st.dictionaries(
+        st.sampled_from(["AWS", "Service", "Federated"]),
+        names | st.lists(names, max_size=2),
+        min_size=1,
+        max_size=2,
+    )
+)
 statements = st.builds(
     Statement,
     effect=st.sampled_from(["Allow", "Deny"]) | names,
@@ -82,21 +91,32 @@ def test_size_counts_every_character_but_whitespace(policy: Policy) -> None:
 
 # -- shape and order --------------------------------------------------------------------
 
+
 def test_canonical_element_order() -> None:
-    text = json.dumps({
-        "Statement": [{"Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}},
-                       "Action": "xray:GetGroups", "Effect": "Allow", "Sid": "S1"}],
-        "Version": "2012-10-17",
-    })
+    text = json.dumps(
+        {
+            "Statement": [
+                {
+                    "Resource": "*",
+                    "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+                    "Action": "xray:GetGroups",
+                    "Effect": "Allow",
+                    "Sid": "S1",
+                }
+            ],
+            "Version": "2012-10-17",
+        }
+    )
     out = render(Policy.from_text(text))
     assert list(json.loads(out)) == ["Version", "Statement"]
-    assert list(json.loads(out)["Statement"][0]) == ["Sid", "Effect", "Action", "Resource",
-                                                    "Condition"]
+    assert list(json.loads(out)["Statement"][0]) == ["Sid", "Effect", "Action", "Resource", "Condition"]
 
 
 def test_shape_is_kept() -> None:
-    text = ('{"Version": "2012-10-17", "Statement": {"Effect": "Allow", '
-            '"Action": "xray:GetGroups", "Resource": ["*"]}}')
+    text = (
+        '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", '
+        '"Action": "xray:GetGroups", "Resource": ["*"]}}'
+    )
     policy = Policy.from_text(text)
     assert policy.single_statement
     stmt = policy.statements[0]
@@ -115,28 +135,49 @@ def test_compact_rendering_is_one_line() -> None:
     assert render(policy).endswith("}\n")
 
 
-@pytest.mark.parametrize(("doc", "path", "words"), [
-    ([], (), "must be a JSON object"),
-    ({"Version": "2012-10-17"}, (), "no Statement"),
-    ({"Statment": []}, ("Statment",), 'unknown policy element "Statment"'),
-    ({"Version": 2012, "Statement": []}, ("Version",), "Version must be a string"),
-    ({"Statement": "x"}, ("Statement",), "object or a list"),
-    ({"Statement": ["x"]}, ("Statement", 0), "must be a JSON object"),
-    ({"Statement": [{"Effect": "Allow"}, {"Actions": []}]}, ("Statement", 1, "Actions"),
-     'unknown statement element "Actions"'),
-    ({"Statement": [{"Action": "x"}]}, ("Statement", 0, "Effect"), "Effect is missing"),
-    ({"Statement": [{"Effect": "Allow", "Action": 5}]}, ("Statement", 0, "Action"),
-     "string or a list of strings"),
-    ({"Statement": [{"Effect": "Allow", "Resource": ["*", 1]}]}, ("Statement", 0, "Resource"),
-     "string or a list of strings"),
-    ({"Statement": [{"Effect": "Allow", "Condition": "x"}]}, ("Statement", 0, "Condition"),
-     "object of operators"),
-    ({"Statement": [{"Effect": "Allow", "Condition": {"Bool": "x"}}]},
-     ("Statement", 0, "Condition", "Bool"), "map keys to values"),
-    ({"Statement": [{"Effect": "Allow", "Condition": {"Bool": {"k": {"a": 1}}}}]},
-     ("Statement", 0, "Condition", "Bool", "k"), "strings, numbers or booleans"),
-    ({"Statement": {"Effect": "Allow", "Sid": 3}}, ("Statement", "Sid"), "Sid must be a string"),
-])
+@pytest.mark.parametrize(
+    ("doc", "path", "words"),
+    [
+        ([], (), "must be a JSON object"),
+        ({"Version": "2012-10-17"}, (), "no Statement"),
+        ({"Statment": []}, ("Statment",), 'unknown policy element "Statment"'),
+        ({"Version": 2012, "Statement": []}, ("Version",), "Version must be a string"),
+        ({"Statement": "x"}, ("Statement",), "object or a list"),
+        ({"Statement": ["x"]}, ("Statement", 0), "must be a JSON object"),
+        (
+            {"Statement": [{"Effect": "Allow"}, {"Actions": []}]},
+            ("Statement", 1, "Actions"),
+            'unknown statement element "Actions"',
+        ),
+        ({"Statement": [{"Action": "x"}]}, ("Statement", 0, "Effect"), "Effect is missing"),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": 5}]},
+            ("Statement", 0, "Action"),
+            "string or a list of strings",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Resource": ["*", 1]}]},
+            ("Statement", 0, "Resource"),
+            "string or a list of strings",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Condition": "x"}]},
+            ("Statement", 0, "Condition"),
+            "object of operators",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Condition": {"Bool": "x"}}]},
+            ("Statement", 0, "Condition", "Bool"),
+            "map keys to values",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Condition": {"Bool": {"k": {"a": 1}}}}]},
+            ("Statement", 0, "Condition", "Bool", "k"),
+            "strings, numbers or booleans",
+        ),
+        ({"Statement": {"Effect": "Allow", "Sid": 3}}, ("Statement", "Sid"), "Sid must be a string"),
+    ],
+)
 def test_shapes_the_model_cannot_hold(doc: Any, path: tuple[Any, ...], words: str) -> None:
     with pytest.raises(PolicyShapeError) as err:
         Policy.from_json(doc)
@@ -156,13 +197,18 @@ def test_from_text_accepts_recoverable_mistakes() -> None:
     assert policy.statements[0].action == "xray:GetGroups"
 
 
-@pytest.mark.parametrize(("path", "text"), [
-    ((), ""),
-    (("Statement", 1, "Resource", 0), "Statement[1].Resource[0]"),
-    (("Statement", "Condition", "StringEquals", "aws:ResourceTag/team"),
-     'Statement.Condition.StringEquals["aws:ResourceTag/team"]'),
-    ((0, "a_b"), "[0].a_b"),
-    (("ForAnyValue:StringLike",), '["ForAnyValue:StringLike"]'),
-])
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ((), ""),
+        (("Statement", 1, "Resource", 0), "Statement[1].Resource[0]"),
+        (
+            ("Statement", "Condition", "StringEquals", "aws:ResourceTag/team"),
+            'Statement.Condition.StringEquals["aws:ResourceTag/team"]',
+        ),
+        ((0, "a_b"), "[0].a_b"),
+        (("ForAnyValue:StringLike",), '["ForAnyValue:StringLike"]'),
+    ],
+)
 def test_format_path(path: tuple[Any, ...], text: str) -> None:
     assert format_path(path) == text

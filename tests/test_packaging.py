@@ -18,7 +18,8 @@ def test_every_folder_of_the_package_is_listed() -> None:
     on_disk = {
         ".".join(folder.relative_to(ROOT).parts)
         for folder in (ROOT / "xraybuilder").rglob("*")
-        if folder.is_dir() and folder.name != "__pycache__"
+        if folder.is_dir()
+        and folder.name != "__pycache__"
         and any(f.suffix in (".py", ".json", ".tcss", ".toml") for f in folder.iterdir())
     }
     on_disk.add("xraybuilder")

@@ -35,36 +35,70 @@ FILES = sorted(CORPUS.glob("*.json"))
 # Disagreements not settled yet. Strict: the test fails as soon as one is resolved, so
 # the entry is removed with the fix.
 KNOWN_GAPS: dict[str, str] = {}
-STEMS = [pytest.param(p.stem, marks=pytest.mark.xfail(reason=KNOWN_GAPS[p.stem], strict=True))
-         if p.stem in KNOWN_GAPS else p.stem for p in FILES]
+STEMS = [
+    pytest.param(p.stem, marks=pytest.mark.xfail(reason=KNOWN_GAPS[p.stem], strict=True))
+    if p.stem in KNOWN_GAPS
+    else p.stem
+    for p in FILES
+]
 NAMES = [p.stem for p in FILES]
 
 # -- code tables ------------------------------------------------------------------------
 # Our codes follow IAM Access Analyzer's policy-check codes.
 
-ARN_CODES = frozenset({
-    "INVALID_ARN_PREFIX", "MISSING_ARN_FIELD", "INVALID_PARTITION", "INVALID_ARN_REGION",
-    "INVALID_REGION", "INVALID_ARN_ACCOUNT", "INVALID_ARN_SERVICE_CASE", "INVALID_ARN_RESOURCE",
-    "INVALID_SERVICE", "MISSING_ARN_REGION", "ARN_ACCOUNT_NOT_ALLOWED", "ARN_REGION_NOT_ALLOWED",
-})
-TYPE_CODES = frozenset({
-    "TYPE_MISMATCH", "TYPE_MISMATCH_BOOLEAN", "TYPE_MISMATCH_DATE", "TYPE_MISMATCH_IP_RANGE",
-    "TYPE_MISMATCH_NUMBER", "TYPE_MISMATCH_STRING", "TYPE_MISMATCH_ARN",
-    "INVALID_CONDITION_DATA_TYPE",
-    "INVALID_CONDITION_MULTIPLE_BOOLEAN",
-})
-UNKNOWN_KEY_CODES = frozenset({
-    "INVALID_GLOBAL_CONDITION_KEY", "INVALID_SERVICE_CONDITION_KEY",
-    "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", "MISSING_ACTION_FOR_CONDITION_KEY",
-    "INVALID_CONDITION_KEY_FORMAT",
-})
+ARN_CODES = frozenset(
+    {
+        "INVALID_ARN_PREFIX",
+        "MISSING_ARN_FIELD",
+        "INVALID_PARTITION",
+        "INVALID_ARN_REGION",
+        "INVALID_REGION",
+        "INVALID_ARN_ACCOUNT",
+        "INVALID_ARN_SERVICE_CASE",
+        "INVALID_ARN_RESOURCE",
+        "INVALID_SERVICE",
+        "MISSING_ARN_REGION",
+        "ARN_ACCOUNT_NOT_ALLOWED",
+        "ARN_REGION_NOT_ALLOWED",
+    }
+)
+TYPE_CODES = frozenset(
+    {
+        "TYPE_MISMATCH",
+        "TYPE_MISMATCH_BOOLEAN",
+        "TYPE_MISMATCH_DATE",
+        "TYPE_MISMATCH_IP_RANGE",
+        "TYPE_MISMATCH_NUMBER",
+        "TYPE_MISMATCH_STRING",
+        "TYPE_MISMATCH_ARN",
+        "INVALID_CONDITION_DATA_TYPE",
+        "INVALID_CONDITION_MULTIPLE_BOOLEAN",
+    }
+)
+UNKNOWN_KEY_CODES = frozenset(
+    {
+        "INVALID_GLOBAL_CONDITION_KEY",
+        "INVALID_SERVICE_CONDITION_KEY",
+        "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+        "MISSING_ACTION_FOR_CONDITION_KEY",
+        "INVALID_CONDITION_KEY_FORMAT",
+    }
+)
 # Resource ARNs no action of the statement can use, and the reasons an ARN cannot match
 # (an empty list, a broken policy variable inside it).
-MISMATCH_CODES = frozenset({"RESOURCE_MISMATCH", "INVALID_ARN_RESOURCE",
-                            "UNSUPPORTED_RESOURCE_ARN_IN_POLICY", "EMPTY_ARRAY_RESOURCE",
-                            "MISSING_RESOURCE", "MISSING_BRACE_IN_VARIABLE",
-                            "MISSING_QUOTE_IN_VARIABLE", "EMPTY_VARIABLE",
-                            "UNSUPPORTED_SPACE_IN_VARIABLE"})
+MISMATCH_CODES = frozenset(
+    {
+        "RESOURCE_MISMATCH",
+        "INVALID_ARN_RESOURCE",
+        "UNSUPPORTED_RESOURCE_ARN_IN_POLICY",
+        "EMPTY_ARRAY_RESOURCE",
+        "MISSING_RESOURCE",
+        "MISSING_BRACE_IN_VARIABLE",
+        "MISSING_QUOTE_IN_VARIABLE",
+        "EMPTY_VARIABLE",
+        "UNSUPPORTED_SPACE_IN_VARIABLE",
+    }
+)
 ANY_ERROR = frozenset({"*error*"})
 """Placeholder: any finding of ours with severity error (their tool crashed on the input)."""
 
@@ -86,24 +120,32 @@ PARLIAMENT_RULES = (
     Rule("MALFORMED_JSON", "", frozenset({"JSON_SYNTAX_ERROR"})),
     Rule("MALFORMED", "unknown element", frozenset({"INVALID_POLICY_ELEMENT"})),
     Rule("MALFORMED", "required element Statement", frozenset({"MISSING_STATEMENT"})),
-    Rule("MALFORMED", "both Principal and NotPrincipal",
-         frozenset({"UNSUPPORTED_PRINCIPAL", "UNSUPPORTED_ELEMENT_COMBINATION"})),
+    Rule(
+        "MALFORMED",
+        "both Principal and NotPrincipal",
+        frozenset({"UNSUPPORTED_PRINCIPAL", "UNSUPPORTED_ELEMENT_COMBINATION"}),
+    ),
     Rule("MALFORMED", "does not contain an Effect", frozenset({"MISSING_EFFECT"})),
     Rule("MALFORMED", "Unknown Effect", frozenset({"INVALID_EFFECT", "DATA_TYPE_MISMATCH"})),
-    Rule("MALFORMED", "both (Action and NotAction|Resource and NotResource)",
-         frozenset({"UNSUPPORTED_ELEMENT_COMBINATION"})),
+    Rule(
+        "MALFORMED",
+        "both (Action and NotAction|Resource and NotResource)",
+        frozenset({"UNSUPPORTED_ELEMENT_COMBINATION"}),
+    ),
     Rule("MALFORMED", "neither Action nor NotAction", frozenset({"MISSING_ACTION"})),
     Rule("MALFORMED", "neither Resource nor NotResource", frozenset({"MISSING_RESOURCE"})),
-    Rule("MALFORMED", "Condition formatted incorrectly",
-         frozenset({"DATA_TYPE_MISMATCH", "EMPTY_OBJECT_CONDITION"})),
+    Rule(
+        "MALFORMED",
+        "Condition formatted incorrectly",
+        frozenset({"DATA_TYPE_MISMATCH", "EMPTY_OBJECT_CONDITION"}),
+    ),
     Rule("DUPLICATE_SID", "", frozenset({"UNIQUE_SIDS_REQUIRED", "UNIQUE_SIDS_RECOMMENDED"})),
     Rule("INVALID_SID", "", frozenset({"UNSUPPORTED_SID"})),
     Rule("NO_VERSION", "", frozenset({"MISSING_VERSION"})),
     Rule("INVALID_VERSION", "", frozenset({"INVALID_VERSION", "DATA_TYPE_MISMATCH"})),
     Rule("OLD_VERSION", "", frozenset({"OLD_VERSION", "VARIABLE_UNSUPPORTED_IN_VERSION"})),
     Rule("UNKNOWN_ACTION", "", frozenset({"INVALID_ACTION"})),
-    Rule("UNKNOWN_PREFIX", "", frozenset({"INVALID_SERVICE_IN_ACTION",
-                                          "WILDCARD_IN_SERVICE_NAME"})),
+    Rule("UNKNOWN_PREFIX", "", frozenset({"INVALID_SERVICE_IN_ACTION", "WILDCARD_IN_SERVICE_NAME"})),
     # Which part of a broken ARN a tool blames first differs ("*group*" has no prefix and
     # too few parts): any ARN code of ours on the same statement agrees. The corpus
     # expectations below pin the exact code for each ARN mistake.
@@ -118,46 +160,76 @@ PARLIAMENT_RULES = (
 )
 # parliament findings that are advice, not a verdict on validity: ours need not agree.
 PARLIAMENT_ADVICE = {
-    "RESOURCE_STAR": "Resource \"*\" with actions that could be scoped: a least-privilege hint",
-    "RESOURCE_EFFECTIVELY_STAR": "a wildcard ARN as wide as \"*\": a least-privilege hint",
+    "RESOURCE_STAR": 'Resource "*" with actions that could be scoped: a least-privilege hint',
+    "RESOURCE_EFFECTIVELY_STAR": 'a wildcard ARN as wide as "*": a least-privilege hint',
     "MISMATCHED_TYPE_BUT_USABLE": "IAM accepts it (e.g. a String operator on an ARN key)",
     "BAD_PATTERN_FOR_MFA": "a risky but valid MFA condition pattern",
 }
 
 CFN_RULES = (
-    Rule("E3510", r"is not one of \['Allow', 'Deny'\]",
-         frozenset({"INVALID_EFFECT", "DATA_TYPE_MISMATCH"})),
-    Rule("E3510", r"is not one of \['2008-10-17', '2012-10-17'\]",
-         frozenset({"INVALID_VERSION", "DATA_TYPE_MISMATCH"})),
-    Rule("E3510", r"does not match '\^\[A-Za-z0-9\]\+\$'",
-         frozenset({"UNSUPPORTED_SID", "EMPTY_SID_VALUE"}),
-         "cfn-lint wants a non-empty Sid; IAM takes \"Sid\": \"\" (Access Analyzer: a suggestion)"),
+    Rule("E3510", r"is not one of \['Allow', 'Deny'\]", frozenset({"INVALID_EFFECT", "DATA_TYPE_MISMATCH"})),
+    Rule(
+        "E3510",
+        r"is not one of \['2008-10-17', '2012-10-17'\]",
+        frozenset({"INVALID_VERSION", "DATA_TYPE_MISMATCH"}),
+    ),
+    Rule(
+        "E3510",
+        r"does not match '\^\[A-Za-z0-9\]\+\$'",
+        frozenset({"UNSUPPORTED_SID", "EMPTY_SID_VALUE"}),
+        'cfn-lint wants a non-empty Sid; IAM takes "Sid": "" (Access Analyzer: a suggestion)',
+    ),
     Rule("E3510", r"does not match '\^\(arn:", ARN_CODES),
-    Rule("E3510", r"does not match any of the regexes: '\^\(ForAnyValue:",
-         frozenset({"INVALID_CONDITION_OPERATOR", "NULL_WITH_IF_EXISTS"})),
-    Rule("E3510", r"Additional properties are not allowed",
-         frozenset({"INVALID_POLICY_ELEMENT", "UNSUPPORTED_PRINCIPAL"})),
-    Rule("E3510", r"Only one of \['Action', 'NotAction'\]",
-         frozenset({"UNSUPPORTED_ELEMENT_COMBINATION", "MISSING_ACTION",
-                    "INVALID_POLICY_ELEMENT"})),
-    Rule("E3510", r"Only one of \['Resource', 'NotResource'\]",
-         frozenset({"UNSUPPORTED_ELEMENT_COMBINATION", "MISSING_RESOURCE"})),
+    Rule(
+        "E3510",
+        r"does not match any of the regexes: '\^\(ForAnyValue:",
+        frozenset({"INVALID_CONDITION_OPERATOR", "NULL_WITH_IF_EXISTS"}),
+    ),
+    Rule(
+        "E3510",
+        r"Additional properties are not allowed",
+        frozenset({"INVALID_POLICY_ELEMENT", "UNSUPPORTED_PRINCIPAL"}),
+    ),
+    Rule(
+        "E3510",
+        r"Only one of \['Action', 'NotAction'\]",
+        frozenset({"UNSUPPORTED_ELEMENT_COMBINATION", "MISSING_ACTION", "INVALID_POLICY_ELEMENT"}),
+    ),
+    Rule(
+        "E3510",
+        r"Only one of \['Resource', 'NotResource'\]",
+        frozenset({"UNSUPPORTED_ELEMENT_COMBINATION", "MISSING_RESOURCE"}),
+    ),
     Rule("E3510", r"'Effect' is a required property", frozenset({"MISSING_EFFECT"})),
-    Rule("E3510", r"'Statement' is a required property",
-         frozenset({"MISSING_STATEMENT", "INVALID_POLICY_ELEMENT"})),
+    Rule(
+        "E3510",
+        r"'Statement' is a required property",
+        frozenset({"MISSING_STATEMENT", "INVALID_POLICY_ELEMENT"}),
+    ),
     Rule("E3510", r"is not of type", frozenset({"DATA_TYPE_MISMATCH"})),
-    Rule("E3510", r"array items are not unique for keys \['Sid'\]",
-         frozenset({"UNIQUE_SIDS_REQUIRED"})),
-    Rule("E3510", r"(should be non-empty|is too short|minimum item count)",
-         frozenset({"EMPTY_ARRAY_ACTION", "EMPTY_ARRAY_RESOURCE", "MISSING_ACTION",
-                    "MISSING_RESOURCE", "EMPTY_OBJECT_CONDITION"})),
-    Rule("W3037", r"", frozenset({"INVALID_ACTION", "INVALID_SERVICE_IN_ACTION",
-                                  "WILDCARD_IN_SERVICE_NAME"})),
+    Rule("E3510", r"array items are not unique for keys \['Sid'\]", frozenset({"UNIQUE_SIDS_REQUIRED"})),
+    Rule(
+        "E3510",
+        r"(should be non-empty|is too short|minimum item count)",
+        frozenset(
+            {
+                "EMPTY_ARRAY_ACTION",
+                "EMPTY_ARRAY_RESOURCE",
+                "MISSING_ACTION",
+                "MISSING_RESOURCE",
+                "EMPTY_OBJECT_CONDITION",
+            }
+        ),
+    ),
+    Rule(
+        "W3037", r"", frozenset({"INVALID_ACTION", "INVALID_SERVICE_IN_ACTION", "WILDCARD_IN_SERVICE_NAME"})
+    ),
 )
 CFN_RULE_IDS = ("E3510", "W3037")
 
 
 # -- documented false positives ---------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Theirs:
@@ -187,8 +259,14 @@ def _action_newer_than_their_data(t: Theirs) -> bool:
     # Granted by the AWS managed policy AWSXRayAPIKeyAccess (v1, 2026); neither
     # parliament 1.6.4 nor cfn-lint's action list has it yet.
     # Only the value they reject counts: cfn-lint's message goes on to list valid actions.
-    return re.match(r"(Unknown action xray:CallWithBearerToken$|'callwithbearertoken' is not)",
-                    t.detail, re.IGNORECASE) is not None
+    return (
+        re.match(
+            r"(Unknown action xray:CallWithBearerToken$|'callwithbearertoken' is not)",
+            t.detail,
+            re.IGNORECASE,
+        )
+        is not None
+    )
 
 
 _ARN_IN_TEXT = re.compile(r"arn:[^'\"\s]*")
@@ -208,8 +286,11 @@ def _wildcard_inside_an_arn_segment(t: Theirs) -> bool:
         arns = _ARN_IN_TEXT.findall(t.detail)
     for arn in arns:
         fields = arn.split(":")
-        if len(fields) > part and fields[part] not in ("*", "") and (
-                "*" in fields[part] or "?" in fields[part]):
+        if (
+            len(fields) > part
+            and fields[part] not in ("*", "")
+            and ("*" in fields[part] or "?" in fields[part])
+        ):
             return True
     return False
 
@@ -223,8 +304,10 @@ def _key_missing_from_parliament(t: Theirs) -> bool:
 def _ipv6_source_ip(t: Theirs) -> bool:
     # IpAddress accepts IPv6 ranges (IAM User Guide, condition operators); parliament's
     # check knows only IPv4, so "2001:db8::/32" is a "type mismatch" to it.
-    return t.detail.startswith("Type mismatch: aws:SourceIp") and re.search(
-        r"'[0-9a-fA-F]*:[0-9a-fA-F:]*(/\d+)?'", t.detail) is not None
+    return (
+        t.detail.startswith("Type mismatch: aws:SourceIp")
+        and re.search(r"'[0-9a-fA-F]*:[0-9a-fA-F:]*(/\d+)?'", t.detail) is not None
+    )
 
 
 def _decimal_number(t: Theirs) -> bool:
@@ -236,8 +319,7 @@ def _decimal_number(t: Theirs) -> bool:
 def _date_format(t: Theirs) -> bool:
     # Date operators take any W3C ISO 8601 date format or epoch seconds (IAM User Guide);
     # parliament wants exactly YYYY-MM-DDThh:mm:ssZ.
-    return re.search(r"type Date but given \['(\d{4}-\d{2}-\d{2}|\d{9,11})'\]",
-                     t.detail) is not None
+    return re.search(r"type Date but given \['(\d{4}-\d{2}-\d{2}|\d{9,11})'\]", t.detail) is not None
 
 
 def _wildcard_action_on_a_resource(t: Theirs) -> bool:
@@ -249,8 +331,11 @@ def _wildcard_action_on_a_resource(t: Theirs) -> bool:
     written = statement.get("Action", [])
     written = {a.lower() for a in ([written] if isinstance(written, str) else written)}
     listed = set(re.findall(r"'action': '([^']+)'", t.detail))
-    return bool(listed) and all(a.lower() not in written for a in listed) and any(
-        "*" in a or "?" in a for a in written)
+    return (
+        bool(listed)
+        and all(a.lower() not in written for a in listed)
+        and any("*" in a or "?" in a for a in written)
+    )
 
 
 def _only_empty_sids_repeat(t: Theirs) -> bool:
@@ -265,30 +350,68 @@ def _only_empty_sids_repeat(t: Theirs) -> bool:
 
 
 FALSE_POSITIVES: tuple[tuple[str, str, Callable[[Theirs], bool], str], ...] = (
-    ("parliament", "INVALID_ARN", _partitions_parliament_lacks,
-     "parliament rejects the partitions aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc"),
-    ("parliament", "INVALID_ARN", _wildcard_inside_an_arn_segment,
-     "parliament rejects wildcards inside the region or account of an ARN"),
-    ("cfn-lint", "E3510", _wildcard_inside_an_arn_segment,
-     "cfn-lint rejects wildcards inside the account of an ARN"),
-    ("parliament", "DUPLICATE_SID", _only_empty_sids_repeat,
-     "IAM accepts several statements with an empty Sid"),
-    ("cfn-lint", "E3510", _only_empty_sids_repeat,
-     "IAM accepts several statements with an empty Sid"),
-    ("parliament", "UNKNOWN_ACTION", _action_newer_than_their_data,
-     "xray:CallWithBearerToken is missing from parliament's data"),
-    ("cfn-lint", "W3037", _action_newer_than_their_data,
-     "xray:CallWithBearerToken is missing from cfn-lint's action list"),
-    ("parliament", "UNKNOWN_CONDITION_FOR_ACTION", _key_missing_from_parliament,
-     "xray:ResourcePolicyName is missing from parliament's data"),
-    ("parliament", "MISMATCHED_TYPE", _ipv6_source_ip,
-     "parliament does not know IPv6 ranges"),
-    ("parliament", "MISMATCHED_TYPE", _decimal_number,
-     "parliament takes only integers for Numeric operators"),
-    ("parliament", "MISMATCHED_TYPE", _date_format,
-     "parliament takes only one of the ISO 8601 date formats IAM accepts"),
-    ("parliament", "RESOURCE_MISMATCH", _wildcard_action_on_a_resource,
-     "parliament counts the actions a wildcard brings in that cannot use the resource"),
+    (
+        "parliament",
+        "INVALID_ARN",
+        _partitions_parliament_lacks,
+        "parliament rejects the partitions aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc",
+    ),
+    (
+        "parliament",
+        "INVALID_ARN",
+        _wildcard_inside_an_arn_segment,
+        "parliament rejects wildcards inside the region or account of an ARN",
+    ),
+    (
+        "cfn-lint",
+        "E3510",
+        _wildcard_inside_an_arn_segment,
+        "cfn-lint rejects wildcards inside the account of an ARN",
+    ),
+    (
+        "parliament",
+        "DUPLICATE_SID",
+        _only_empty_sids_repeat,
+        "IAM accepts several statements with an empty Sid",
+    ),
+    ("cfn-lint", "E3510", _only_empty_sids_repeat, "IAM accepts several statements with an empty Sid"),
+    (
+        "parliament",
+        "UNKNOWN_ACTION",
+        _action_newer_than_their_data,
+        "xray:CallWithBearerToken is missing from parliament's data",
+    ),
+    (
+        "cfn-lint",
+        "W3037",
+        _action_newer_than_their_data,
+        "xray:CallWithBearerToken is missing from cfn-lint's action list",
+    ),
+    (
+        "parliament",
+        "UNKNOWN_CONDITION_FOR_ACTION",
+        _key_missing_from_parliament,
+        "xray:ResourcePolicyName is missing from parliament's data",
+    ),
+    ("parliament", "MISMATCHED_TYPE", _ipv6_source_ip, "parliament does not know IPv6 ranges"),
+    (
+        "parliament",
+        "MISMATCHED_TYPE",
+        _decimal_number,
+        "parliament takes only integers for Numeric operators",
+    ),
+    (
+        "parliament",
+        "MISMATCHED_TYPE",
+        _date_format,
+        "parliament takes only one of the ISO 8601 date formats IAM accepts",
+    ),
+    (
+        "parliament",
+        "RESOURCE_MISMATCH",
+        _wildcard_action_on_a_resource,
+        "parliament counts the actions a wildcard brings in that cannot use the resource",
+    ),
 )
 
 
@@ -300,6 +423,7 @@ def false_positive(t: Theirs) -> str | None:
 
 
 # -- running the tools ------------------------------------------------------------------
+
 
 def _statement_of_path(path: tuple[Any, ...]) -> int | None:
     if len(path) >= 2 and path[0] == "Statement":
@@ -329,16 +453,14 @@ def _run_parliament(path: Path) -> list[Theirs]:
     text = path.read_text(encoding="utf-8")
     lines = _statement_lines(text)
     try:
-        policy = analyze_policy_string(text, ignore_private_auditors=True,
-                                       include_community_auditors=False)
+        policy = analyze_policy_string(text, ignore_private_auditors=True, include_community_auditors=False)
     except Exception as err:  # parliament raises on some shapes (e.g. a Bool list)
         return [Theirs("parliament", "CRASH", f"{type(err).__name__}: {err}", None, text)]
     out = []
     for finding in policy.findings:
         finding = enhance_finding(finding)
         line = (finding.location or {}).get("line")
-        stmt = next((i for first, last, i in lines
-                     if isinstance(line, int) and first <= line <= last), None)
+        stmt = next((i for first, last, i in lines if isinstance(line, int) and first <= line <= last), None)
         out.append(Theirs("parliament", finding.issue, str(finding.detail), stmt, text))
     return out
 
@@ -361,8 +483,10 @@ def _run_cfn_lint(files: list[Path]) -> dict[str, list[Theirs]]:
         logical = _logical_id(path.stem)
         assert logical not in by_id, f"two corpus files map to the resource name {logical}"
         by_id[logical] = (path.stem, text)
-        resources[logical] = {"Type": "AWS::IAM::ManagedPolicy",
-                              "Properties": {"PolicyDocument": json.loads(text)}}
+        resources[logical] = {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {"PolicyDocument": json.loads(text)},
+        }
     template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
     matches = cfn_lint(json.dumps(template, indent=1), config=ManualArgs(regions=["us-east-1"]))
     out: dict[str, list[Theirs]] = {stem: [] for stem, _ in by_id.values()}
@@ -373,8 +497,7 @@ def _run_cfn_lint(files: list[Path]) -> dict[str, list[Theirs]]:
         assert where[:1] == ["Resources"] and where[1] in by_id, match
         stem, text = by_id[where[1]]
         inner = tuple(where[4:])  # after Resources, <id>, Properties, PolicyDocument
-        out[stem].append(Theirs("cfn-lint", match.rule.id, match.message,
-                                _statement_of_path(inner), text))
+        out[stem].append(Theirs("cfn-lint", match.rule.id, match.message, _statement_of_path(inner), text))
     return out
 
 
@@ -404,8 +527,9 @@ def _covered(t: Theirs, codes: frozenset[str], found: list[Finding]) -> bool:
     return False
 
 
-def _gaps(theirs: list[Theirs], rules: tuple[Rule, ...], found: list[Finding],
-          advice: dict[str, str]) -> list[str]:
+def _gaps(
+    theirs: list[Theirs], rules: tuple[Rule, ...], found: list[Finding], advice: dict[str, str]
+) -> list[str]:
     gaps = []
     for t in theirs:
         if t.code in advice:
@@ -419,22 +543,26 @@ def _gaps(theirs: list[Theirs], rules: tuple[Rule, ...], found: list[Finding],
         if false_positive(t) is not None:
             continue
         where = "policy" if t.statement is None else f"Statement[{t.statement}]"
-        gaps.append(f"{t.tool} {t.code} in {where} ({t.detail[:120]}) not reported by us; "
-                    f"expected one of {sorted(rule.ours)}; ours: "
-                    f"{[(f.code, f.path_str) for f in found]}")
+        gaps.append(
+            f"{t.tool} {t.code} in {where} ({t.detail[:120]}) not reported by us; "
+            f"expected one of {sorted(rule.ours)}; ours: "
+            f"{[(f.code, f.path_str) for f in found]}"
+        )
     return gaps
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_parliament_errors_are_ours_too(stem: str, ours: dict[str, list[Finding]],
-                                        parliament_results: dict[str, list[Theirs]]) -> None:
+def test_parliament_errors_are_ours_too(
+    stem: str, ours: dict[str, list[Finding]], parliament_results: dict[str, list[Theirs]]
+) -> None:
     gaps = _gaps(parliament_results[stem], PARLIAMENT_RULES, ours[stem], PARLIAMENT_ADVICE)
     assert not gaps, "\n".join(gaps)
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_cfn_lint_errors_are_ours_too(stem: str, ours: dict[str, list[Finding]],
-                                      cfn_results: dict[str, list[Theirs]]) -> None:
+def test_cfn_lint_errors_are_ours_too(
+    stem: str, ours: dict[str, list[Finding]], cfn_results: dict[str, list[Theirs]]
+) -> None:
     gaps = _gaps(cfn_results.get(stem, []), CFN_RULES, ours[stem], {})
     assert not gaps, "\n".join(gaps)
 
@@ -445,9 +573,11 @@ def test_cfn_lint_saw_the_batch(cfn_results: dict[str, list[Theirs]]) -> None:
     assert sum(len(v) for v in cfn_results.values()) >= 20
 
 
-def test_false_positives_are_real(parliament_results: dict[str, list[Theirs]],
-                                  cfn_results: dict[str, list[Theirs]],
-                                  ours: dict[str, list[Finding]]) -> None:
+def test_false_positives_are_real(
+    parliament_results: dict[str, list[Theirs]],
+    cfn_results: dict[str, list[Theirs]],
+    ours: dict[str, list[Finding]],
+) -> None:
     """Each excuse is used, and only on policies that IAM (and we) accept."""
     used: set[str] = set()
     for stem in NAMES:
@@ -465,91 +595,98 @@ def test_false_positives_are_real(parliament_results: dict[str, list[Theirs]],
 
 # Codes ours must report for each broken policy (at least these; others may come too).
 # "A|B" accepts either code.
-EXPECTED: dict[str, frozenset[str]] = {stem: frozenset(codes) for stem, codes in {
-    "error_unknown_action_typo": {"INVALID_ACTION"},
-    "error_unknown_action_case_typo": {"INVALID_ACTION"},
-    "error_unknown_action_of_an_uncatalogued_service": {"INVALID_ACTION"},
-    "error_unknown_service": {"INVALID_SERVICE_IN_ACTION"},
-    "error_action_without_prefix": {"INVALID_ACTION"},
-    "error_wildcard_matches_nothing": {"INVALID_ACTION"},
-    "error_arn_prefix": {"INVALID_ARN_PREFIX"},
-    "error_arn_not_an_arn": {"INVALID_ARN_PREFIX|MISSING_ARN_FIELD"},
-    "error_arn_too_few_parts": {"MISSING_ARN_FIELD"},
-    "error_arn_partition": {"INVALID_PARTITION"},
-    "error_arn_region": {"INVALID_ARN_REGION|INVALID_REGION"},
-    "error_arn_account": {"INVALID_ARN_ACCOUNT"},
-    "error_arn_service_case": {"INVALID_ARN_SERVICE_CASE"},
-    "error_arn_resource_type": {"INVALID_ARN_RESOURCE"},
-    "error_resource_mismatch_put": {"RESOURCE_MISMATCH"},
-    "error_resource_mismatch_group_on_rule": {"RESOURCE_MISMATCH"},
-    "error_unknown_operator": {"INVALID_CONDITION_OPERATOR"},
-    "error_date_type_mismatch": {"TYPE_MISMATCH_DATE"},
-    "error_ip_type_mismatch": {"TYPE_MISMATCH_IP_RANGE"},
-    "error_numeric_type_mismatch": {"TYPE_MISMATCH_NUMBER"},
-    "error_bool_value": {"TYPE_MISMATCH_BOOLEAN"},
-    "error_bool_two_values": {"INVALID_CONDITION_MULTIPLE_BOOLEAN"},
-    "error_string_operator_on_ip_key": {"TYPE_MISMATCH"},
-    "error_null_if_exists": {"NULL_WITH_IF_EXISTS"},
-    "error_unknown_global_key": {"INVALID_GLOBAL_CONDITION_KEY"},
-    "error_xray_resourcetag_key": {"INVALID_SERVICE_CONDITION_KEY"},
-    "error_tagkeys_missing_qualifier": {"MISSING_QUALIFIER"},
-    "error_condition_not_object": {"DATA_TYPE_MISMATCH"},
-    "error_action_and_notaction": {"UNSUPPORTED_ELEMENT_COMBINATION"},
-    "error_resource_and_notresource": {"UNSUPPORTED_ELEMENT_COMBINATION"},
-    "error_missing_action": {"MISSING_ACTION"},
-    "error_missing_resource": {"MISSING_RESOURCE"},
-    "error_missing_effect": {"MISSING_EFFECT"},
-    "error_invalid_effect": {"INVALID_EFFECT"},
-    "error_missing_statement": {"MISSING_STATEMENT"},
-    "error_bad_version": {"INVALID_VERSION"},
-    "error_version_not_string": {"DATA_TYPE_MISMATCH"},
-    "error_duplicate_sid": {"UNIQUE_SIDS_REQUIRED"},
-    "error_sid_characters": {"UNSUPPORTED_SID"},
-    "error_unknown_statement_element": {"INVALID_POLICY_ELEMENT"},
-    "error_unknown_policy_element": {"INVALID_POLICY_ELEMENT"},
-    "error_principal_in_identity_policy": {"UNSUPPORTED_PRINCIPAL"},
-    "error_statement_not_list": {"DATA_TYPE_MISMATCH"},
-    "error_action_not_string": {"DATA_TYPE_MISMATCH"},
-    "error_effect_not_string": {"DATA_TYPE_MISMATCH"},
-    "error_character_outside_latin1": {"UNSUPPORTED_CHARACTER"},
-    "error_size_over_managed_quota": {"POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"},
-    "error_json_trailing_comma": {"JSON_SYNTAX_ERROR"},
-    "error_json_comment": {"JSON_SYNTAX_ERROR"},
-    "error_json_bom": {"JSON_SYNTAX_ERROR"},
-    "error_json_duplicate_key": {"JSON_SYNTAX_ERROR"},
-    "error_json_unterminated_string": {"JSON_SYNTAX_ERROR"},
-    "error_json_yaml_not_json": {"JSON_SYNTAX_ERROR"},
-    "error_json_single_quotes": {"JSON_SYNTAX_ERROR"},
-    "security_passrole_star": {"PASS_ROLE_WITH_STAR_IN_RESOURCE"},
-    "security_notaction_allow": set(),
-    "security_forallvalues_single_valued": {"FORALLVALUES_WITH_SINGLE_VALUED_KEY"},
-    "warning_missing_version": {"MISSING_VERSION"},
-    "warning_wildcard_without_like": {"WILDCARD_WITHOUT_LIKE_OPERATOR"},
-    "suggestion_redundant_action": {"REDUNDANT_ACTION"},
-    "suggestion_empty_sid": {"EMPTY_SID_VALUE"},
-    "suggestion_duplicate_empty_sid": {"EMPTY_SID_VALUE"},
-    "error_empty_action_list": {"EMPTY_ARRAY_ACTION"},
-    "error_empty_resource_list": {"EMPTY_ARRAY_RESOURCE"},
-    "error_group_arn_without_id": {"INVALID_ARN_RESOURCE"},
-    "error_variable_unterminated": {"MISSING_BRACE_IN_VARIABLE"},
-    "error_iam_arn_with_region": {"ARN_REGION_NOT_ALLOWED"},
-    "error_s3_arn_for_xray_action": {"RESOURCE_MISMATCH"},
-    "error_condition_key_case_duplicate": {"DUPLICATE_KEYS_WITH_DIFFERENT_CASE"},
-    "error_unknown_service_condition_key": {"INVALID_SERVICE_CONDITION_KEY"},
-    "error_ip_bad_octet": {"TYPE_MISMATCH_IP_RANGE"},
-    "error_arn_operator_value_not_arn": {"TYPE_MISMATCH_ARN"},
-    "error_variable_in_version_2008": {"VARIABLE_UNSUPPORTED_IN_VERSION"},
-    "error_region_of_another_partition": {"INVALID_REGION"},
-    "error_string_operator_on_date_key": {"TYPE_MISMATCH"},
-    "error_binary_value_not_base64": {"TYPE_MISMATCH_STRING"},
-    "suggestion_null_with_qualifier": {"NULL_WITH_QUALIFIER"},
-    "suggestion_wildcard_in_service_name": {"WILDCARD_IN_SERVICE_NAME"},
-    "suggestion_policy_id": {"IGNORED_POLICY_ID"},
-    "security_allow_everything": {"PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE"},
-}.items()}
+EXPECTED: dict[str, frozenset[str]] = {
+    stem: frozenset(codes)
+    for stem, codes in {
+        "error_unknown_action_typo": {"INVALID_ACTION"},
+        "error_unknown_action_case_typo": {"INVALID_ACTION"},
+        "error_unknown_action_of_an_uncatalogued_service": {"INVALID_ACTION"},
+        "error_unknown_service": {"INVALID_SERVICE_IN_ACTION"},
+        "error_action_without_prefix": {"INVALID_ACTION"},
+        "error_wildcard_matches_nothing": {"INVALID_ACTION"},
+        "error_arn_prefix": {"INVALID_ARN_PREFIX"},
+        "error_arn_not_an_arn": {"INVALID_ARN_PREFIX|MISSING_ARN_FIELD"},
+        "error_arn_too_few_parts": {"MISSING_ARN_FIELD"},
+        "error_arn_partition": {"INVALID_PARTITION"},
+        "error_arn_region": {"INVALID_ARN_REGION|INVALID_REGION"},
+        "error_arn_account": {"INVALID_ARN_ACCOUNT"},
+        "error_arn_service_case": {"INVALID_ARN_SERVICE_CASE"},
+        "error_arn_resource_type": {"INVALID_ARN_RESOURCE"},
+        "error_resource_mismatch_put": {"RESOURCE_MISMATCH"},
+        "error_resource_mismatch_group_on_rule": {"RESOURCE_MISMATCH"},
+        "error_unknown_operator": {"INVALID_CONDITION_OPERATOR"},
+        "error_date_type_mismatch": {"TYPE_MISMATCH_DATE"},
+        "error_ip_type_mismatch": {"TYPE_MISMATCH_IP_RANGE"},
+        "error_numeric_type_mismatch": {"TYPE_MISMATCH_NUMBER"},
+        "error_bool_value": {"TYPE_MISMATCH_BOOLEAN"},
+        "error_bool_two_values": {"INVALID_CONDITION_MULTIPLE_BOOLEAN"},
+        "error_string_operator_on_ip_key": {"TYPE_MISMATCH"},
+        "error_null_if_exists": {"NULL_WITH_IF_EXISTS"},
+        "error_unknown_global_key": {"INVALID_GLOBAL_CONDITION_KEY"},
+        "error_xray_resourcetag_key": {"INVALID_SERVICE_CONDITION_KEY"},
+        "error_tagkeys_missing_qualifier": {"MISSING_QUALIFIER"},
+        "error_condition_not_object": {"DATA_TYPE_MISMATCH"},
+        "error_action_and_notaction": {"UNSUPPORTED_ELEMENT_COMBINATION"},
+        "error_resource_and_notresource": {"UNSUPPORTED_ELEMENT_COMBINATION"},
+        "error_missing_action": {"MISSING_ACTION"},
+        "error_missing_resource": {"MISSING_RESOURCE"},
+        "error_missing_effect": {"MISSING_EFFECT"},
+        "error_invalid_effect": {"INVALID_EFFECT"},
+        "error_missing_statement": {"MISSING_STATEMENT"},
+        "error_bad_version": {"INVALID_VERSION"},
+        "error_version_not_string": {"DATA_TYPE_MISMATCH"},
+        "error_duplicate_sid": {"UNIQUE_SIDS_REQUIRED"},
+        "error_sid_characters": {"UNSUPPORTED_SID"},
+        "error_unknown_statement_element": {"INVALID_POLICY_ELEMENT"},
+        "error_unknown_policy_element": {"INVALID_POLICY_ELEMENT"},
+        "error_principal_in_identity_policy": {"UNSUPPORTED_PRINCIPAL"},
+        "error_statement_not_list": {"DATA_TYPE_MISMATCH"},
+        "error_action_not_string": {"DATA_TYPE_MISMATCH"},
+        "error_effect_not_string": {"DATA_TYPE_MISMATCH"},
+        "error_character_outside_latin1": {"UNSUPPORTED_CHARACTER"},
+        "error_size_over_managed_quota": {"POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"},
+        "error_json_trailing_comma": {"JSON_SYNTAX_ERROR"},
+        "error_json_comment": {"JSON_SYNTAX_ERROR"},
+        "error_json_bom": {"JSON_SYNTAX_ERROR"},
+        "error_json_duplicate_key": {"JSON_SYNTAX_ERROR"},
+        "error_json_unterminated_string": {"JSON_SYNTAX_ERROR"},
+        "error_json_yaml_not_json": {"JSON_SYNTAX_ERROR"},
+        "error_json_single_quotes": {"JSON_SYNTAX_ERROR"},
+        "security_passrole_star": {"PASS_ROLE_WITH_STAR_IN_RESOURCE"},
+        "security_notaction_allow": set(),
+        "security_forallvalues_single_valued": {"FORALLVALUES_WITH_SINGLE_VALUED_KEY"},
+        "warning_missing_version": {"MISSING_VERSION"},
+        "warning_wildcard_without_like": {"WILDCARD_WITHOUT_LIKE_OPERATOR"},
+        "suggestion_redundant_action": {"REDUNDANT_ACTION"},
+        "suggestion_empty_sid": {"EMPTY_SID_VALUE"},
+        "suggestion_duplicate_empty_sid": {"EMPTY_SID_VALUE"},
+        "error_empty_action_list": {"EMPTY_ARRAY_ACTION"},
+        "error_empty_resource_list": {"EMPTY_ARRAY_RESOURCE"},
+        "error_group_arn_without_id": {"INVALID_ARN_RESOURCE"},
+        "error_variable_unterminated": {"MISSING_BRACE_IN_VARIABLE"},
+        "error_iam_arn_with_region": {"ARN_REGION_NOT_ALLOWED"},
+        "error_s3_arn_for_xray_action": {"RESOURCE_MISMATCH"},
+        "error_condition_key_case_duplicate": {"DUPLICATE_KEYS_WITH_DIFFERENT_CASE"},
+        "error_unknown_service_condition_key": {"INVALID_SERVICE_CONDITION_KEY"},
+        "error_ip_bad_octet": {"TYPE_MISMATCH_IP_RANGE"},
+        "error_arn_operator_value_not_arn": {"TYPE_MISMATCH_ARN"},
+        "error_variable_in_version_2008": {"VARIABLE_UNSUPPORTED_IN_VERSION"},
+        "error_region_of_another_partition": {"INVALID_REGION"},
+        "error_string_operator_on_date_key": {"TYPE_MISMATCH"},
+        "error_binary_value_not_base64": {"TYPE_MISMATCH_STRING"},
+        "suggestion_null_with_qualifier": {"NULL_WITH_QUALIFIER"},
+        "suggestion_wildcard_in_service_name": {"WILDCARD_IN_SERVICE_NAME"},
+        "suggestion_policy_id": {"IGNORED_POLICY_ID"},
+        "security_allow_everything": {"PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE"},
+    }.items()
+}
 # The least severe finding each kind of file must carry.
-_FLOOR = {"error": Severity.ERROR, "security": Severity.SECURITY_WARNING,
-          "warning": Severity.WARNING, "suggestion": Severity.SUGGESTION}
+_FLOOR = {
+    "error": Severity.ERROR,
+    "security": Severity.SECURITY_WARNING,
+    "warning": Severity.WARNING,
+    "suggestion": Severity.SUGGESTION,
+}
 
 
 def test_every_corpus_file_has_an_expectation() -> None:

@@ -39,6 +39,7 @@ def only(problems: list[Any]) -> Any:
 
 # -- valid text -----------------------------------------------------------------------
 
+
 def test_valid_policy_has_no_problems_and_the_same_value_as_json() -> None:
     parsed = parse_json(POLICY)
     assert parsed.ok and parsed.problems == []
@@ -50,7 +51,7 @@ def test_positions_of_values_and_keys() -> None:
     span = smap.span(("Statement", 0, "Action", 1))
     assert (span.line, span.column) == (7, 43)
     assert (span.end_line, span.end_column) == (7, 69)
-    assert POLICY[at(POLICY, 7, 43):at(POLICY, 7, 69)] == '"xray:PutTelemetryRecords"'
+    assert POLICY[at(POLICY, 7, 43) : at(POLICY, 7, 69)] == '"xray:PutTelemetryRecords"'
     key = smap.span(("Statement", 0, "Resource"), key=True)
     assert (key.line, key.column, key.end_column) == (8, 7, 17)
     # The whole statement spans lines 4 to 9.
@@ -82,6 +83,7 @@ def test_columns_count_characters_not_bytes() -> None:
 
 # -- recoverable mistakes ---------------------------------------------------------------
 
+
 def test_trailing_comma_in_a_list() -> None:
     text = POLICY.replace('"xray:PutTelemetryRecords"]', '"xray:PutTelemetryRecords",]')
     parsed = parse_json(text)
@@ -105,11 +107,11 @@ def test_trailing_comma_in_an_object() -> None:
 
 @pytest.mark.parametrize("comment", ["// write access only", "/* write\n   access */"])
 def test_comments_are_reported_and_skipped(comment: str) -> None:
-    text = POLICY.replace('      "Sid"', f"      {comment}\n      \"Sid\"")
+    text = POLICY.replace('      "Sid"', f'      {comment}\n      "Sid"')
     parsed = parse_json(text)
     problem = only(parsed.problems)
     assert parsed.ok and "Comments are not allowed" in problem.message
-    assert text[problem.offset:problem.end] == comment
+    assert text[problem.offset : problem.end] == comment
     assert parsed.value == json.loads(POLICY)
 
 
@@ -130,7 +132,7 @@ def test_duplicate_keys_are_reported_at_the_second_key() -> None:
     problem = only(parsed.problems)
     assert parsed.ok and 'Duplicate key "Effect"' in problem.message
     assert problem.path == ("Statement", 0, "Effect")
-    assert text[problem.offset:problem.end] == '"Effect"'
+    assert text[problem.offset : problem.end] == '"Effect"'
     assert problem.offset == text.rindex('"Effect"')
     # Like json.loads (and IAM's "last one wins" readers), the later value is kept.
     assert parsed.value["Statement"][0]["Effect"] == "Deny"
@@ -146,28 +148,32 @@ def test_several_mistakes_are_all_reported() -> None:
 
 # -- fatal mistakes ---------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "words", "offset"), [
-    ('{"Effect": "Allow}', "Unterminated string", 11),
-    ('{"Effect": "Al\nlow"}', "Unterminated string: the closing", 11),
-    ('{"Effect": "Al\tlow"}', "raw control character", 14),
-    ("{'Effect': 'Allow'}", "Object keys must be strings", 1),
-    ('{"Effect": \'Allow\'}', "double quotes", 11),
-    ('{Effect: "Allow"}', "Object keys must be strings", 1),
-    ('{"Effect" "Allow"}', 'Expected ":" after the key "Effect"', 10),
-    ('{"a": 1 "b": 2}', "Missing comma between two object members", 8),
-    ('["a" "b"]', "Missing comma between two list items", 5),
-    ('{"a": [1, 2}', "Expected ',' or ']'", 11),
-    ('{"a": 1', "Expected ',' or '}' but found the end of the text", 7),
-    ('{"a": [1', "not closed", 8),
-    ('{"a": }', "Expected a value but found '}'", 6),
-    ('{"a": NaN}', "Expected a value but found 'NaN'", 6),
-    ('{"a": Infinity}', "Expected a value but found 'Infinity'", 6),
-    ('{"a": 1} {"b": 2}', "Unexpected text after the end", 9),
-    ("", "empty", 0),
-    ("   \n  ", "empty", 6),
-    ('{"a": 1} /* open', "Unterminated /* comment", 9),
-    ("Version: 2012-10-17", "Expected a value but found 'Version'", 0),
-])
+
+@pytest.mark.parametrize(
+    ("text", "words", "offset"),
+    [
+        ('{"Effect": "Allow}', "Unterminated string", 11),
+        ('{"Effect": "Al\nlow"}', "Unterminated string: the closing", 11),
+        ('{"Effect": "Al\tlow"}', "raw control character", 14),
+        ("{'Effect': 'Allow'}", "Object keys must be strings", 1),
+        ("{\"Effect\": 'Allow'}", "double quotes", 11),
+        ('{Effect: "Allow"}', "Object keys must be strings", 1),
+        ('{"Effect" "Allow"}', 'Expected ":" after the key "Effect"', 10),
+        ('{"a": 1 "b": 2}', "Missing comma between two object members", 8),
+        ('["a" "b"]', "Missing comma between two list items", 5),
+        ('{"a": [1, 2}', "Expected ',' or ']'", 11),
+        ('{"a": 1', "Expected ',' or '}' but found the end of the text", 7),
+        ('{"a": [1', "not closed", 8),
+        ('{"a": }', "Expected a value but found '}'", 6),
+        ('{"a": NaN}', "Expected a value but found 'NaN'", 6),
+        ('{"a": Infinity}', "Expected a value but found 'Infinity'", 6),
+        ('{"a": 1} {"b": 2}', "Unexpected text after the end", 9),
+        ("", "empty", 0),
+        ("   \n  ", "empty", 6),
+        ('{"a": 1} /* open', "Unterminated /* comment", 9),
+        ("Version: 2012-10-17", "Expected a value but found 'Version'", 0),
+    ],
+)
 def test_fatal_mistakes(text: str, words: str, offset: int) -> None:
     parsed = parse_json(text)
     assert not parsed.ok and parsed.value is None
@@ -195,12 +201,16 @@ def test_deep_nesting_is_a_problem_not_a_crash() -> None:
 
 # -- properties -------------------------------------------------------------------------
 
-json_scalars = (st.none() | st.booleans() | st.integers(-10**12, 10**12)
-                | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12))
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+)
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=4),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=20,
 )
 documents = st.dictionaries(st.text(max_size=8), json_values, max_size=5)
@@ -226,8 +236,7 @@ def all_paths(doc: Any, path: Path = ()) -> list[Path]:
 
 @settings(max_examples=150, deadline=None)
 @given(documents, layouts)
-def test_fast_path_and_recovering_reader_agree_with_json(doc: dict[str, Any], indent: int | None
-                                                         ) -> None:
+def test_fast_path_and_recovering_reader_agree_with_json(doc: dict[str, Any], indent: int | None) -> None:
     text = json.dumps(doc, indent=indent, ensure_ascii=False)
     fast = parse_json(text)
     assert fast.ok and fast.problems == [] and fast.value == doc
@@ -239,8 +248,7 @@ def test_fast_path_and_recovering_reader_agree_with_json(doc: dict[str, Any], in
 
 @settings(max_examples=150, deadline=None)
 @given(documents, layouts)
-def test_every_element_position_holds_that_element(doc: dict[str, Any], indent: int | None
-                                                   ) -> None:
+def test_every_element_position_holds_that_element(doc: dict[str, Any], indent: int | None) -> None:
     text = json.dumps(doc, indent=indent, ensure_ascii=False)
     smap = parse_json(text).source_map
     paths = all_paths(doc)
@@ -255,8 +263,7 @@ def test_every_element_position_holds_that_element(doc: dict[str, Any], indent: 
 
 @settings(max_examples=150, deadline=None)
 @given(documents, layouts, st.randoms(use_true_random=False))
-def test_on_demand_positions_match_the_full_reader(doc: dict[str, Any], indent: int | None,
-                                                   rnd: Any) -> None:
+def test_on_demand_positions_match_the_full_reader(doc: dict[str, Any], indent: int | None, rnd: Any) -> None:
     # Valid JSON gets its positions on demand; the recovering reader (forced by a BOM,
     # which shifts every offset by one) records them all while reading.
     text = json.dumps(doc, indent=indent, ensure_ascii=False)

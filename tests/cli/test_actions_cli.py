@@ -39,9 +39,13 @@ def test_json_lists_every_action_with_details(capsys: pytest.CaptureFixture[str]
     group = by_name["xray:GetGroup"]
     assert group["access_level"] == "Read"
     assert group["description"] == catalog.action("xray:GetGroup").description  # type: ignore[union-attr]
-    assert group["resource_types"] == [{
-        "type": "group", "required": True,
-        "arn": "arn:${Partition}:xray:${Region}:${Account}:group/${GroupName}/${Id}"}]
+    assert group["resource_types"] == [
+        {
+            "type": "group",
+            "required": True,
+            "arn": "arn:${Partition}:xray:${Region}:${Account}:group/${GroupName}/${Id}",
+        }
+    ]
     assert "aws:ResourceTag/${TagKey}" in group["condition_keys"]
     assert by_name["xray:PutTraceSegments"]["resource_types"] == []
     assert by_name["xray:CallWithBearerToken"]["source"] == "overlay"
@@ -81,12 +85,12 @@ def test_text_shows_resource_types_and_description(capsys: pytest.CaptureFixture
 @pytest.mark.parametrize("spelling", ["Write", "write", "WRITE"])
 def test_access_level_filter(spelling: str, capsys: pytest.CaptureFixture[str]) -> None:
     doc = as_json(["--access-level", spelling], capsys)
-    assert {a["action"] for a in doc["actions"]} == {
-        a.full_name for a in ALL if a.access_level == "Write"}
+    assert {a["action"] for a in doc["actions"]} == {a.full_name for a in ALL if a.access_level == "Write"}
 
 
-@pytest.mark.parametrize("spelling", ["Permissions management", "permissions-management",
-                                      "PERMISSIONS_MANAGEMENT"])
+@pytest.mark.parametrize(
+    "spelling", ["Permissions management", "permissions-management", "PERMISSIONS_MANAGEMENT"]
+)
 def test_access_level_with_a_space(spelling: str, capsys: pytest.CaptureFixture[str]) -> None:
     doc = as_json(["--access-level", spelling], capsys)
     assert [a["action"] for a in doc["actions"]] == ["xray:PutEncryptionConfig"]
@@ -96,8 +100,7 @@ def test_access_level_with_a_space(spelling: str, capsys: pytest.CaptureFixture[
 def test_resource_type_filter(rtype: str, capsys: pytest.CaptureFixture[str]) -> None:
     doc = as_json(["--resource-type", rtype], capsys)
     names = {a["action"] for a in doc["actions"]}
-    assert names == {a.full_name for a in ALL
-                     if rtype in {rt.resource_type for rt in a.resource_types}}
+    assert names == {a.full_name for a in ALL if rtype in {rt.resource_type for rt in a.resource_types}}
     assert {"xray:TagResource", "xray:UntagResource", "xray:ListTagsForResource"} <= names
 
 
@@ -105,18 +108,16 @@ def test_resource_type_none_means_star_only(capsys: pytest.CaptureFixture[str]) 
     doc = as_json(["--resource-type", "none"], capsys)
     assert all(a["resource_types"] == [] for a in doc["actions"])
     scoped = as_json(["--resource-type", "group"], capsys)["count"]
-    rule_only = {a.full_name for a in ALL
-                 if {rt.resource_type for rt in a.resource_types} == {"sampling-rule"}}
+    rule_only = {
+        a.full_name for a in ALL if {rt.resource_type for rt in a.resource_types} == {"sampling-rule"}
+    }
     assert doc["count"] + scoped + len(rule_only) == len(ALL)
 
 
-def test_search_matches_name_or_description_case_insensitively(
-    capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_search_matches_name_or_description_case_insensitively(capsys: pytest.CaptureFixture[str]) -> None:
     doc = as_json(["--search", "SAMPLING"], capsys)
     names = {a["action"] for a in doc["actions"]}
-    assert names == {a.full_name for a in ALL
-                     if "sampling" in (a.full_name + " " + a.description).lower()}
+    assert names == {a.full_name for a in ALL if "sampling" in (a.full_name + " " + a.description).lower()}
     assert "xray:GetSamplingTargets" in names
     # Several words: all must match.
     both = as_json(["--search", "sampling rule delete"], capsys)
@@ -124,10 +125,12 @@ def test_search_matches_name_or_description_case_insensitively(
 
 
 def test_filters_combine(capsys: pytest.CaptureFixture[str]) -> None:
-    doc = as_json(["--access-level", "Write", "--resource-type", "group", "--search", "group"],
-                  capsys)
+    doc = as_json(["--access-level", "Write", "--resource-type", "group", "--search", "group"], capsys)
     assert {a["action"] for a in doc["actions"]} == {
-        "xray:CreateGroup", "xray:UpdateGroup", "xray:DeleteGroup"}
+        "xray:CreateGroup",
+        "xray:UpdateGroup",
+        "xray:DeleteGroup",
+    }
 
 
 def test_no_match(capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,8 +139,9 @@ def test_no_match(capsys: pytest.CaptureFixture[str]) -> None:
     assert as_json(["--search", "zzz"], capsys) == {"service": "xray", "count": 0, "actions": []}
 
 
-@pytest.mark.parametrize("argv", [["--access-level", "Admin"], ["--resource-type", "bucket"],
-                                  ["--format", "yaml"]])
+@pytest.mark.parametrize(
+    "argv", [["--access-level", "Admin"], ["--resource-type", "bucket"], ["--format", "yaml"]]
+)
 def test_bad_options_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["actions", *argv])
@@ -153,8 +157,9 @@ def test_access_levels_mirror_the_catalog() -> None:
 @pytest.mark.parametrize("width", [40, 80, 160])
 def test_text_fits_the_terminal_width(width: int) -> None:
     text = actions_cmd.render_text(ALL, width)
-    longest_fixed = max(len(line) for line in text.splitlines()
-                        if not line.startswith("      ") and not ROW.match(line))
+    longest_fixed = max(
+        len(line) for line in text.splitlines() if not line.startswith("      ") and not ROW.match(line)
+    )
     assert longest_fixed <= max(width, 80)
     for action in ALL:
         assert action.full_name in text

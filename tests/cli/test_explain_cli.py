@@ -16,8 +16,10 @@ from xraybuilder.core.explain import compare, summarize
 from xraybuilder.core.managed import managed_policies, managed_policy
 
 GROUP_ARN = "arn:aws:xray:eu-west-1:123456789012:group/local-users/*"
-SCOPED = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": ["xray:CreateGroup"], "Resource": [GROUP_ARN]}]}
+SCOPED = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["xray:CreateGroup"], "Resource": [GROUP_ARN]}],
+}
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -45,9 +47,12 @@ def test_managed_policy_by_name_in_text(capsys: pytest.CaptureFixture[str]) -> N
     assert out.startswith("Policy: AWSXrayReadOnlyAccess\n")
     assert "AWS X-Ray: 18 of 44 actions" in out
     assert "What it denies\n  nothing" in out
-    console = out[out.index("In the X-Ray console"):].splitlines()[1:]
-    verdicts = {line[10:].strip(): line.split()[0] for line in console if line.startswith("  ") and
-                not line.startswith("          ")}
+    console = out[out.index("In the X-Ray console") :].splitlines()[1:]
+    verdicts = {
+        line[10:].strip(): line.split()[0]
+        for line in console
+        if line.startswith("  ") and not line.startswith("          ")
+    }
     assert verdicts["View the service map and traces"] == "yes"
     assert verdicts["Change sampling rules"] == "no"
     assert verdicts["Change encryption settings"] == "no"
@@ -66,8 +71,9 @@ def test_json_is_the_core_summary(name: str, capsys: pytest.CaptureFixture[str])
     assert "comparison" not in data
 
 
-def test_file_and_stdin(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_and_stdin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write(tmp_path, "scoped.json", SCOPED)
     code, from_file, _ = run([str(path), "--format", "json"], capsys)
     assert code == 0
@@ -83,8 +89,9 @@ def test_file_and_stdin(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 
 def test_compare_with_managed_policies(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["AWSXrayWriteOnlyAccess", "--compare", "AWSXRayDaemonWriteAccess",
-                        "--format", "json"], capsys)
+    code, out, _ = run(
+        ["AWSXrayWriteOnlyAccess", "--compare", "AWSXRayDaemonWriteAccess", "--format", "json"], capsys
+    )
     assert code == 0
     comparison = json.loads(out)["comparison"]
     assert comparison["same"] is True and comparison["beyond"] == comparison["short_of"] == []
@@ -101,11 +108,13 @@ def test_compare_with_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     comparison = json.loads(out)["comparison"]
     readonly = managed_policy("AWSXrayReadOnlyAccess")
     assert readonly is not None
-    expected = compare(summarize_input(path), readonly.policy, policy_name=str(path),
-                       baseline_name="AWSXrayReadOnlyAccess")
+    expected = compare(
+        summarize_input(path), readonly.policy, policy_name=str(path), baseline_name="AWSXrayReadOnlyAccess"
+    )
     assert comparison == expected.to_json()
     assert [(d["action"], d["resources"]) for d in comparison["beyond"]] == [
-        ("xray:CreateGroup", [GROUP_ARN])]
+        ("xray:CreateGroup", [GROUP_ARN])
+    ]
     code, out, _ = run(["AWSXrayFullAccess", "--compare", str(path)], capsys)
     assert code == 0 and f"Beyond {path}, AWSXrayFullAccess allows:" in " ".join(out.split())
 
@@ -142,18 +151,34 @@ def test_invalid_json_says_where(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert err == f"xraybuilder explain: {path}:{line}:{col}: Missing comma between two object members.\n"
 
 
-@pytest.mark.parametrize(("statement", "needle", "message"), [
-    ({"Effect": "Allowed", "Action": "xray:GetGroups", "Resource": "*"}, '"Allowed"',
-     'Statement[0].Effect: Effect must be "Allow" or "Deny", not "Allowed"'),
-    ({"Effect": "Allow", "Action": ["xray:GetGroups", "xray.GetGroup"], "Resource": "*"},
-     '"xray.GetGroup"', 'Statement[0].Action[1]: "xray.GetGroup" is not an action'),
-    ({"Effect": "Allow", "Action": "xray:GetGroups", "Resources": "*"}, '"Resources"',
-     'Statement[0].Resources: unknown statement element "Resources"'),
-    ({"Effect": "Allow", "Action": "xray:GetGroups", "Resource": "*", "Condition": ["x"]}, '[\n        "x"',
-     "Statement[0].Condition: Condition must be an object of operators"),
-])
-def test_invalid_policy_says_where(statement: dict[str, Any], needle: str, message: str,
-                                   tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("statement", "needle", "message"),
+    [
+        (
+            {"Effect": "Allowed", "Action": "xray:GetGroups", "Resource": "*"},
+            '"Allowed"',
+            'Statement[0].Effect: Effect must be "Allow" or "Deny", not "Allowed"',
+        ),
+        (
+            {"Effect": "Allow", "Action": ["xray:GetGroups", "xray.GetGroup"], "Resource": "*"},
+            '"xray.GetGroup"',
+            'Statement[0].Action[1]: "xray.GetGroup" is not an action',
+        ),
+        (
+            {"Effect": "Allow", "Action": "xray:GetGroups", "Resources": "*"},
+            '"Resources"',
+            'Statement[0].Resources: unknown statement element "Resources"',
+        ),
+        (
+            {"Effect": "Allow", "Action": "xray:GetGroups", "Resource": "*", "Condition": ["x"]},
+            '[\n        "x"',
+            "Statement[0].Condition: Condition must be an object of operators",
+        ),
+    ],
+)
+def test_invalid_policy_says_where(
+    statement: dict[str, Any], needle: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=2)
     path = write(tmp_path, "bad.json", text)
     code, out, err = run([str(path)], capsys)
@@ -171,8 +196,10 @@ def test_invalid_baseline_says_where(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_recoverable_slips_are_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = ('{"Version": "2012-10-17", "Statement": [\n'
-            '  {"Effect": "Allow", "Action": "xray:GetGroups", "Resource": "*"},\n]}')
+    text = (
+        '{"Version": "2012-10-17", "Statement": [\n'
+        '  {"Effect": "Allow", "Action": "xray:GetGroups", "Resource": "*"},\n]}'
+    )
     path = write(tmp_path, "slip.json", text)
     code, out, err = run([str(path)], capsys)
     assert code == 0 and "GetGroups" in out
@@ -200,10 +227,12 @@ def test_only_one_input_can_be_stdin(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_runs_without_the_tui() -> None:
-    probe = ("import sys; from xraybuilder.cli import main; code = main(['explain', "
-             "'AWSXrayFullAccess', '--compare', 'AWSXrayReadOnlyAccess']); "
-             "ui = ('textual', 'prompt_toolkit'); "
-             "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ui))")
+    probe = (
+        "import sys; from xraybuilder.cli import main; code = main(['explain', "
+        "'AWSXrayFullAccess', '--compare', 'AWSXrayReadOnlyAccess']); "
+        "ui = ('textual', 'prompt_toolkit'); "
+        "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ui))"
+    )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "0 []"
     assert "Compared with AWSXrayReadOnlyAccess" in done.stdout

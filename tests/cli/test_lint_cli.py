@@ -50,6 +50,7 @@ def findings_of(path: Path, target: str = "managed") -> list[Finding]:
 
 # -- exit codes -------------------------------------------------------------------------
 
+
 def test_clean_file_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["lint", str(CLEAN)], capsys)
     assert code == 0 and err == ""
@@ -101,6 +102,7 @@ def test_fail_on_counts_findings_at_or_above_the_threshold() -> None:
 
 # -- reading ----------------------------------------------------------------------------
 
+
 def test_missing_file_exits_2_and_still_reports_the_others(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -127,14 +129,15 @@ def test_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert code == 2 and "permission denied" in err
 
 
-def test_invalid_utf8_names_line_and_column(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_utf8_names_line_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "latin1.json"
     bad.write_bytes(b'{\n  "Sid": "caf\xe9"\n}\n')
     code, out, err = run(["lint", str(bad)], capsys)
     assert code == 2
-    assert err == (f"xraybuilder lint: error: {bad}: line 2, column 14: byte 0xe9 is not "
-                   "valid UTF-8; save the file as UTF-8\n")
+    assert err == (
+        f"xraybuilder lint: error: {bad}: line 2, column 14: byte 0xe9 is not "
+        "valid UTF-8; save the file as UTF-8\n"
+    )
     assert "Traceback" not in err + out
 
 
@@ -145,8 +148,7 @@ def test_utf16_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert code == 2 and "UTF-16" in err
 
 
-def test_utf8_bom_is_a_finding_not_a_read_error(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_utf8_bom_is_a_finding_not_a_read_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["lint", str(CORPUS / "error_json_bom.json")], capsys)
     assert code == 1 and err == ""
     assert ":1:1: error JSON_SYNTAX_ERROR:" in out and "byte-order mark" in out
@@ -168,9 +170,15 @@ def test_stdin_only_once(capsys: pytest.CaptureFixture[str]) -> None:
     assert "only once" in err
 
 
-@pytest.mark.parametrize("argv", [["lint"], ["lint", "--format", "xml", "a.json"],
-                                  ["lint", "--fail-on", "fatal", "a.json"],
-                                  ["lint", "--target", "account", "a.json"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["lint"],
+        ["lint", "--format", "xml", "a.json"],
+        ["lint", "--fail-on", "fatal", "a.json"],
+        ["lint", "--target", "account", "a.json"],
+    ],
+)
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(argv)
@@ -194,12 +202,12 @@ def test_a_checker_crash_is_reported_not_raised(
 
 # -- formats ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("target", ["managed", "user", "group", "role"])
 def test_json_is_one_document_with_the_linters_findings(
     target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(["lint", "--format", "json", "--target", target, *map(str, ALL_FILES)],
-                       capsys)
+    code, out, _ = run(["lint", "--format", "json", "--target", target, *map(str, ALL_FILES)], capsys)
     doc = json.loads(out)
     assert [f["file"] for f in doc["files"]] == [str(p) for p in ALL_FILES]
     total: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
@@ -216,8 +224,7 @@ def test_json_is_one_document_with_the_linters_findings(
 
 
 def test_json_for_a_file_that_is_not_json(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(["lint", "--format", "json", str(CORPUS / "error_json_yaml_not_json.json")],
-                    capsys)
+    _, out, _ = run(["lint", "--format", "json", str(CORPUS / "error_json_yaml_not_json.json")], capsys)
     (entry,) = json.loads(out)["files"]
     (finding,) = entry["findings"]
     assert finding["code"] == "JSON_SYNTAX_ERROR" and finding["severity"] == "error"
@@ -226,12 +233,10 @@ def test_json_for_a_file_that_is_not_json(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_json_keeps_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["lint", "--format", "json", str(tmp_path / "x.json"), str(CLEAN)],
-                         capsys)
+    code, out, err = run(["lint", "--format", "json", str(tmp_path / "x.json"), str(CLEAN)], capsys)
     doc = json.loads(out)
     assert code == 2 and "no such file" in err
-    assert doc["files"][0] == {"file": str(tmp_path / "x.json"), "error": "no such file",
-                               "findings": []}
+    assert doc["files"][0] == {"file": str(tmp_path / "x.json"), "error": "no such file", "findings": []}
     assert doc["summary"]["unreadable"] == 1
 
 
@@ -250,8 +255,7 @@ def test_sarif_log(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(results) == len(expected) > 0
     assert {r["id"] for r in rules} == {f.code for _, f in expected}
     assert len({r["id"] for r in rules}) == len(rules)
-    levels = {"error": "error", "security_warning": "warning", "warning": "warning",
-              "suggestion": "note"}
+    levels = {"error": "error", "security_warning": "warning", "warning": "warning", "suggestion": "note"}
     for result, (name, finding) in zip(results, expected, strict=True):
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == finding.code
         assert result["level"] == levels[str(finding.severity)]
@@ -259,18 +263,33 @@ def test_sarif_log(capsys: pytest.CaptureFixture[str]) -> None:
         (location,) = result["locations"]
         physical = location["physicalLocation"]
         assert physical["artifactLocation"]["uri"] == name
-        assert physical["region"] == {"startLine": finding.line, "startColumn": finding.column,
-                                      "endLine": finding.end_line,
-                                      "endColumn": finding.end_column}
+        assert physical["region"] == {
+            "startLine": finding.line,
+            "startColumn": finding.column,
+            "endLine": finding.end_line,
+            "endColumn": finding.end_column,
+        }
     assert sarif_run["invocations"][0]["executionSuccessful"] is True
     assert code == 1
 
 
 def test_sarif_security_warning_rule_and_unreadable_file() -> None:
     results = [
-        FileResult("dir/a b.json", (Finding("PASS_ROLE_WITH_STAR_IN_RESOURCE",
-                                            Severity.SECURITY_WARNING, "PassRole on *",
-                                            ("Statement", 0, "Resource"), 3, 7, 3, 10),)),
+        FileResult(
+            "dir/a b.json",
+            (
+                Finding(
+                    "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+                    Severity.SECURITY_WARNING,
+                    "PassRole on *",
+                    ("Statement", 0, "Resource"),
+                    3,
+                    7,
+                    3,
+                    10,
+                ),
+            ),
+        ),
         FileResult("gone.json", error="no such file"),
     ]
     log = json.loads(render_sarif(results, tool_version="9.9"))
@@ -281,44 +300,57 @@ def test_sarif_security_warning_rule_and_unreadable_file() -> None:
     assert rule["defaultConfiguration"]["level"] == "warning"
     (result,) = sarif_run["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "dir/a%20b.json"
-    assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == (
-        "Statement[0].Resource")
+    assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == ("Statement[0].Resource")
     invocation = sarif_run["invocations"][0]
     assert invocation["executionSuccessful"] is False
-    assert invocation["toolExecutionNotifications"][0]["message"]["text"] == (
-        "gone.json: no such file")
+    assert invocation["toolExecutionNotifications"][0]["message"]["text"] == ("gone.json: no such file")
 
 
 def test_text_lists_path_and_fix() -> None:
     fix = Fix("Use the action's real name", ("Statement", 0, "Action", 0), "xray:PutTraceSegments")
-    finding = Finding("INVALID_ACTION", Severity.ERROR, "xray:PutTraceSegment does not exist.",
-                      ("Statement", 0, "Action", 0), 7, 9, 7, 31, fix)
+    finding = Finding(
+        "INVALID_ACTION",
+        Severity.ERROR,
+        "xray:PutTraceSegment does not exist.",
+        ("Statement", 0, "Action", 0),
+        7,
+        9,
+        7,
+        31,
+        fix,
+    )
     text = render_text([FileResult("p.json", (finding,))])
     assert text.splitlines() == [
         "p.json:7:9: error INVALID_ACTION: xray:PutTraceSegment does not exist.",
         "    at Statement[0].Action[0]",
-        '    fix: Use the action\'s real name (set Statement[0].Action[0] to '
-        '"xray:PutTraceSegments")',
+        '    fix: Use the action\'s real name (set Statement[0].Action[0] to "xray:PutTraceSegments")',
         "1 file checked: 1 error, 0 security warnings, 0 warnings, 0 suggestions.",
     ]
     assert "\x1b[" in render_text([FileResult("p.json", (finding,))], color=True)
 
 
 def test_summary_counts() -> None:
-    results = [FileResult("a", (Finding("A", Severity.WARNING, "m"),
-                                Finding("B", Severity.WARNING, "m"),
-                                Finding("C", Severity.SUGGESTION, "m"))),
-               FileResult("b"), FileResult("c", error="no such file")]
+    results = [
+        FileResult(
+            "a",
+            (
+                Finding("A", Severity.WARNING, "m"),
+                Finding("B", Severity.WARNING, "m"),
+                Finding("C", Severity.SUGGESTION, "m"),
+            ),
+        ),
+        FileResult("b"),
+        FileResult("c", error="no such file"),
+    ]
     assert counts(results)[Severity.WARNING] == 2
     assert summary_line(results) == (
-        "2 files checked: 0 errors, 0 security warnings, 2 warnings, 1 suggestion; "
-        "1 file could not be read.")
+        "2 files checked: 0 errors, 0 security warnings, 2 warnings, 1 suggestion; 1 file could not be read."
+    )
     assert json.loads(render_json(results))["summary"]["warning"] == 2
 
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.stem)
-def test_text_has_one_compiler_line_per_finding(path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_has_one_compiler_line_per_finding(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     found = findings_of(path)
     _, out, _ = run(["lint", str(path)], capsys)
     heads = [LINE.match(line) for line in out.splitlines() if not line.startswith(" ")][:-1]
@@ -326,16 +358,28 @@ def test_text_has_one_compiler_line_per_finding(path: Path,
     for m, f in zip(heads, found, strict=True):
         assert m is not None
         assert (int(m["line"]), int(m["col"]), m["sev"], m["code"]) == (
-            f.line, f.column, str(f.severity), f.code)
+            f.line,
+            f.column,
+            str(f.severity),
+            f.code,
+        )
     assert out.count("    fix: ") == sum(1 for f in found if f.fix is not None)
 
 
 # -- the real entry point ---------------------------------------------------------------
 
-def _spawn(argv: list[str], env: dict[str, str], stdin: bytes | None = None
-           ) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "xraybuilder", *argv], input=stdin,
-                          capture_output=True, env=env, timeout=60, check=False)
+
+def _spawn(
+    argv: list[str], env: dict[str, str], stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "xraybuilder", *argv],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_console_entry_point_with_stdin_and_pipe() -> None:
@@ -350,8 +394,9 @@ def test_console_entry_point_with_stdin_and_pipe() -> None:
 def _on_a_tty(argv: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     """Run with stdout on a pseudo-terminal; returns the exit status and what it printed."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "xraybuilder", *argv], stdout=slave,
-                            stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xraybuilder", *argv], stdout=slave, stderr=subprocess.DEVNULL, env=env
+    )
     os.close(slave)
     chunks = []
     while True:

@@ -39,9 +39,20 @@ def printed(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, An
 
 def test_print_json_is_one_object_with_stable_keys(capsys: pytest.CaptureFixture[str]) -> None:
     doc = printed(["ec2", "--format", "json", "--print"], capsys)
-    assert list(doc) == ["preset", "principal", "parameters", "identity_policy", "trust_policy",
-                         "managed_policy_arns", "kms_key_policy_statements", "instance_profile", "names",
-                         "notes", "snippets", "lint_target"]
+    assert list(doc) == [
+        "preset",
+        "principal",
+        "parameters",
+        "identity_policy",
+        "trust_policy",
+        "managed_policy_arns",
+        "kms_key_policy_statements",
+        "instance_profile",
+        "names",
+        "notes",
+        "snippets",
+        "lint_target",
+    ]
     assert doc["instance_profile"] == "xray-ec2"
     assert doc["trust_policy"]["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
     assert doc["identity_policy"]["Statement"][0]["Sid"] == "XRayDaemonWrite"
@@ -50,11 +61,14 @@ def test_print_json_is_one_object_with_stable_keys(capsys: pytest.CaptureFixture
 
 
 def test_params_are_applied(capsys: pytest.CaptureFixture[str]) -> None:
-    doc = printed(["ecs", "--param", "daemon=sidecar", "-p", f"account={ACCOUNT}",
-                   "--param", "role_name=orders-task"], capsys)
+    doc = printed(
+        ["ecs", "--param", "daemon=sidecar", "-p", f"account={ACCOUNT}", "--param", "role_name=orders-task"],
+        capsys,
+    )
     assert doc["names"]["role"] == "orders-task"
     assert doc["trust_policy"]["Statement"][0]["Condition"] == {
-        "StringEquals": {"aws:SourceAccount": ACCOUNT}}
+        "StringEquals": {"aws:SourceAccount": ACCOUNT}
+    }
     user = printed(["local-dev"], capsys)
     assert user["trust_policy"] is None and user["principal"]["kind"] == "iam-user"
 
@@ -82,10 +96,13 @@ def test_unknown_scenario_lists_the_known_ones(capsys: pytest.CaptureFixture[str
     assert "Known scenarios: beanstalk, console-read, ec2, ecs, encryption-admin" in err
 
 
-@pytest.mark.parametrize(("fmt", "words"), [
-    ("terraform", "--format terraform is not available yet; only json is supported for now"),
-    ("yaml", "--format 'yaml' is unknown; only json is supported for now"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "words"),
+    [
+        ("terraform", "--format terraform is not available yet; only json is supported for now"),
+        ("yaml", "--format 'yaml' is unknown; only json is supported for now"),
+    ],
+)
 def test_only_json_is_accepted_for_now(capsys: pytest.CaptureFixture[str], fmt: str, words: str) -> None:
     code, out, err = run(["ec2", "--format", fmt], capsys)
     assert (code, out) == (2, "")
@@ -110,8 +127,9 @@ def test_out_writes_the_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert (code, err) == (0, "")
     names = sorted(p.name for p in out_dir.iterdir())
     assert names == ["README.txt", "bundle.json", "policy.json", "trust-policy.json"]
-    assert out.splitlines() == [f"wrote {out_dir / n}" for n in
-                                ("policy.json", "trust-policy.json", "README.txt", "bundle.json")]
+    assert out.splitlines() == [
+        f"wrote {out_dir / n}" for n in ("policy.json", "trust-policy.json", "README.txt", "bundle.json")
+    ]
     policy = json.loads((out_dir / "policy.json").read_text())
     assert policy["Statement"][1]["Resource"] == ["arn:aws:s3:::aws-xray-assets.us-east-1/xray-daemon/*"]
     assert json.loads((out_dir / "bundle.json").read_text())["preset"] == "ec2"
@@ -141,8 +159,9 @@ def test_out_onto_a_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 2 and "exists and is not a folder" in err
 
 
-def test_local_dev_out_writes_placeholder_credentials(tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_local_dev_out_writes_placeholder_credentials(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out_dir = tmp_path / "dev"
     code, _, _ = run(["local-dev", "--out", str(out_dir), "-p", "profile=tracing"], capsys)
     assert code == 0
@@ -159,7 +178,8 @@ def test_print_and_out_are_exclusive(capsys: pytest.CaptureFixture[str], tmp_pat
 
 
 def test_a_broken_user_preset_is_named_when_its_id_is_asked_for(
-    empty_config_dir: Path, capsys: pytest.CaptureFixture[str],
+    empty_config_dir: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     (empty_config_dir / "presets").mkdir(parents=True)
     (empty_config_dir / "presets" / "mine.toml").write_text('id = "mine"\ntitle = \n', encoding="utf-8")
@@ -181,7 +201,8 @@ def test_new_does_not_import_the_tui() -> None:
             assert main(["presets", "list"]) == 0
         print(sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "prompt_toolkit")))
     """)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

@@ -10,8 +10,17 @@ import pytest
 
 from xraybuilder.cli import main
 
-SHIPPED = ["console-read", "local-dev", "ec2", "ecs", "beanstalk", "lambda", "encryption-admin",
-           "group-admin", "sampling-rule-admin"]
+SHIPPED = [
+    "console-read",
+    "local-dev",
+    "ec2",
+    "ecs",
+    "beanstalk",
+    "lambda",
+    "encryption-admin",
+    "group-admin",
+    "sampling-rule-admin",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -52,8 +61,10 @@ def test_show_describes_parameters_defaults_and_what_it_builds(capsys: pytest.Ca
     assert out.startswith("ec2: Amazon EC2 instance\n")
     assert "instance profile" in out
     flat = " ".join(out.split())  # wrapped to the terminal: compare words, not line breaks
-    assert "EC2 role in an instance profile [ec2-instance-role] + instance profile; " \
+    assert (
+        "EC2 role in an instance profile [ec2-instance-role] + instance profile; "
         "trusted by ec2.amazonaws.com (aws-cn: ec2.amazonaws.com.cn)" in flat
+    )
     assert "  daemon_download  [choice: narrow | s3-read-only | none]  default 'narrow'" in out
     assert "  instance_profile_name  [instance_profile_name]  default '{role_name}'" in out
     assert "narrow: s3:GetObject on aws-xray-assets.REGION/xray-daemon/* only" in out
@@ -80,9 +91,15 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and doc["id"] == "ecs"
     params = {p["name"]: p for p in doc["parameters"]}
     assert params["daemon"]["choices"] == ["sidecar", "instance"]
-    assert params["account"] == {"name": "account", "type": "account", "required": True, "default": None,
-                                 "choices": [], "when": "daemon = sidecar",
-                                 "description": params["account"]["description"]}
+    assert params["account"] == {
+        "name": "account",
+        "type": "account",
+        "required": True,
+        "default": None,
+        "choices": [],
+        "when": "daemon = sidecar",
+        "description": params["account"]["description"],
+    }
 
 
 def test_show_unknown_id_suggests(capsys: pytest.CaptureFixture[str]) -> None:
@@ -92,7 +109,8 @@ def test_show_unknown_id_suggests(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_broken_user_presets_are_reported_and_the_rest_listed(
-    config_dir: Path, capsys: pytest.CaptureFixture[str],
+    config_dir: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     folder = config_dir / "presets"
     folder.mkdir(parents=True)
@@ -104,13 +122,16 @@ def test_broken_user_presets_are_reported_and_the_rest_listed(
 
 
 def test_user_presets_are_listed_after_the_shipped_ones(
-    config_dir: Path, capsys: pytest.CaptureFixture[str],
+    config_dir: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     folder = config_dir / "presets"
     folder.mkdir(parents=True)
     (folder / "mine.toml").write_text(
         'id = "aaa-mine"\ntitle = "Mine"\nsummary = "Mine."\ndescription = "Mine."\n'
-        '[[principal]]\nkind = "existing-identity"\nlabel = "me"\n', encoding="utf-8")
+        '[[principal]]\nkind = "existing-identity"\nlabel = "me"\n',
+        encoding="utf-8",
+    )
     code, out, _ = run(["list"], capsys)
     rows = out.splitlines()
     assert code == 0 and rows[len(SHIPPED)].startswith("aaa-mine") and "(user)" in rows[len(SHIPPED)]

@@ -11,17 +11,31 @@ from xraybuilder.core.evaluate import Request, evaluate
 from xraybuilder.core.policy.model import Policy
 
 ACCOUNT = "123456789012"
-ACTIONS = ["xray:GetGroup", "xray:CreateGroup", "xray:DeleteGroup", "xray:UpdateGroup",
-           "xray:PutTraceSegments", "xray:GetSamplingRules", "xray:CreateSamplingRule",
-           "xray:TagResource", "s3:GetObject"]
+ACTIONS = [
+    "xray:GetGroup",
+    "xray:CreateGroup",
+    "xray:DeleteGroup",
+    "xray:UpdateGroup",
+    "xray:PutTraceSegments",
+    "xray:GetSamplingRules",
+    "xray:CreateSamplingRule",
+    "xray:TagResource",
+    "s3:GetObject",
+]
 ACTION_PATTERNS = ACTIONS + ["xray:*", "xray:Get*", "xray:*Group", "xray:Put*", "*", "xray:?etGroup"]
-RESOURCES = ["*", f"arn:aws:xray:eu-west-1:{ACCOUNT}:group/web/ID1",
-             f"arn:aws:xray:eu-west-1:{ACCOUNT}:group/prod/ID2",
-             "arn:aws:xray:us-east-1:999999999999:group/alice/ID3",
-             f"arn:aws:xray:eu-west-1:{ACCOUNT}:sampling-rule/r1"]
+RESOURCES = [
+    "*",
+    f"arn:aws:xray:eu-west-1:{ACCOUNT}:group/web/ID1",
+    f"arn:aws:xray:eu-west-1:{ACCOUNT}:group/prod/ID2",
+    "arn:aws:xray:us-east-1:999999999999:group/alice/ID3",
+    f"arn:aws:xray:eu-west-1:{ACCOUNT}:sampling-rule/r1",
+]
 RESOURCE_PATTERNS = RESOURCES + [
-    f"arn:aws:xray:*:{ACCOUNT}:group/*", f"arn:aws:xray:eu-west-1:{ACCOUNT}:group/web/*",
-    "arn:aws:xray:*:*:sampling-rule/*", "arn:aws:xray:*", "arn:aws:xray:*:*:group/${aws:username}/*",
+    f"arn:aws:xray:*:{ACCOUNT}:group/*",
+    f"arn:aws:xray:eu-west-1:{ACCOUNT}:group/web/*",
+    "arn:aws:xray:*:*:sampling-rule/*",
+    "arn:aws:xray:*",
+    "arn:aws:xray:*:*:group/${aws:username}/*",
     "arn:aws:xray:eu-west-?:*:*",
 ]
 CONDITIONS: list[dict[str, Any]] = [
@@ -67,9 +81,12 @@ def requests(draw: st.DrawFn) -> Request:
     if draw(st.booleans()):
         context["aws:username"] = draw(st.sampled_from(["alice", "web", "bob"]))
     return Request.build(
-        draw(st.sampled_from(ACTIONS)), draw(st.sampled_from(RESOURCES)),
-        request_tags=draw(maybe_tags), resource_tags=draw(maybe_tags),
-        principal_tags=draw(maybe_tags), context=context,
+        draw(st.sampled_from(ACTIONS)),
+        draw(st.sampled_from(RESOURCES)),
+        request_tags=draw(maybe_tags),
+        resource_tags=draw(maybe_tags),
+        principal_tags=draw(maybe_tags),
+        context=context,
     )
 
 
@@ -82,8 +99,9 @@ POLICIES = st.lists(statements(), max_size=4)
 
 @settings(max_examples=300, deadline=None)
 @given(POLICIES, statements(effect="Deny"), requests(), st.booleans())
-def test_adding_a_deny_never_allows_more(stmts: list[dict[str, Any]], deny: dict[str, Any],
-                                         request: Request, separate_policy: bool) -> None:
+def test_adding_a_deny_never_allows_more(
+    stmts: list[dict[str, Any]], deny: dict[str, Any], request: Request, separate_policy: bool
+) -> None:
     before = evaluate([make(stmts)], request)
     after_policies = [make(stmts), make([deny])] if separate_policy else [make(stmts + [deny])]
     after = evaluate(after_policies, request)
@@ -100,8 +118,9 @@ def test_adding_a_deny_never_allows_more(stmts: list[dict[str, Any]], deny: dict
 
 @settings(max_examples=200, deadline=None)
 @given(POLICIES, requests(), st.randoms(use_true_random=False))
-def test_statement_and_policy_order_do_not_matter(stmts: list[dict[str, Any]], request: Request,
-                                                  rng: Any) -> None:
+def test_statement_and_policy_order_do_not_matter(
+    stmts: list[dict[str, Any]], request: Request, rng: Any
+) -> None:
     shuffled = list(stmts)
     rng.shuffle(shuffled)
     expected = evaluate([make(stmts)], request).outcome
@@ -112,14 +131,15 @@ def test_statement_and_policy_order_do_not_matter(stmts: list[dict[str, Any]], r
 
 @settings(max_examples=300, deadline=None)
 @given(POLICIES, requests(), st.integers(0, 3))
-def test_removing_an_allow_never_allows_more(stmts: list[dict[str, Any]], request: Request,
-                                            pick: int) -> None:
+def test_removing_an_allow_never_allows_more(
+    stmts: list[dict[str, Any]], request: Request, pick: int
+) -> None:
     allows = [i for i, s in enumerate(stmts) if s["Effect"] == "Allow"]
     if not allows:
         return
     drop = allows[pick % len(allows)]
     before = evaluate([make(stmts)], request)
-    after = evaluate([make(stmts[:drop] + stmts[drop + 1:])], request)
+    after = evaluate([make(stmts[:drop] + stmts[drop + 1 :])], request)
     if after.allowed:
         assert before.allowed
 
@@ -134,14 +154,15 @@ def _split(statement: dict[str, Any], element: str, cut: int) -> list[dict[str, 
 
 @settings(max_examples=300, deadline=None)
 @given(POLICIES, statements(), requests(), st.sampled_from(["Action", "Resource"]), st.integers(0, 5))
-def test_splitting_a_statement_changes_nothing(stmts: list[dict[str, Any]], target: dict[str, Any],
-                                               request: Request, element: str, cut: int) -> None:
+def test_splitting_a_statement_changes_nothing(
+    stmts: list[dict[str, Any]], target: dict[str, Any], request: Request, element: str, cut: int
+) -> None:
     halves = _split(target, element, cut)
     if halves is None:
         return
     # A variable the request cannot fill invalidates the whole statement that holds it,
     # so splitting one off changes the rest: the property holds when every variable resolves.
-    variables = ("aws:username", "aws:principaltag/team")   # the only ones the pools use
+    variables = ("aws:username", "aws:principaltag/team")  # the only ones the pools use
     assume("${" not in str(target) or all(request.variable(v) is not None for v in variables))
     whole = evaluate([make(stmts + [target])], request)
     split = evaluate([make(stmts + halves)], request)

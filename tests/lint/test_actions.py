@@ -42,17 +42,31 @@ def fix_value(finding: Finding) -> Any:
 
 # -- valid actions ------------------------------------------------------------------
 
-@pytest.mark.parametrize("action", [
-    "*", "xray:GetGroup", "xray:Get*", "xray:*", "xray:Get?roup", "xray:CallWithBearerToken",
-    "kms:Decrypt", "oam:CreateLink", "s3:GetObject", "iam:PassRole", "sts:AssumeRole",
-])
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "*",
+        "xray:GetGroup",
+        "xray:Get*",
+        "xray:*",
+        "xray:Get?roup",
+        "xray:CallWithBearerToken",
+        "kms:Decrypt",
+        "oam:CreateLink",
+        "s3:GetObject",
+        "iam:PassRole",
+        "sts:AssumeRole",
+    ],
+)
 def test_valid_actions(action: str) -> None:
     assert run(allow(action), allow([action], "NotAction")) == []
 
 
 def test_every_catalog_action_is_valid() -> None:
-    every = [a.full_name for prefix in catalog.service_prefixes()
-             for a in catalog.service(prefix).actions.values()]  # type: ignore[union-attr]
+    every = [
+        a.full_name for prefix in catalog.service_prefixes() for a in catalog.service(prefix).actions.values()
+    ]  # type: ignore[union-attr]
     assert len(every) > 400
     assert run(allow(every)) == []
 
@@ -62,6 +76,7 @@ def test_message_example_is_a_real_action() -> None:
 
 
 # -- form ---------------------------------------------------------------------------
+
 
 def test_action_without_prefix_suggests_services_without_fix() -> None:
     f = one("PutTraceSegments")
@@ -81,10 +96,14 @@ def test_empty_prefix() -> None:
     assert '"xray:GetSamplingRules"' in f.message
 
 
-@pytest.mark.parametrize(("action", "fixed"), [
-    ("xray.GetGroup", "xray:GetGroup"), ("xray/getgroup", "xray:GetGroup"),
-    ("ec2 RunInstances", "ec2:RunInstances"),
-])
+@pytest.mark.parametrize(
+    ("action", "fixed"),
+    [
+        ("xray.GetGroup", "xray:GetGroup"),
+        ("xray/getgroup", "xray:GetGroup"),
+        ("ec2 RunInstances", "ec2:RunInstances"),
+    ],
+)
 def test_wrong_separator_gets_fix(action: str, fixed: str) -> None:
     f = one(action)
     assert (f.code, f.severity) == ("INVALID_ACTION", ERROR)
@@ -100,13 +119,20 @@ def test_spaces_around_an_action_get_fix() -> None:
 def test_spaces_around_an_invalid_action_report_both_problems() -> None:
     findings = run(allow(" xray:GetGroop"))
     assert [(f.code, fix_value(f)) for f in findings] == [
-        ("INVALID_ACTION", None), ("INVALID_ACTION", "xray:GetGroup")]
+        ("INVALID_ACTION", None),
+        ("INVALID_ACTION", "xray:GetGroup"),
+    ]
 
 
-@pytest.mark.parametrize(("action", "words"), [
-    ("", "empty"), ("xray:", "names no action"), ("xray:Get:Group", "more than one colon"),
-    ("xray:Get Group", "not an action name"),
-])
+@pytest.mark.parametrize(
+    ("action", "words"),
+    [
+        ("", "empty"),
+        ("xray:", "names no action"),
+        ("xray:Get:Group", "more than one colon"),
+        ("xray:Get Group", "not an action name"),
+    ],
+)
 def test_malformed_actions(action: str, words: str) -> None:
     f = one(action)
     assert (f.code, f.severity) == ("INVALID_ACTION", ERROR)
@@ -119,6 +145,7 @@ def test_bad_characters_in_prefix() -> None:
 
 
 # -- service prefix -----------------------------------------------------------------
+
 
 def test_wildcard_in_service_name_matching_one_service_gets_fix() -> None:
     f = one("xr*:Get*")
@@ -216,6 +243,7 @@ def test_every_service_has_action_names() -> None:
 
 # -- action names in held services --------------------------------------------------
 
+
 def test_unknown_action_with_one_close_candidate_gets_fix() -> None:
     f = one("xray:PutTraceSegment")
     assert (f.code, f.severity, f.path_str) == ("INVALID_ACTION", ERROR, "Statement[0].Action")
@@ -243,10 +271,15 @@ def test_unknown_action_in_notaction_explains_it_excludes_nothing() -> None:
     assert "excludes nothing" in f.message
 
 
-@pytest.mark.parametrize(("action", "canonical"), [
-    ("xray:getgroup", "xray:GetGroup"), ("XRAY:GetGroup", "xray:GetGroup"),
-    ("Xray:Get*", "xray:Get*"), ("KMS:decrypt", "kms:Decrypt"),
-])
+@pytest.mark.parametrize(
+    ("action", "canonical"),
+    [
+        ("xray:getgroup", "xray:GetGroup"),
+        ("XRAY:GetGroup", "xray:GetGroup"),
+        ("Xray:Get*", "xray:Get*"),
+        ("KMS:decrypt", "kms:Decrypt"),
+    ],
+)
 def test_case_differences_are_a_suggestion_with_fix(action: str, canonical: str) -> None:
     f = one(action)
     assert (f.code, f.severity, f.path_str) == ("NONSTANDARD_ACTION_CASE", SUGGESTION, "Statement[0].Action")
@@ -269,8 +302,11 @@ def test_non_string_items_are_skipped() -> None:
 
 
 def test_every_problem_in_one_statement_is_reported() -> None:
-    findings = run(allow(["xary:GetGroup", "xray:getgroup", "GetGroup", "xray:Nope*", "xr*:Get*",
-                          "xray:PutTraceSegment"]))
+    findings = run(
+        allow(
+            ["xary:GetGroup", "xray:getgroup", "GetGroup", "xray:Nope*", "xr*:Get*", "xray:PutTraceSegment"]
+        )
+    )
     assert [(f.code, f.severity, f.path_str) for f in findings] == [
         ("INVALID_SERVICE_IN_ACTION", ERROR, "Statement[0].Action[0]"),
         ("NONSTANDARD_ACTION_CASE", SUGGESTION, "Statement[0].Action[1]"),
@@ -282,8 +318,10 @@ def test_every_problem_in_one_statement_is_reported() -> None:
 
 
 def test_position_of_an_invalid_action() -> None:
-    text = ('{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n'
-            '      "Action": ["xray:GetGroup", "xray:GetGroop"],\n      "Resource": "*"\n    }\n  ]\n}')
+    text = (
+        '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n'
+        '      "Action": ["xray:GetGroup", "xray:GetGroop"],\n      "Resource": "*"\n    }\n  ]\n}'
+    )
     doc = Document(parse_json(text), LintContext())
     actions.check(doc)
     (f,) = doc.findings()
@@ -291,6 +329,7 @@ def test_position_of_an_invalid_action() -> None:
 
 
 # -- the managed policies and the service list ---------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(managed_policies()))
 def test_aws_managed_policies_have_no_errors(name: str) -> None:
@@ -307,4 +346,3 @@ def test_all_service_prefixes_cover_the_held_services_and_more() -> None:
     assert {"ec2", "logs", "lambda", "execute-api", "cloudwatch"} <= prefixes
     assert catalog.all_services()["xray"] == "AWS X-Ray"
     assert all(p == p.lower() for p in prefixes)
-

@@ -61,6 +61,7 @@ def policy(*statements: Any, **top: Any) -> dict[str, Any]:
 
 # -- valid input ------------------------------------------------------------------
 
+
 def test_valid_policy_has_no_findings() -> None:
     assert run(policy(stmt(Sid="Read1", Condition={"StringEquals": {"aws:ResourceTag/team": "a"}}))) == []
 
@@ -75,6 +76,7 @@ def test_not_elements_are_valid() -> None:
 
 
 # -- top level --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("doc", ["[]", '"text"', "42", "null"])
 def test_policy_not_an_object(doc: str) -> None:
@@ -168,11 +170,14 @@ def test_empty_statement_list() -> None:
 
 def test_statement_item_not_an_object() -> None:
     findings = run(policy(Statement=[stmt(), "xray:GetGroup", None]))
-    assert triples(findings) == [("DATA_TYPE_MISMATCH", ERROR, "Statement[1]"),
-                                 ("DATA_TYPE_MISMATCH", ERROR, "Statement[2]")]
+    assert triples(findings) == [
+        ("DATA_TYPE_MISMATCH", ERROR, "Statement[1]"),
+        ("DATA_TYPE_MISMATCH", ERROR, "Statement[2]"),
+    ]
 
 
 # -- statement elements -------------------------------------------------------------
+
 
 def test_unknown_statement_element_without_suggestion() -> None:
     f = one(run(policy(stmt(Foo="bar"))))
@@ -181,10 +186,17 @@ def test_unknown_statement_element_without_suggestion() -> None:
     assert "Action" in f.message
 
 
-@pytest.mark.parametrize(("key", "element"), [
-    ("action", "Action"), ("Actions", "Action"), ("Resources", "Resource"),
-    ("effect", "Effect"), ("Acton", "Action"), ("condition", "Condition"),
-])
+@pytest.mark.parametrize(
+    ("key", "element"),
+    [
+        ("action", "Action"),
+        ("Actions", "Action"),
+        ("Resources", "Resource"),
+        ("effect", "Effect"),
+        ("Acton", "Action"),
+        ("condition", "Condition"),
+    ],
+)
 def test_statement_element_slip_gets_rename_fix(key: str, element: str) -> None:
     value = {"StringEquals": {"aws:username": "a"}} if element == "Condition" else stmt()[element]
     doc = policy(stmt(**{element: MISSING, key: value}))
@@ -221,6 +233,7 @@ def test_policy_element_inside_statement() -> None:
 
 # -- Effect ---------------------------------------------------------------------------
 
+
 def test_missing_effect() -> None:
     f = one(run(policy(stmt(Effect=MISSING))))
     assert (f.code, f.severity, f.path_str) == ("MISSING_EFFECT", ERROR, "Statement[0]")
@@ -246,22 +259,31 @@ def test_effect_not_a_string() -> None:
 
 # -- Action / Resource ------------------------------------------------------------------
 
+
 def test_action_and_notaction_together() -> None:
     f = one(run(policy(stmt(NotAction="xray:Put*"))))
     assert (f.code, f.severity, f.path_str) == (
-        "UNSUPPORTED_ELEMENT_COMBINATION", ERROR, "Statement[0].NotAction")
+        "UNSUPPORTED_ELEMENT_COMBINATION",
+        ERROR,
+        "Statement[0].NotAction",
+    )
 
 
 def test_resource_and_notresource_together() -> None:
     f = one(run(policy(stmt(NotResource="arn:aws:s3:::b"))))
     assert (f.code, f.severity, f.path_str) == (
-        "UNSUPPORTED_ELEMENT_COMBINATION", ERROR, "Statement[0].NotResource")
+        "UNSUPPORTED_ELEMENT_COMBINATION",
+        ERROR,
+        "Statement[0].NotResource",
+    )
 
 
 def test_missing_action_and_resource() -> None:
     findings = run(policy(stmt(Action=MISSING, Resource=MISSING)))
-    assert triples(findings) == [("MISSING_ACTION", ERROR, "Statement[0]"),
-                                 ("MISSING_RESOURCE", ERROR, "Statement[0]")]
+    assert triples(findings) == [
+        ("MISSING_ACTION", ERROR, "Statement[0]"),
+        ("MISSING_RESOURCE", ERROR, "Statement[0]"),
+    ]
 
 
 def test_empty_action_list_is_one_error() -> None:
@@ -286,8 +308,9 @@ def test_empty_list_next_to_its_negation_is_a_suggestion_to_remove() -> None:
 
 def test_action_items_not_strings() -> None:
     findings = run(policy(stmt(Action=["xray:GetGroup", 3, None, ["x"]])))
-    assert triples(findings) == [("DATA_TYPE_MISMATCH", ERROR, f"Statement[0].Action[{i}]")
-                                 for i in (1, 2, 3)]
+    assert triples(findings) == [
+        ("DATA_TYPE_MISMATCH", ERROR, f"Statement[0].Action[{i}]") for i in (1, 2, 3)
+    ]
 
 
 @pytest.mark.parametrize("element", ["Action", "NotResource"])
@@ -298,6 +321,7 @@ def test_element_of_wrong_type(element: str) -> None:
 
 
 # -- Sid ----------------------------------------------------------------------------------
+
 
 def test_sid_with_unsupported_characters_gets_fix() -> None:
     f = one(run(policy(stmt(Sid="Read X-Ray traces"))))
@@ -331,6 +355,7 @@ def test_sid_not_a_string() -> None:
 
 # -- Condition shape ----------------------------------------------------------------------
 
+
 def test_condition_not_an_object() -> None:
     f = one(run(policy(stmt(Condition=["aws:SecureTransport"]))))
     assert (f.code, f.severity, f.path_str) == ("DATA_TYPE_MISMATCH", ERROR, "Statement[0].Condition")
@@ -339,7 +364,10 @@ def test_condition_not_an_object() -> None:
 def test_empty_condition() -> None:
     f = one(run(policy(stmt(Condition={}))))
     assert (f.code, f.severity, f.path_str) == (
-        "EMPTY_OBJECT_CONDITION", SUGGESTION, "Statement[0].Condition")
+        "EMPTY_OBJECT_CONDITION",
+        SUGGESTION,
+        "Statement[0].Condition",
+    )
     assert f.fix is not None and f.fix.removes
 
 
@@ -351,12 +379,15 @@ def test_operator_value_not_an_object_and_empty_operator() -> None:
     ]
 
 
-@pytest.mark.parametrize(("operator", "code"), [
-    ("StringEquals", "EMPTY_ARRAY_CONDITION"),
-    ("ForAllValues:StringEquals", "EMPTY_ARRAY_CONDITION_FORALLVALUES"),
-    ("ForAnyValue:StringLike", "EMPTY_ARRAY_CONDITION_FORANYVALUE"),
-    ("StringEqualsIfExists", "EMPTY_ARRAY_CONDITION_IFEXISTS"),
-])
+@pytest.mark.parametrize(
+    ("operator", "code"),
+    [
+        ("StringEquals", "EMPTY_ARRAY_CONDITION"),
+        ("ForAllValues:StringEquals", "EMPTY_ARRAY_CONDITION_FORALLVALUES"),
+        ("ForAnyValue:StringLike", "EMPTY_ARRAY_CONDITION_FORANYVALUE"),
+        ("StringEqualsIfExists", "EMPTY_ARRAY_CONDITION_IFEXISTS"),
+    ],
+)
 def test_empty_condition_value_list(operator: str, code: str) -> None:
     f = one(run(policy(stmt(Condition={operator: {"aws:TagKeys": []}}))))
     assert (f.code, f.severity) == (code, SUGGESTION)
@@ -364,9 +395,17 @@ def test_empty_condition_value_list(operator: str, code: str) -> None:
 
 
 def test_condition_values_of_wrong_json_type() -> None:
-    doc = policy(stmt(Condition={"StringEquals": {
-        "aws:username": None, "aws:userid": {"a": 1}, "aws:PrincipalTag/x": ["ok", None, ["n"], 3, True],
-    }}))
+    doc = policy(
+        stmt(
+            Condition={
+                "StringEquals": {
+                    "aws:username": None,
+                    "aws:userid": {"a": 1},
+                    "aws:PrincipalTag/x": ["ok", None, ["n"], 3, True],
+                }
+            }
+        )
+    )
     assert triples(run(doc)) == [
         ("DATA_TYPE_MISMATCH", ERROR, 'Statement[0].Condition.StringEquals["aws:username"]'),
         ("DATA_TYPE_MISMATCH", ERROR, 'Statement[0].Condition.StringEquals["aws:userid"]'),
@@ -377,9 +416,12 @@ def test_condition_values_of_wrong_json_type() -> None:
 
 # -- characters ---------------------------------------------------------------------------
 
+
 def test_character_outside_latin1_with_position_and_fix() -> None:
-    text = ('{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": "xray:GetGroup",\n'
-            '    "Resource": "arn:aws:xray:us-east-1:123456789012:group/a\u2013b/*"}]\n}')
+    text = (
+        '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": "xray:GetGroup",\n'
+        '    "Resource": "arn:aws:xray:us-east-1:123456789012:group/a\u2013b/*"}]\n}'
+    )
     f = one(run(text))
     assert (f.code, f.severity, f.path_str) == ("UNSUPPORTED_CHARACTER", ERROR, "Statement[0].Resource")
     assert (f.line, f.column, f.end_line, f.end_column) == (4, 61, 4, 62)
@@ -404,23 +446,30 @@ def test_byte_order_mark_is_left_to_the_json_reader() -> None:
 
 # -- policy variables ---------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "code"), [
-    ("arn:aws:s3:::b/${aws:username", "MISSING_BRACE_IN_VARIABLE"),
-    ("arn:aws:s3:::b/${aws:username/${aws:userid}", "MISSING_BRACE_IN_VARIABLE"),
-    ("arn:aws:s3:::b/${ aws:username}", "UNSUPPORTED_SPACE_IN_VARIABLE"),
-    ("arn:aws:s3:::b/${}", "EMPTY_VARIABLE"),
-    ("arn:aws:s3:::b/${aws:PrincipalTag/team, default}", "MISSING_QUOTE_IN_VARIABLE"),
-])
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("arn:aws:s3:::b/${aws:username", "MISSING_BRACE_IN_VARIABLE"),
+        ("arn:aws:s3:::b/${aws:username/${aws:userid}", "MISSING_BRACE_IN_VARIABLE"),
+        ("arn:aws:s3:::b/${ aws:username}", "UNSUPPORTED_SPACE_IN_VARIABLE"),
+        ("arn:aws:s3:::b/${}", "EMPTY_VARIABLE"),
+        ("arn:aws:s3:::b/${aws:PrincipalTag/team, default}", "MISSING_QUOTE_IN_VARIABLE"),
+    ],
+)
 def test_variable_syntax_in_resource(value: str, code: str) -> None:
     f = one(run(policy(stmt(Resource=["*", value]))))
     assert (f.code, f.severity, f.path_str) == (code, ERROR, "Statement[0].Resource[1]")
 
 
-@pytest.mark.parametrize("value", [
-    "arn:aws:s3:::b/${aws:username}/*",
-    "arn:aws:s3:::b/${aws:PrincipalTag/team, 'company-wide'}",
-    "arn:aws:s3:::b/${*}${?}${$}",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "arn:aws:s3:::b/${aws:username}/*",
+        "arn:aws:s3:::b/${aws:PrincipalTag/team, 'company-wide'}",
+        "arn:aws:s3:::b/${*}${?}${$}",
+    ],
+)
 def test_valid_variables(value: str) -> None:
     assert run(policy(stmt(Resource=value))) == []
 
@@ -428,14 +477,19 @@ def test_valid_variables(value: str) -> None:
 def test_variable_syntax_in_condition_value() -> None:
     doc = policy(stmt(Condition={"StringLike": {"s3:prefix": ["home/${aws:username", "ok"]}}))
     f = one(run(doc))
-    assert (f.code, f.path_str) == ("MISSING_BRACE_IN_VARIABLE",
-                                    'Statement[0].Condition.StringLike["s3:prefix"][0]')
+    assert (f.code, f.path_str) == (
+        "MISSING_BRACE_IN_VARIABLE",
+        'Statement[0].Condition.StringLike["s3:prefix"][0]',
+    )
 
 
 def test_variable_in_action_is_unsupported() -> None:
     f = one(run(policy(stmt(Action=["xray:GetGroup", "xray:${aws:username}"]))))
     assert (f.code, f.severity, f.path_str) == (
-        "VARIABLE_UNSUPPORTED_IN_ELEMENT", ERROR, "Statement[0].Action[1]")
+        "VARIABLE_UNSUPPORTED_IN_ELEMENT",
+        ERROR,
+        "Statement[0].Action[1]",
+    )
 
 
 def test_variable_in_sid_is_unsupported() -> None:
@@ -454,34 +508,48 @@ def test_variable_with_old_version_is_taken_literally() -> None:
 
 
 def test_variable_without_version_is_taken_literally() -> None:
-    doc = policy(stmt(Condition={"StringEquals": {"aws:ResourceTag/owner": "${aws:username}"}}),
-                 Version=MISSING)
+    doc = policy(
+        stmt(Condition={"StringEquals": {"aws:ResourceTag/owner": "${aws:username}"}}), Version=MISSING
+    )
     assert triples(run(doc)) == [
         ("MISSING_VERSION", WARNING, ""),
-        ("VARIABLE_UNSUPPORTED_IN_VERSION", ERROR,
-         'Statement[0].Condition.StringEquals["aws:ResourceTag/owner"]'),
+        (
+            "VARIABLE_UNSUPPORTED_IN_VERSION",
+            ERROR,
+            'Statement[0].Condition.StringEquals["aws:ResourceTag/owner"]',
+        ),
     ]
 
 
 # -- all problems at once -----------------------------------------------------------------
 
+
 def test_every_problem_in_one_statement_is_reported() -> None:
     doc = policy(
-        {"Sid": "bad sid", "Effect": "allow", "Action": [], "Resource": [1],
-         "Principal": "*", "Foo": 1, "Condition": {"StringEquals": {"aws:username": None}}},
+        {
+            "Sid": "bad sid",
+            "Effect": "allow",
+            "Action": [],
+            "Resource": [1],
+            "Principal": "*",
+            "Foo": 1,
+            "Condition": {"StringEquals": {"aws:username": None}},
+        },
         stmt(Sid="bad sid"),
     )
-    assert sorted(triples(run(doc))) == sorted([
-        ("UNSUPPORTED_SID", ERROR, "Statement[0].Sid"),
-        ("INVALID_EFFECT", ERROR, "Statement[0].Effect"),
-        ("EMPTY_ARRAY_ACTION", ERROR, "Statement[0].Action"),
-        ("DATA_TYPE_MISMATCH", ERROR, "Statement[0].Resource[0]"),
-        ("UNSUPPORTED_PRINCIPAL", ERROR, "Statement[0].Principal"),
-        ("INVALID_POLICY_ELEMENT", ERROR, "Statement[0].Foo"),
-        ("DATA_TYPE_MISMATCH", ERROR, 'Statement[0].Condition.StringEquals["aws:username"]'),
-        ("UNSUPPORTED_SID", ERROR, "Statement[1].Sid"),
-        ("UNIQUE_SIDS_REQUIRED", ERROR, "Statement[1].Sid"),
-    ])
+    assert sorted(triples(run(doc))) == sorted(
+        [
+            ("UNSUPPORTED_SID", ERROR, "Statement[0].Sid"),
+            ("INVALID_EFFECT", ERROR, "Statement[0].Effect"),
+            ("EMPTY_ARRAY_ACTION", ERROR, "Statement[0].Action"),
+            ("DATA_TYPE_MISMATCH", ERROR, "Statement[0].Resource[0]"),
+            ("UNSUPPORTED_PRINCIPAL", ERROR, "Statement[0].Principal"),
+            ("INVALID_POLICY_ELEMENT", ERROR, "Statement[0].Foo"),
+            ("DATA_TYPE_MISMATCH", ERROR, 'Statement[0].Condition.StringEquals["aws:username"]'),
+            ("UNSUPPORTED_SID", ERROR, "Statement[1].Sid"),
+            ("UNIQUE_SIDS_REQUIRED", ERROR, "Statement[1].Sid"),
+        ]
+    )
 
 
 def test_positions_point_at_the_offending_element() -> None:
@@ -503,17 +571,27 @@ def test_positions_point_at_the_offending_element() -> None:
 
 # -- fixes and robustness -----------------------------------------------------------------
 
+
 def test_applying_the_fixes_gives_a_policy_without_findings() -> None:
     from xraybuilder.core.lint import actions
     from xraybuilder.core.lint.fixes import apply_fixes
 
-    text = json.dumps({
-        "version": "2012-10-17", "Id": "x",
-        "Statement": [{
-            "Sid": "Read traces", "effect": "allow", "Actions": ["xray.GetGroup", "XRAY:gettracesummaries"],
-            "Resource": "arn:aws:xray:us-east-1:123456789012:group/a\u2013b/*", "Condition": {},
-        }],
-    }, ensure_ascii=False)
+    text = json.dumps(
+        {
+            "version": "2012-10-17",
+            "Id": "x",
+            "Statement": [
+                {
+                    "Sid": "Read traces",
+                    "effect": "allow",
+                    "Actions": ["xray.GetGroup", "XRAY:gettracesummaries"],
+                    "Resource": "arn:aws:xray:us-east-1:123456789012:group/a\u2013b/*",
+                    "Condition": {},
+                }
+            ],
+        },
+        ensure_ascii=False,
+    )
     for _ in range(4):
         doc = Document(parse_json(text), LintContext())
         grammar.check(doc)
@@ -527,12 +605,36 @@ def test_applying_the_fixes_gives_a_policy_without_findings() -> None:
 
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.sampled_from(
-        ["", "*", "Allow", "allow", "xray:GetGroup", "${aws:username", "2012-10-17", "a b", "\u2013"]),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(
-        st.sampled_from(["Version", "Statement", "Sid", "Effect", "Action", "NotAction", "Resource",
-                         "NotResource", "Condition", "StringEquals", "aws:TagKeys", "Id", "x"]),
-        children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.sampled_from(
+        ["", "*", "Allow", "allow", "xray:GetGroup", "${aws:username", "2012-10-17", "a b", "\u2013"]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "Version",
+                    "Statement",
+                    "Sid",
+                    "Effect",
+                    "Action",
+                    "NotAction",
+                    "Resource",
+                    "NotResource",
+                    "Condition",
+                    "StringEquals",
+                    "aws:TagKeys",
+                    "Id",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
 
@@ -542,8 +644,7 @@ _json = st.recursive(
 def test_never_raises_on_any_json(value: Any) -> None:
     from xraybuilder.core.lint import actions, size
 
-    for shape in (value, {"Version": "2012-10-17", "Statement": value},
-                  {"Statement": [value]}):
+    for shape in (value, {"Version": "2012-10-17", "Statement": value}, {"Statement": [value]}):
         doc = Document(parse_json(json.dumps(shape, ensure_ascii=False)), LintContext())
         for family in (grammar, actions, size):
             family.check(doc)

@@ -47,26 +47,31 @@ def triples(findings: list[Finding]) -> list[tuple[str, Severity, str]]:
 
 # -- actions ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("actions", "redundant"), [
-    (["xray:Get*", "xray:GetGroup", "xray:GetGroups"], [1, 2]),
-    (["xray:GetGroup", "xray:GetGroup"], [1]),
-    (["xray:GetGroup", "xray:getgroup"], [1]),                 # action names ignore case
-    (["XRAY:get*", "xray:Get*"], [1]),                        # equal patterns: keep the first
-    (["xray:GetGroup", "xray:*"], [0]),
-    (["xray:Get*", "*"], [0]),
-    (["xray:Get*", "xray:*"], [0]),
-    (["xray:GetGroup?", "xray:GetGroups"], [1]),
-    (["xray:Get?roup", "xray:GetGroup"], [1]),
-    (["xr*:GetGroup", "xray:GetGroup"], [1]),                 # a wildcard in the service part
-    (["xray:Get*", "xray:*Group"], []),                       # overlap is not coverage
-    (["xray:GetGroup", "xray:GetGroups"], []),
-    (["xray:Get*", "iam:GetRole"], []),
-    (["xray:GetGroup?", "xray:GetGroup"], []),                # ? needs exactly one character
-])
+
+@pytest.mark.parametrize(
+    ("actions", "redundant"),
+    [
+        (["xray:Get*", "xray:GetGroup", "xray:GetGroups"], [1, 2]),
+        (["xray:GetGroup", "xray:GetGroup"], [1]),
+        (["xray:GetGroup", "xray:getgroup"], [1]),  # action names ignore case
+        (["XRAY:get*", "xray:Get*"], [1]),  # equal patterns: keep the first
+        (["xray:GetGroup", "xray:*"], [0]),
+        (["xray:Get*", "*"], [0]),
+        (["xray:Get*", "xray:*"], [0]),
+        (["xray:GetGroup?", "xray:GetGroups"], [1]),
+        (["xray:Get?roup", "xray:GetGroup"], [1]),
+        (["xr*:GetGroup", "xray:GetGroup"], [1]),  # a wildcard in the service part
+        (["xray:Get*", "xray:*Group"], []),  # overlap is not coverage
+        (["xray:GetGroup", "xray:GetGroups"], []),
+        (["xray:Get*", "iam:GetRole"], []),
+        (["xray:GetGroup?", "xray:GetGroup"], []),  # ? needs exactly one character
+    ],
+)
 def test_redundant_actions(actions: list[str], redundant: list[int]) -> None:
     found = run(allow(actions))
-    assert triples(found) == [("REDUNDANT_ACTION", SUGGESTION, f"Statement[0].Action[{i}]")
-                              for i in redundant]
+    assert triples(found) == [
+        ("REDUNDANT_ACTION", SUGGESTION, f"Statement[0].Action[{i}]") for i in redundant
+    ]
     for f in found:
         assert f.fix is not None and f.fix.removes and f.fix.path == f.path
 
@@ -85,33 +90,39 @@ def test_not_action_entries_are_redundant_the_same_way() -> None:
 
 
 def test_applying_the_fixes_removes_every_redundant_action_and_nothing_else() -> None:
-    text = policy(allow(["xray:GetGroup", "xray:Get*", "xray:getgroup", "xray:PutTraceSegments",
-                         "xray:GetGroups"]))
+    text = policy(
+        allow(["xray:GetGroup", "xray:Get*", "xray:getgroup", "xray:PutTraceSegments", "xray:GetGroups"])
+    )
     fixed = json.loads(apply_fixes(text, [f.fix for f in run_text(text) if f.fix]))
     assert fixed["Statement"][0]["Action"] == ["xray:Get*", "xray:PutTraceSegments"]
 
 
 # -- resources ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("resources", "redundant"), [
-    ([f"{GROUP}/a/1", f"{GROUP}/a/1"], [1]),
-    ([f"{GROUP}/a/*", f"{GROUP}/a/1"], [1]),
-    (["*", f"{GROUP}/a/1"], [1]),
-    ([f"{GROUP}/a/1", "arn:aws:xray:*:123456789012:group/*"], [0]),   # field by field
-    ([f"{GROUP}/a/1", "arn:aws:xray:us-east-1:123456789012:*"], [0]),
-    ([f"{GROUP}/Checkout/*", f"{GROUP}/checkout/1"], []),             # ARNs are case-sensitive
-    ([f"{GROUP}/a/*", f"{GROUP}/b/*"], []),
-    ([f"{GROUP}/*", f"{GROUP}/" + "${aws:username}/*"], [1]),          # "*" covers a variable
-    ([f"{GROUP}/" + "${aws:username}/*", f"{GROUP}/alice/*"], []),     # a variable covers nothing
-    ([f"{GROUP}/?", f"{GROUP}/" + "${aws:username}"], []),             # "?" is one character only
-    ([f"{GROUP}/" + "${aws:username}/*", f"{GROUP}/" + "${aws:username}/*"], [1]),
-    (["arn:aws:xray", "arn:aws:xray"], [1]),                           # not ARNs: equality only
-    (["arn:aws:*", f"{GROUP}/a/1"], []),
-])
+
+@pytest.mark.parametrize(
+    ("resources", "redundant"),
+    [
+        ([f"{GROUP}/a/1", f"{GROUP}/a/1"], [1]),
+        ([f"{GROUP}/a/*", f"{GROUP}/a/1"], [1]),
+        (["*", f"{GROUP}/a/1"], [1]),
+        ([f"{GROUP}/a/1", "arn:aws:xray:*:123456789012:group/*"], [0]),  # field by field
+        ([f"{GROUP}/a/1", "arn:aws:xray:us-east-1:123456789012:*"], [0]),
+        ([f"{GROUP}/Checkout/*", f"{GROUP}/checkout/1"], []),  # ARNs are case-sensitive
+        ([f"{GROUP}/a/*", f"{GROUP}/b/*"], []),
+        ([f"{GROUP}/*", f"{GROUP}/" + "${aws:username}/*"], [1]),  # "*" covers a variable
+        ([f"{GROUP}/" + "${aws:username}/*", f"{GROUP}/alice/*"], []),  # a variable covers nothing
+        ([f"{GROUP}/?", f"{GROUP}/" + "${aws:username}"], []),  # "?" is one character only
+        ([f"{GROUP}/" + "${aws:username}/*", f"{GROUP}/" + "${aws:username}/*"], [1]),
+        (["arn:aws:xray", "arn:aws:xray"], [1]),  # not ARNs: equality only
+        (["arn:aws:*", f"{GROUP}/a/1"], []),
+    ],
+)
 def test_redundant_resources(resources: list[str], redundant: list[int]) -> None:
     found = run(allow("xray:GetGroup", resources))
-    assert triples(found) == [("REDUNDANT_RESOURCE", SUGGESTION, f"Statement[0].Resource[{i}]")
-                              for i in redundant]
+    assert triples(found) == [
+        ("REDUNDANT_RESOURCE", SUGGESTION, f"Statement[0].Resource[{i}]") for i in redundant
+    ]
 
 
 def test_a_resource_covered_by_star_suggests_least_privilege_too() -> None:
@@ -120,24 +131,27 @@ def test_a_resource_covered_by_star_suggests_least_privilege_too() -> None:
 
 
 def test_not_resource_entries_are_redundant_the_same_way() -> None:
-    found = run({"Effect": "Deny", "Action": "xray:GetGroup",
-                 "NotResource": [f"{GROUP}/a/*", f"{GROUP}/a/1"]})
+    found = run(
+        {"Effect": "Deny", "Action": "xray:GetGroup", "NotResource": [f"{GROUP}/a/*", f"{GROUP}/a/1"]}
+    )
     assert triples(found) == [("REDUNDANT_RESOURCE", SUGGESTION, "Statement[0].NotResource[1]")]
 
 
 # -- statements ---------------------------------------------------------------------------
 
+
 def test_a_repeated_statement_is_redundant_whatever_its_sid() -> None:
-    found = run({"Sid": "A", **allow(["xray:GetGroup", "xray:GetGroups"])},
-                {"Sid": "B", **allow(["xray:GetGroups", "xray:getgroup"])})
+    found = run(
+        {"Sid": "A", **allow(["xray:GetGroup", "xray:GetGroups"])},
+        {"Sid": "B", **allow(["xray:GetGroups", "xray:getgroup"])},
+    )
     assert triples(found) == [("REDUNDANT_STATEMENT", SUGGESTION, "Statement[1]")]
     assert "repeats Statement[0]" in found[0].message
     assert found[0].fix is not None and found[0].fix.removes
 
 
 def test_a_statement_covered_by_a_broader_unconditional_one_is_redundant() -> None:
-    tagged = allow("xray:GetGroup", f"{GROUP}/a/*",
-                   Condition={"StringEquals": {"aws:ResourceTag/team": "a"}})
+    tagged = allow("xray:GetGroup", f"{GROUP}/a/*", Condition={"StringEquals": {"aws:ResourceTag/team": "a"}})
     found = run(tagged, allow(["xray:Get*", "xray:PutTraceSegments"]))
     assert triples(found) == [("REDUNDANT_STATEMENT", SUGGESTION, "Statement[0]")]
     assert "Statement[1] allows" in found[0].message
@@ -151,18 +165,23 @@ def test_a_statement_with_conditions_covers_only_statements_with_the_same_condit
     assert triples(found) == [("REDUNDANT_STATEMENT", SUGGESTION, "Statement[1]")]
 
 
-@pytest.mark.parametrize("other", [
-    {"Effect": "Deny", "Action": "xray:GetGroup", "Resource": "*"},      # another effect
-    allow("xray:GetGroup", f"{GROUP}/b/*"),                              # other resources
-    allow(["xray:GetGroup", "xray:DeleteGroup"], f"{GROUP}/a/*"),        # more actions
-])
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"Effect": "Deny", "Action": "xray:GetGroup", "Resource": "*"},  # another effect
+        allow("xray:GetGroup", f"{GROUP}/b/*"),  # other resources
+        allow(["xray:GetGroup", "xray:DeleteGroup"], f"{GROUP}/a/*"),  # more actions
+    ],
+)
 def test_statements_that_grant_something_else_are_kept(other: dict[str, Any]) -> None:
     assert triples(run(allow(["xray:GetGroup", "xray:UpdateGroup"], f"{GROUP}/a/*"), other)) == []
 
 
 def test_deny_statements_cover_each_other_too() -> None:
-    found = run({"Effect": "Deny", "Action": "xray:Delete*", "Resource": "*"},
-                {"Effect": "Deny", "Action": "xray:DeleteGroup", "Resource": f"{GROUP}/a/*"})
+    found = run(
+        {"Effect": "Deny", "Action": "xray:Delete*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "xray:DeleteGroup", "Resource": f"{GROUP}/a/*"},
+    )
     assert triples(found) == [("REDUNDANT_STATEMENT", SUGGESTION, "Statement[1]")]
 
 
@@ -187,13 +206,16 @@ def test_not_action_statements_are_only_compared_for_repeats() -> None:
     assert triples(run(st, allow("xray:*"))) == []
 
 
-@pytest.mark.parametrize("odd", [
-    {"Effect": "Allow", "Action": "xray:GetGroup"},                          # no Resource
-    {"Effect": "Allow", "Action": ["xray:GetGroup", 3], "Resource": "*"},     # ill-typed entry
-    {"Effect": "Permit", "Action": "xray:GetGroup", "Resource": "*"},
-    {"Effect": "Allow", "Action": "xray:GetGroup", "NotAction": "x:y", "Resource": "*"},
-    {"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*", "Condition": "x"},
-])
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"Effect": "Allow", "Action": "xray:GetGroup"},  # no Resource
+        {"Effect": "Allow", "Action": ["xray:GetGroup", 3], "Resource": "*"},  # ill-typed entry
+        {"Effect": "Permit", "Action": "xray:GetGroup", "Resource": "*"},
+        {"Effect": "Allow", "Action": "xray:GetGroup", "NotAction": "x:y", "Resource": "*"},
+        {"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*", "Condition": "x"},
+    ],
+)
 def test_ill_formed_statements_are_left_to_the_grammar_family(odd: dict[str, Any]) -> None:
     assert triples(run(odd, dict(odd), allow("*"))) == []
 
@@ -238,10 +260,19 @@ def test_removing_what_find_redundant_flags_keeps_what_the_list_matches(items: l
         assert before == after, (items, kept, sample)
 
 
-@pytest.mark.parametrize(("general", "specific", "covers"), [
-    ("a*", "ab*", True), ("*b", "a*b", True), ("a?c", "abc", True), ("a*c", "a?c", True),
-    ("a?c", "a*c", False), ("ab", "a*", False), ("*", "", True), ("?*", "a", True),
-])
+@pytest.mark.parametrize(
+    ("general", "specific", "covers"),
+    [
+        ("a*", "ab*", True),
+        ("*b", "a*b", True),
+        ("a?c", "abc", True),
+        ("a*c", "a?c", True),
+        ("a?c", "a*c", False),
+        ("ab", "a*", False),
+        ("*", "", True),
+        ("?*", "a", True),
+    ],
+)
 def test_glob_covers_examples(general: str, specific: str, covers: bool) -> None:
     assert glob_covers(general, specific) is covers
 
@@ -253,12 +284,18 @@ def test_arn_covers_compares_field_by_field() -> None:
 
 
 _PARTS = st.text(alphabet="ab*?", min_size=1, max_size=3)
-_STATEMENTS = st.lists(st.fixed_dictionaries({
-    "Effect": st.sampled_from(["Allow", "Deny"]),
-    "Action": st.lists(_PARTS.map(lambda p: f"xray:{p}"), min_size=1, max_size=3),
-    "Resource": st.lists(_PARTS.map(lambda p: f"arn:aws:xray:r:1:{p}"), min_size=1, max_size=3),
-    "Condition": st.sampled_from([None, {"Bool": {"aws:SecureTransport": "true"}}]),
-}), min_size=2, max_size=5)
+_STATEMENTS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "Effect": st.sampled_from(["Allow", "Deny"]),
+            "Action": st.lists(_PARTS.map(lambda p: f"xray:{p}"), min_size=1, max_size=3),
+            "Resource": st.lists(_PARTS.map(lambda p: f"arn:aws:xray:r:1:{p}"), min_size=1, max_size=3),
+            "Condition": st.sampled_from([None, {"Bool": {"aws:SecureTransport": "true"}}]),
+        }
+    ),
+    min_size=2,
+    max_size=5,
+)
 _NAMES = ["".join(p) for n in range(1, 4) for p in itertools.product(ALPHABET, repeat=n)]
 
 
@@ -269,8 +306,9 @@ def _decisions(statements: list[dict[str, Any]]) -> set[tuple[str, str, str, boo
         for name, res, secure in itertools.product(_NAMES, _NAMES, (True, False)):
             if statement.get("Condition") and not secure:
                 continue
-            if any(fnmatch.fnmatchcase(f"xray:{name}", a.lower()) for a in statement["Action"]) and \
-                    any(fnmatch.fnmatchcase(f"arn:aws:xray:r:1:{res}", r) for r in statement["Resource"]):
+            if any(fnmatch.fnmatchcase(f"xray:{name}", a.lower()) for a in statement["Action"]) and any(
+                fnmatch.fnmatchcase(f"arn:aws:xray:r:1:{res}", r) for r in statement["Resource"]
+            ):
                 out.add((statement["Effect"], name, res, secure))
     return out
 

@@ -44,34 +44,41 @@ def summary(findings: list[Finding]) -> list[tuple[str, Severity, str]]:
 
 
 def test_star_and_good_arns_are_clean() -> None:
-    text = policy(stmt(["xray:GetGroup", "xray:UpdateGroup"], GROUP),
-                  stmt("xray:PutTraceSegments", "*"),
-                  stmt("xray:DeleteSamplingRule", [RULE, "arn:aws:xray:*:*:sampling-rule/base-*"]))
+    text = policy(
+        stmt(["xray:GetGroup", "xray:UpdateGroup"], GROUP),
+        stmt("xray:PutTraceSegments", "*"),
+        stmt("xray:DeleteSamplingRule", [RULE, "arn:aws:xray:*:*:sampling-rule/base-*"]),
+    )
     assert run(text) == []
 
 
-@pytest.mark.parametrize(("value", "code", "severity"), [
-    ("arm:aws:xray:us-east-1:123456789012:group/x/*", "INVALID_ARN_PREFIX", Severity.ERROR),
-    ("arn:aws:xray:us-east-1:group/x", "MISSING_ARN_FIELD", Severity.ERROR),
-    ("arn:aws-eu:xray:us-east-1:123456789012:group/x/*", "INVALID_PARTITION", Severity.ERROR),
-    ("arn:aws:xray:US-EAST-1:123456789012:group/x/*", "INVALID_ARN_REGION", Severity.ERROR),
-    ("arn:aws:xray:us-east:123456789012:group/x/*", "INVALID_REGION", Severity.ERROR),
-    ("arn:aws:xray:us-eest-1:123456789012:group/x/*", "INVALID_REGION", Severity.ERROR),
-    ("arn:aws:xray:me-west-1:123456789012:group/x/*", "SERVICE_UNAVAILABLE_IN_REGION", Severity.WARNING),
-    ("arn:aws:xray::123456789012:group/x/*", "MISSING_ARN_REGION", Severity.ERROR),
-    ("arn:aws:xray:us-east-1:12345:group/x/*", "INVALID_ARN_ACCOUNT", Severity.ERROR),
-    ("arn:aws:XRay:us-east-1:123456789012:group/x/*", "INVALID_ARN_SERVICE_CASE", Severity.ERROR),
-    ("arn:aws:xray:us-east-1:123456789012:groups/x/*", "INVALID_ARN_RESOURCE", Severity.ERROR),
-    ("arn:aws:xray:us-east-1:123456789012:group/team_a/*", "UNUSUAL_RESOURCE_NAME", Severity.WARNING),
-])
+@pytest.mark.parametrize(
+    ("value", "code", "severity"),
+    [
+        ("arm:aws:xray:us-east-1:123456789012:group/x/*", "INVALID_ARN_PREFIX", Severity.ERROR),
+        ("arn:aws:xray:us-east-1:group/x", "MISSING_ARN_FIELD", Severity.ERROR),
+        ("arn:aws-eu:xray:us-east-1:123456789012:group/x/*", "INVALID_PARTITION", Severity.ERROR),
+        ("arn:aws:xray:US-EAST-1:123456789012:group/x/*", "INVALID_ARN_REGION", Severity.ERROR),
+        ("arn:aws:xray:us-east:123456789012:group/x/*", "INVALID_REGION", Severity.ERROR),
+        ("arn:aws:xray:us-eest-1:123456789012:group/x/*", "INVALID_REGION", Severity.ERROR),
+        ("arn:aws:xray:me-west-1:123456789012:group/x/*", "SERVICE_UNAVAILABLE_IN_REGION", Severity.WARNING),
+        ("arn:aws:xray::123456789012:group/x/*", "MISSING_ARN_REGION", Severity.ERROR),
+        ("arn:aws:xray:us-east-1:12345:group/x/*", "INVALID_ARN_ACCOUNT", Severity.ERROR),
+        ("arn:aws:XRay:us-east-1:123456789012:group/x/*", "INVALID_ARN_SERVICE_CASE", Severity.ERROR),
+        ("arn:aws:xray:us-east-1:123456789012:groups/x/*", "INVALID_ARN_RESOURCE", Severity.ERROR),
+        ("arn:aws:xray:us-east-1:123456789012:group/team_a/*", "UNUSUAL_RESOURCE_NAME", Severity.WARNING),
+    ],
+)
 def test_arn_syntax_codes_at_the_value_path(value: str, code: str, severity: Severity) -> None:
     findings = run(policy(stmt(["xray:GetGroup", "xray:GetGroups"], ["*", value])))
     assert summary(findings) == [(code, severity, "Statement[0].Resource[1]")]
 
 
 def test_region_and_account_not_allowed_for_s3_buckets_and_iam() -> None:
-    text = policy(stmt("s3:GetObject", "arn:aws:s3:us-east-1:123456789012:my-bucket/*"),
-                  stmt("iam:PassRole", "arn:aws:iam:us-east-1:123456789012:role/xray-daemon"))
+    text = policy(
+        stmt("s3:GetObject", "arn:aws:s3:us-east-1:123456789012:my-bucket/*"),
+        stmt("iam:PassRole", "arn:aws:iam:us-east-1:123456789012:role/xray-daemon"),
+    )
     findings = run(text)
     assert summary(findings) == [
         ("ARN_REGION_NOT_ALLOWED", Severity.ERROR, "Statement[0].Resource"),
@@ -79,14 +86,19 @@ def test_region_and_account_not_allowed_for_s3_buckets_and_iam() -> None:
         ("ARN_REGION_NOT_ALLOWED", Severity.ERROR, "Statement[1].Resource"),
     ]
     fixes = [f.fix.value if f.fix else None for f in findings]
-    assert fixes == ["arn:aws:s3::123456789012:my-bucket/*", "arn:aws:s3:us-east-1::my-bucket/*",
-                     "arn:aws:iam::123456789012:role/xray-daemon"]
+    assert fixes == [
+        "arn:aws:s3::123456789012:my-bucket/*",
+        "arn:aws:s3:us-east-1::my-bucket/*",
+        "arn:aws:iam::123456789012:role/xray-daemon",
+    ]
 
 
 def test_finding_points_at_the_exact_part() -> None:
     value = "arn:aws:xray:us-eest-1:123456789012:group/checkout/*"
-    text = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"xray:GetGroup",'
-            f'"Resource":"{value}"}}]}}')
+    text = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"xray:GetGroup",'
+        f'"Resource":"{value}"}}]}}'
+    )
     (finding,) = run(text)
     start = text.index(value) + value.index("us-eest-1")
     assert (finding.line, finding.column, finding.end_column) == (1, start + 1, start + 1 + len("us-eest-1"))
@@ -94,21 +106,28 @@ def test_finding_points_at_the_exact_part() -> None:
 
 
 def test_escaped_json_falls_back_to_the_whole_value() -> None:
-    text = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"xray:GetGroup",'
-            '"Resource":"arn:aws:xray:us-eest-1:123456789012:group\\/checkout\\/*"}]}')
+    text = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"xray:GetGroup",'
+        '"Resource":"arn:aws:xray:us-eest-1:123456789012:group\\/checkout\\/*"}]}'
+    )
     (finding,) = run(text)
     quote = text.index('"arn:')
     assert (finding.column, finding.end_column) == (quote + 1, text.index('"}]}') + 2)
 
 
 def test_fix_for_service_case_and_group_without_id() -> None:
-    text = policy(stmt("xray:GetGroup", "arn:aws:XRay:us-east-1:123456789012:group/checkout/*"),
-                  stmt("xray:CreateGroup", "arn:aws:xray:us-east-1:123456789012:group/local-users"))
+    text = policy(
+        stmt("xray:GetGroup", "arn:aws:XRay:us-east-1:123456789012:group/checkout/*"),
+        stmt("xray:CreateGroup", "arn:aws:xray:us-east-1:123456789012:group/local-users"),
+    )
     first, second = run(text)
     assert (first.code, first.path_str) == ("INVALID_ARN_SERVICE_CASE", "Statement[0].Resource")
     assert first.fix is not None and first.fix.value == GROUP
     assert (second.code, second.severity, second.path_str) == (
-        "INVALID_ARN_RESOURCE", Severity.ERROR, "Statement[1].Resource")
+        "INVALID_ARN_RESOURCE",
+        Severity.ERROR,
+        "Statement[1].Resource",
+    )
     assert second.fix is not None
     assert second.fix.value == "arn:aws:xray:us-east-1:123456789012:group/local-users/*"
     assert second.fix.path == ("Statement", 1, "Resource")
@@ -121,31 +140,47 @@ def test_every_problem_in_one_value_is_reported() -> None:
 
 
 def test_policy_variables_are_not_bad_characters() -> None:
-    text = policy(stmt(["xray:GetGroup", "xray:UpdateGroup"],
-                       "arn:aws:xray:*:123456789012:group/${aws:username}/*"),
-                  stmt("s3:GetObject", "arn:aws:s3:::home/${aws:PrincipalTag/team}/*"))
+    text = policy(
+        stmt(["xray:GetGroup", "xray:UpdateGroup"], "arn:aws:xray:*:123456789012:group/${aws:username}/*"),
+        stmt("s3:GetObject", "arn:aws:s3:::home/${aws:PrincipalTag/team}/*"),
+    )
     assert run(text) == []
 
 
 def test_not_resource_gets_the_same_syntax_checks() -> None:
-    text = policy(stmt("xray:*", effect="Deny",
-                       NotResource=["arn:aws:xray:us-east-1:123456789012:group/ops", GROUP]))
+    text = policy(
+        stmt("xray:*", effect="Deny", NotResource=["arn:aws:xray:us-east-1:123456789012:group/ops", GROUP])
+    )
     assert summary(run(text)) == [("INVALID_ARN_RESOURCE", Severity.ERROR, "Statement[0].NotResource[0]")]
 
 
 def test_other_services_get_the_generic_checks_only() -> None:
-    text = policy(stmt(["ec2:DescribeInstances", "logs:PutLogEvents"],
-                       ["arn:aws:ec2:us-east-1:123456789012:instance/*",
-                        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/xray:*",
-                        "arn:aws:logs:us-east-1:1234:log-group:x"]))
+    text = policy(
+        stmt(
+            ["ec2:DescribeInstances", "logs:PutLogEvents"],
+            [
+                "arn:aws:ec2:us-east-1:123456789012:instance/*",
+                "arn:aws:logs:us-east-1:123456789012:log-group:/aws/xray:*",
+                "arn:aws:logs:us-east-1:1234:log-group:x",
+            ],
+        )
+    )
     assert summary(run(text)) == [("INVALID_ARN_ACCOUNT", Severity.ERROR, "Statement[0].Resource[2]")]
 
 
-@pytest.mark.parametrize(("partition", "region"), [
-    ("aws", "eu-west-1"), ("aws-cn", "cn-northwest-1"), ("aws-us-gov", "us-gov-east-1"),
-    ("aws-iso", "us-iso-west-1"), ("aws-iso-b", "us-isob-east-1"), ("aws-iso-e", "eu-isoe-west-1"),
-    ("aws-iso-f", "us-isof-south-1"), ("aws-eusc", "eusc-de-east-1"),
-])
+@pytest.mark.parametrize(
+    ("partition", "region"),
+    [
+        ("aws", "eu-west-1"),
+        ("aws-cn", "cn-northwest-1"),
+        ("aws-us-gov", "us-gov-east-1"),
+        ("aws-iso", "us-iso-west-1"),
+        ("aws-iso-b", "us-isob-east-1"),
+        ("aws-iso-e", "eu-isoe-west-1"),
+        ("aws-iso-f", "us-isof-south-1"),
+        ("aws-eusc", "eusc-de-east-1"),
+    ],
+)
 def test_every_partition(partition: str, region: str) -> None:
     good = f"arn:{partition}:xray:{region}:123456789012:group/ops/*"
     assert run(policy(stmt("xray:GetGroup", good))) == []
@@ -153,7 +188,8 @@ def test_every_partition(partition: str, region: str) -> None:
     other = "aws-cn" if partition == "aws" else "aws"
     bad = good.replace(f"arn:{partition}:", f"arn:{other}:")
     assert summary(run(policy(stmt("xray:GetGroup", bad)))) == [
-        ("INVALID_REGION", Severity.ERROR, "Statement[0].Resource")]
+        ("INVALID_REGION", Severity.ERROR, "Statement[0].Resource")
+    ]
 
 
 # -- actions against resources -----------------------------------------------------------
@@ -162,7 +198,10 @@ def test_every_partition(partition: str, region: str) -> None:
 def test_put_trace_segments_on_a_group_arn_grants_nothing() -> None:
     (finding,) = run(policy(stmt("xray:PutTraceSegments", GROUP)))
     assert (finding.code, finding.severity, finding.path_str) == (
-        "RESOURCE_MISMATCH", Severity.ERROR, "Statement[0].Resource")
+        "RESOURCE_MISMATCH",
+        Severity.ERROR,
+        "Statement[0].Resource",
+    )
     assert "grants nothing" in finding.message
     assert 'xray:PutTraceSegments works only with "Resource": "*"' in finding.message
 
@@ -177,7 +216,10 @@ def test_group_actions_on_a_sampling_rule_arn() -> None:
 def test_some_actions_left_without_a_resource_is_a_warning_naming_them() -> None:
     (finding,) = run(policy(stmt(["xray:GetGroup", "xray:PutTraceSegments", "xray:GetServiceGraph"], GROUP)))
     assert (finding.code, finding.severity, finding.path_str) == (
-        "RESOURCE_MISMATCH", Severity.WARNING, "Statement[0].Resource")
+        "RESOURCE_MISMATCH",
+        Severity.WARNING,
+        "Statement[0].Resource",
+    )
     assert "xray:PutTraceSegments and xray:GetServiceGraph work only with" in finding.message
     assert "xray:GetGroup" not in finding.message
 
@@ -198,7 +240,10 @@ def test_deny_that_never_applies_is_an_error_too() -> None:
 def test_an_arn_no_action_uses() -> None:
     (finding,) = run(policy(stmt("xray:GetGroup", [GROUP, RULE])))
     assert (finding.code, finding.severity, finding.path_str) == (
-        "RESOURCE_MISMATCH", Severity.WARNING, "Statement[0].Resource[1]")
+        "RESOURCE_MISMATCH",
+        Severity.WARNING,
+        "Statement[0].Resource[1]",
+    )
     assert "sampling-rule" in finding.message
 
 
@@ -213,15 +258,20 @@ def test_mismatch_waits_for_the_arn_errors_to_be_fixed() -> None:
 
 
 def test_not_action_and_not_resource_statements_are_not_judged_for_scope() -> None:
-    text = policy({"Effect": "Deny", "NotAction": "xray:GetGroup", "Resource": GROUP},
-                  {"Effect": "Deny", "Action": "xray:PutTraceSegments", "NotResource": GROUP})
+    text = policy(
+        {"Effect": "Deny", "NotAction": "xray:GetGroup", "Resource": GROUP},
+        {"Effect": "Deny", "Action": "xray:PutTraceSegments", "NotResource": GROUP},
+    )
     assert run(text) == []
 
 
 def test_bucket_action_on_object_arns() -> None:
     (finding,) = run(policy(stmt("s3:ListBucket", "arn:aws:s3:::my-bucket/*")))
     assert (finding.code, finding.severity, finding.path_str) == (
-        "RESOURCE_MISMATCH", Severity.ERROR, "Statement[0].Resource")
+        "RESOURCE_MISMATCH",
+        Severity.ERROR,
+        "Statement[0].Resource",
+    )
     assert "arn:${Partition}:s3:::${BucketName}" in finding.message
 
 
@@ -236,7 +286,10 @@ def test_iam_role_arn_serves_sts_and_iam_actions() -> None:
 def test_star_for_resource_level_actions_is_a_suggestion() -> None:
     (finding,) = run(policy(stmt("xray:CreateGroup", "*")))
     assert (finding.code, finding.severity, finding.path_str) == (
-        "RESOURCE_STAR", Severity.SUGGESTION, "Statement[0].Resource")
+        "RESOURCE_STAR",
+        Severity.SUGGESTION,
+        "Statement[0].Resource",
+    )
     assert "arn:${Partition}:xray:${Region}:${Account}:group/${GroupName}/${Id}" in finding.message
     assert "group/NAME/*" in finding.message
 
@@ -273,10 +326,10 @@ def test_family_runs_inside_lint() -> None:
 
 
 def test_odd_shapes_do_not_raise() -> None:
-    for raw in ({"Effect": "Allow", "Action": 5, "Resource": [1, None, "", "*"]},
-                {"Effect": "Allow", "Action": ["xray:GetGroup"], "Resource": {"a": 1}},
-                {"Effect": "Allow", "Action": "xray:GetGroup", "Resource": ["", ":", "arn:"]}):
+    for raw in (
+        {"Effect": "Allow", "Action": 5, "Resource": [1, None, "", "*"]},
+        {"Effect": "Allow", "Action": ["xray:GetGroup"], "Resource": {"a": 1}},
+        {"Effect": "Allow", "Action": "xray:GetGroup", "Resource": ["", ":", "arn:"]},
+    ):
         run(policy(raw))
     assert [f.code for f in run(policy(stmt("xray:GetGroup", [""])))] == ["INVALID_ARN_PREFIX"]
-
-

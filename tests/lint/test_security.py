@@ -37,13 +37,17 @@ def triples(findings: list[Finding]) -> list[tuple[str, Severity, str]]:
 
 # -- xray:PutEncryptionConfig ---------------------------------------------------------------
 
-@pytest.mark.parametrize(("actions", "path"), [
-    ("xray:*", "Statement[0].Action"),
-    (["xray:GetGroup", "xray:Put*"], "Statement[0].Action[1]"),
-    (["xray:PutEncryption*"], "Statement[0].Action[0]"),
-    (["xray:PutEncryptionConfig"], "Statement[0].Action[0]"),           # named, no condition
-    (["XRAY:putencryptionconfig"], "Statement[0].Action[0]"),           # names ignore case
-])
+
+@pytest.mark.parametrize(
+    ("actions", "path"),
+    [
+        ("xray:*", "Statement[0].Action"),
+        (["xray:GetGroup", "xray:Put*"], "Statement[0].Action[1]"),
+        (["xray:PutEncryption*"], "Statement[0].Action[0]"),
+        (["xray:PutEncryptionConfig"], "Statement[0].Action[0]"),  # named, no condition
+        (["XRAY:putencryptionconfig"], "Statement[0].Action[0]"),  # names ignore case
+    ],
+)
 def test_put_encryption_config_granted_broadly(actions: Any, path: str) -> None:
     found = run(allow(Action=actions, Resource="*"))
     assert triples(found) == [("PERMISSIONS_MANAGEMENT_ACTION", SECURITY_WARNING, path)]
@@ -56,23 +60,31 @@ def test_put_encryption_config_through_a_wildcard_says_which() -> None:
 
 
 def test_put_encryption_config_through_not_action() -> None:
-    found = [f for f in run(allow(NotAction="xray:Get*", Resource="*"))
-             if f.code == "PERMISSIONS_MANAGEMENT_ACTION"]
-    assert triples(found) == [("PERMISSIONS_MANAGEMENT_ACTION", SECURITY_WARNING,
-                               "Statement[0].NotAction")]
+    found = [
+        f
+        for f in run(allow(NotAction="xray:Get*", Resource="*"))
+        if f.code == "PERMISSIONS_MANAGEMENT_ACTION"
+    ]
+    assert triples(found) == [("PERMISSIONS_MANAGEMENT_ACTION", SECURITY_WARNING, "Statement[0].NotAction")]
 
 
-@pytest.mark.parametrize("statement", [
-    # named and conditioned: the author thought about it
-    allow(Action="xray:PutEncryptionConfig", Resource="*",
-          Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
-    # not reachable: the action takes "*" only
-    allow(Action="xray:*", Resource="arn:aws:xray:us-east-1:123456789012:group/a/*"),
-    # excluded by NotAction
-    allow(NotAction=["xray:PutEncryptionConfig", "iam:*"], Resource="arn:aws:s3:::b"),
-    {"Effect": "Deny", "Action": "xray:*", "Resource": "*"},
-    allow(Action=["xray:Get*", "xray:PutTraceSegments"], Resource="*"),
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # named and conditioned: the author thought about it
+        allow(
+            Action="xray:PutEncryptionConfig",
+            Resource="*",
+            Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+        ),
+        # not reachable: the action takes "*" only
+        allow(Action="xray:*", Resource="arn:aws:xray:us-east-1:123456789012:group/a/*"),
+        # excluded by NotAction
+        allow(NotAction=["xray:PutEncryptionConfig", "iam:*"], Resource="arn:aws:s3:::b"),
+        {"Effect": "Deny", "Action": "xray:*", "Resource": "*"},
+        allow(Action=["xray:Get*", "xray:PutTraceSegments"], Resource="*"),
+    ],
+)
 def test_put_encryption_config_not_granted_broadly(statement: dict[str, Any]) -> None:
     found = run(statement)
     assert "PERMISSIONS_MANAGEMENT_ACTION" not in {f.code for f in found}
@@ -80,21 +92,27 @@ def test_put_encryption_config_not_granted_broadly(statement: dict[str, Any]) ->
 
 # -- NotAction / NotResource ----------------------------------------------------------------
 
+
 def test_allow_with_not_action() -> None:
-    text = json.dumps({"Version": "2012-10-17", "Statement": [
-        allow(NotAction=["xray:Delete*"], Resource="arn:aws:xray:*:*:group/*")]}, indent=2)
+    text = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [allow(NotAction=["xray:Delete*"], Resource="arn:aws:xray:*:*:group/*")],
+        },
+        indent=2,
+    )
     found = run_text(text)
     assert triples(found) == [("ALLOW_WITH_NOT_ACTION", SECURITY_WARNING, "Statement[0].NotAction")]
     f = found[0]
     assert "every action of every AWS service except xray:Delete*" in f.message
-    assert text.splitlines()[f.line - 1][f.column - 1:].startswith('"NotAction"')
+    assert text.splitlines()[f.line - 1][f.column - 1 :].startswith('"NotAction"')
 
 
 def test_allow_with_not_resource() -> None:
-    found = run(allow(Action="xray:GetGroup",
-                      NotResource="arn:aws:xray:us-east-1:123456789012:group/secret/*"))
-    assert triples(found) == [("ALLOW_WITH_NOT_RESOURCE", SECURITY_WARNING,
-                               "Statement[0].NotResource")]
+    found = run(
+        allow(Action="xray:GetGroup", NotResource="arn:aws:xray:us-east-1:123456789012:group/secret/*")
+    )
+    assert triples(found) == [("ALLOW_WITH_NOT_RESOURCE", SECURITY_WARNING, "Statement[0].NotResource")]
     assert "every resource except" in found[0].message
 
 
@@ -109,22 +127,47 @@ def test_statements_iam_rejects_are_left_to_the_grammar_family() -> None:
 
 # -- iam:PassRole ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("statement", "code", "path"), [
-    (allow(Action="iam:PassRole", Resource="*"),
-     "PASS_ROLE_WITH_STAR_IN_RESOURCE", "Statement[0].Action"),
-    (allow(Action=["iam:PassRole"], Resource="arn:aws:iam::123456789012:role/*"),
-     "PASS_ROLE_WITH_STAR_IN_RESOURCE", "Statement[0].Action[0]"),
-    (allow(Action=["xray:GetGroup", "iam:Pass*"], Resource="*"),
-     "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE", "Statement[0].Action[1]"),
-    (allow(NotAction="xray:*", Resource="*"),
-     "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", "Statement[0].NotAction"),
-    (allow(Action="iam:PassRole", NotResource=ROLE),
-     "PASS_ROLE_WITH_NOT_RESOURCE", "Statement[0].Action"),
-    (allow(Action="iam:*", NotResource=ROLE),
-     "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", "Statement[0].Action"),
-    (allow(NotAction="xray:*", NotResource=ROLE),
-     "PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE", "Statement[0].NotAction"),
-])
+
+@pytest.mark.parametrize(
+    ("statement", "code", "path"),
+    [
+        (
+            allow(Action="iam:PassRole", Resource="*"),
+            "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+            "Statement[0].Action",
+        ),
+        (
+            allow(Action=["iam:PassRole"], Resource="arn:aws:iam::123456789012:role/*"),
+            "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+            "Statement[0].Action[0]",
+        ),
+        (
+            allow(Action=["xray:GetGroup", "iam:Pass*"], Resource="*"),
+            "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+            "Statement[0].Action[1]",
+        ),
+        (
+            allow(NotAction="xray:*", Resource="*"),
+            "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION",
+            "Statement[0].NotAction",
+        ),
+        (
+            allow(Action="iam:PassRole", NotResource=ROLE),
+            "PASS_ROLE_WITH_NOT_RESOURCE",
+            "Statement[0].Action",
+        ),
+        (
+            allow(Action="iam:*", NotResource=ROLE),
+            "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
+            "Statement[0].Action",
+        ),
+        (
+            allow(NotAction="xray:*", NotResource=ROLE),
+            "PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE",
+            "Statement[0].NotAction",
+        ),
+    ],
+)
 def test_pass_role_on_any_role(statement: dict[str, Any], code: str, path: str) -> None:
     found = [f for f in run(statement) if f.code.startswith("PASS_ROLE")]
     assert triples(found) == [(code, SECURITY_WARNING, path)]
@@ -135,20 +178,27 @@ def test_pass_role_with_star_suggests_passed_to_service() -> None:
     assert "iam:PassedToService" in f.message
 
 
-@pytest.mark.parametrize("statement", [
-    allow(Action="iam:PassRole", Resource=ROLE),
-    allow(Action="iam:PassRole", Resource="*",
-          Condition={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}),
-    allow(Action="iam:PassRole", Resource="arn:aws:iam::123456789012:role/xray-*"),
-    allow(NotAction="iam:PassRole", Resource="arn:aws:xray:*:*:group/*"),
-    allow(Action="iam:PassRole", NotResource="*"),
-    {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"},
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        allow(Action="iam:PassRole", Resource=ROLE),
+        allow(
+            Action="iam:PassRole",
+            Resource="*",
+            Condition={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}},
+        ),
+        allow(Action="iam:PassRole", Resource="arn:aws:iam::123456789012:role/xray-*"),
+        allow(NotAction="iam:PassRole", Resource="arn:aws:xray:*:*:group/*"),
+        allow(Action="iam:PassRole", NotResource="*"),
+        {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"},
+    ],
+)
 def test_pass_role_scoped(statement: dict[str, Any]) -> None:
     assert not any(f.code.startswith("PASS_ROLE") for f in run(statement))
 
 
 # -- everything on everything ------------------------------------------------------------------
+
 
 def test_allow_every_action_on_every_resource() -> None:
     found = run(allow(Action=["*"], Resource="*"))
@@ -164,20 +214,33 @@ def test_every_action_on_some_resources_is_judged_by_the_other_checks() -> None:
 
 # -- whole policies ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("AWSXrayFullAccess", [("PERMISSIONS_MANAGEMENT_ACTION", SECURITY_WARNING, "Statement[0].Action[0]")]),
-    ("AWSXrayReadOnlyAccess", []),
-    ("AWSXRayDaemonWriteAccess", []),
-    ("AWSXrayWriteOnlyAccess", []),
-    ("AWSXrayCrossAccountSharingConfiguration", []),
-])
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "AWSXrayFullAccess",
+            [("PERMISSIONS_MANAGEMENT_ACTION", SECURITY_WARNING, "Statement[0].Action[0]")],
+        ),
+        ("AWSXrayReadOnlyAccess", []),
+        ("AWSXRayDaemonWriteAccess", []),
+        ("AWSXrayWriteOnlyAccess", []),
+        ("AWSXrayCrossAccountSharingConfiguration", []),
+    ],
+)
 def test_managed_policies(name: str, expected: list[tuple[str, Severity, str]]) -> None:
     document = managed_policies()[name].document
     assert triples(run_text(json.dumps(document))) == expected
 
 
 def test_the_x_ray_guide_tag_example_warns_only_about_encryption() -> None:
-    found = run(allow(Action="xray:*", Resource="*"),
-                {"Effect": "Deny", "Action": "xray:CreateGroup", "Resource": "*",
-                 "Condition": {"StringEquals": {"aws:RequestTag/stage": ["preprod", "prod"]}}})
+    found = run(
+        allow(Action="xray:*", Resource="*"),
+        {
+            "Effect": "Deny",
+            "Action": "xray:CreateGroup",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestTag/stage": ["preprod", "prod"]}},
+        },
+    )
     assert triples(found) == [("PERMISSIONS_MANAGEMENT_ACTION", SECURITY_WARNING, "Statement[0].Action")]

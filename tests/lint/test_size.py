@@ -12,8 +12,10 @@ from xraybuilder.core.lint.finding import Finding, Severity
 from xraybuilder.core.policy.render import SIZE_QUOTAS, iam_size
 from xraybuilder.core.policy.source import parse_json
 
-_HEAD = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "xray:GetGroup",\n'
-         '  "Resource": "arn:aws:xray:us-east-1:123456789012:group/')
+_HEAD = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "xray:GetGroup",\n'
+    '  "Resource": "arn:aws:xray:us-east-1:123456789012:group/'
+)
 _TAIL = '/*"}]}\n'
 
 
@@ -42,14 +44,18 @@ def test_at_the_quota_is_allowed_and_one_over_is_an_error(target: Target) -> Non
     assert all(f.severity is not Severity.ERROR for f in run(policy_of_size(quota), target))
     (f,) = run(policy_of_size(quota + 1), target)
     assert (f.code, f.severity, f.path_str) == (
-        "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA", Severity.ERROR, "")
+        "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+        Severity.ERROR,
+        "",
+    )
     assert f"{quota + 1:,} characters (whitespace excluded) exceed the {quota:,} limit" in f.message
 
 
 def test_managed_message_gives_the_figures() -> None:
     (f,) = run(policy_of_size(6300))
     assert f.message.startswith(
-        "6,300 characters (whitespace excluded) exceed the 6,144 limit for managed policies")
+        "6,300 characters (whitespace excluded) exceed the 6,144 limit for managed policies"
+    )
     assert "inline" not in f.message
 
 

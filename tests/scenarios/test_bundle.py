@@ -35,8 +35,11 @@ def doc(bundle: Bundle) -> dict[str, Any]:
 
 
 def test_json_has_stable_keys_in_a_stable_order() -> None:
-    for pid, params in (("console-read", {}), ("ecs", {"account": ACCOUNT}),
-                        ("encryption-admin", {"kms_key_arn": KEY, "admin_arn": ADMIN})):
+    for pid, params in (
+        ("console-read", {}),
+        ("ecs", {"account": ACCOUNT}),
+        ("encryption-admin", {"kms_key_arn": KEY, "admin_arn": ADMIN}),
+    ):
         d = doc(make(pid, **params))
         assert tuple(d) == JSON_KEYS
         assert set(d["names"]) <= {"role", "user", "instance_profile", "policy"}
@@ -79,7 +82,8 @@ def test_china_partition_uses_the_china_ec2_principal_and_arns() -> None:
     assert cn.trust_policy.to_json()["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com.cn"}
     assert cn.identity_policy is not None
     assert cn.identity_policy.statements[1].resources() == (
-        "arn:aws-cn:s3:::aws-xray-assets.cn-northwest-1/xray-daemon/*",)
+        "arn:aws-cn:s3:::aws-xray-assets.cn-northwest-1/xray-daemon/*",
+    )
     # ECS tasks and Lambda keep the global principal in China.
     task = make("ecs", account=ACCOUNT, partition="aws-cn")
     assert task.trust_policy is not None
@@ -93,7 +97,9 @@ def test_ecs_sidecar_and_instance_modes() -> None:
     assert sidecar.principal_kind == "ecs-task-role" and sidecar.instance_profile is None
     assert sidecar.trust_policy is not None
     assert sidecar.trust_policy.to_json()["Statement"][0] == {
-        "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole",
+        "Effect": "Allow",
+        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+        "Action": "sts:AssumeRole",
         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
     }
     instance = make("ecs", daemon="instance")
@@ -101,15 +107,17 @@ def test_ecs_sidecar_and_instance_modes() -> None:
     assert instance.instance_profile == "xray-ecs"
     assert instance.trust_policy is not None
     assert instance.trust_policy.to_json()["Statement"][0] == {
-        "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        "Effect": "Allow",
+        "Principal": {"Service": "ec2.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+    }
     assert "account" not in instance.parameters
 
 
 def test_beanstalk_explains_the_default_instance_profile() -> None:
     bundle = make("beanstalk")
     assert bundle.instance_profile == "xray-beanstalk"
-    assert any("aws-elasticbeanstalk-ec2-role already includes these permissions" in n
-               for n in bundle.notes)
+    assert any("aws-elasticbeanstalk-ec2-role already includes these permissions" in n for n in bundle.notes)
 
 
 def test_local_dev_makes_a_user_with_placeholder_snippets_for_both_profiles() -> None:
@@ -135,8 +143,12 @@ def test_local_dev_with_the_default_profile_writes_each_snippet_once() -> None:
 
 
 def test_encryption_admin_key_choices() -> None:
-    cmk = make("encryption-admin", kms_key_arn=KEY, admin_arn=ADMIN,
-               reader_arns=f"{ADMIN},arn:aws:iam::123456789012:user/ana")
+    cmk = make(
+        "encryption-admin",
+        kms_key_arn=KEY,
+        admin_arn=ADMIN,
+        reader_arns=f"{ADMIN},arn:aws:iam::123456789012:user/ana",
+    )
     assert cmk.principal_kind == "kms-key-users"
     statements = [s.to_json() for s in cmk.kms_key_policy_statements]
     assert statements[0]["Principal"] == {"AWS": ADMIN}
@@ -157,11 +169,13 @@ def test_encryption_admin_without_a_region_condition_draws_the_security_warning(
     assert open_ended.identity_policy is not None
     found = lint(render(open_ended.identity_policy), LintContext(target="managed"))
     assert [(f.code, f.severity) for f in found if f.severity is not Severity.SUGGESTION] == [
-        ("PERMISSIONS_MANAGEMENT_ACTION", Severity.SECURITY_WARNING)]
+        ("PERMISSIONS_MANAGEMENT_ACTION", Severity.SECURITY_WARNING)
+    ]
     scoped = make("encryption-admin", key="aws-managed")
     assert scoped.identity_policy is not None
     assert scoped.identity_policy.statements[0].condition == {
-        "StringEquals": {"aws:RequestedRegion": "us-east-1"}}
+        "StringEquals": {"aws:RequestedRegion": "us-east-1"}
+    }
 
 
 def test_group_admin_tag_keys_follow_what_each_action_supports() -> None:
@@ -214,8 +228,12 @@ def test_a_failing_expectation_is_reported_as_failing() -> None:
     narrower = Policy((Statement(action=("xray:PutTraceSegments",), resource=("*",)),))
     results = check_expectations(replace(bundle, identity_policy=narrower))
     failing = {r.expectation.action for r in results if not r.holds}
-    assert failing == {"xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
-                       "xray:GetSamplingStatisticSummaries"}
+    assert failing == {
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "xray:GetSamplingStatisticSummaries",
+    }
 
 
 @pytest.mark.parametrize("pid", ["ec2", "local-dev", "group-admin"])

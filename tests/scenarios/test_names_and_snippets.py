@@ -10,8 +10,9 @@ from botocore.configloader import raw_config_parse
 from xraybuilder.core import credentials, names
 
 
-@pytest.mark.parametrize(("kind", "limit"), [("role", 64), ("user", 64), ("instance_profile", 128),
-                                              ("policy", 128)])
+@pytest.mark.parametrize(
+    ("kind", "limit"), [("role", 64), ("user", 64), ("instance_profile", 128), ("policy", 128)]
+)
 def test_iam_name_lengths(kind: str, limit: int) -> None:
     assert names.check_iam_name(kind, "a" * limit) is None
     too_long = names.check_iam_name(kind, "a" * (limit + 1))
@@ -65,10 +66,12 @@ def test_snippets_are_read_back_by_botocore_as_intended(tmp_path: Path, profile:
     parsed_creds = raw_config_parse(str(creds))
     parsed_config = raw_config_parse(str(config))
     # Credentials: [name]; config: [profile name], except [default].
-    assert parsed_creds == {profile: {
-        "aws_access_key_id": credentials.ACCESS_KEY_PLACEHOLDER,
-        "aws_secret_access_key": credentials.SECRET_KEY_PLACEHOLDER,
-    }}
+    assert parsed_creds == {
+        profile: {
+            "aws_access_key_id": credentials.ACCESS_KEY_PLACEHOLDER,
+            "aws_secret_access_key": credentials.SECRET_KEY_PLACEHOLDER,
+        }
+    }
     section = "default" if profile == "default" else f"profile {profile}"
     assert parsed_config == {section: {"region": "eu-west-1", "output": "json"}}
 

@@ -47,8 +47,17 @@ REQUIRED: dict[str, dict[str, str]] = {
     "sampling-rule-admin": {"account": ACCOUNT},
     "encryption-admin": {"kms_key_arn": KEY_ARN, "admin_arn": ADMIN},
 }
-SHIPPED = ["console-read", "local-dev", "ec2", "ecs", "beanstalk", "lambda", "encryption-admin",
-           "group-admin", "sampling-rule-admin"]
+SHIPPED = [
+    "console-read",
+    "local-dev",
+    "ec2",
+    "ecs",
+    "beanstalk",
+    "lambda",
+    "encryption-admin",
+    "group-admin",
+    "sampling-rule-admin",
+]
 CN = {"partition": "aws-cn", "region": "cn-north-1"}
 # Only what ships: presets in the developer's own config dir must not change the verdict.
 SHIPPED_LIBRARY = load_library(include_user=False)
@@ -67,8 +76,10 @@ VARIATIONS: list[tuple[str, dict[str, str]]] = [
     ("beanstalk", {"partition": "aws-cn"}),
     ("lambda", {"basic_execution": "false", "partition": "aws-us-gov"}),
     ("lambda", {"policy": "managed"}),
-    ("encryption-admin", {"via_service": "false",
-                          "reader_arns": f"{ADMIN},arn:aws:iam::123456789012:user/ana"}),
+    (
+        "encryption-admin",
+        {"via_service": "false", "reader_arns": f"{ADMIN},arn:aws:iam::123456789012:user/ana"},
+    ),
     ("encryption-admin", {"key": "aws-managed", "require_mfa": "true"}),
     ("encryption-admin", {"key": "default", **CN}),
     ("group-admin", {"restrict_by_tag": "true", "tag_value": "web"}),
@@ -191,7 +202,9 @@ def test_statements_beyond_the_baseline_are_exactly_the_daemon_download(cid: str
     st = next(s for s in bundle.identity_policy.statements if s.sid == "XRayDaemonDownload")
     partition, region = bundle.parameters["partition"], bundle.parameters["region"]
     assert st.to_json() == {
-        "Sid": "XRayDaemonDownload", "Effect": "Allow", "Action": ["s3:GetObject"],
+        "Sid": "XRayDaemonDownload",
+        "Effect": "Allow",
+        "Action": ["s3:GetObject"],
         "Resource": [f"arn:{partition}:s3:::aws-xray-assets.{region}/xray-daemon/*"],
     }
     # Beyond the baseline by exactly that one grant, and nothing else.

@@ -11,10 +11,19 @@ from xraybuilder.core import scenarios
 from xraybuilder.core.bundle import build, check_expectations
 from xraybuilder.core.scenarios import Library, PresetError, load_library
 
-SHIPPED_IDS = {"console-read", "local-dev", "ec2", "ecs", "beanstalk", "lambda", "encryption-admin",
-               "group-admin", "sampling-rule-admin"}
+SHIPPED_IDS = {
+    "console-read",
+    "local-dev",
+    "ec2",
+    "ecs",
+    "beanstalk",
+    "lambda",
+    "encryption-admin",
+    "group-admin",
+    "sampling-rule-admin",
+}
 
-GOOD = textwrap.dedent('''\
+GOOD = textwrap.dedent("""\
     id = "my-daemon"
     title = "My daemon"
     summary = "Upload traces from a Lambda function."
@@ -49,7 +58,7 @@ GOOD = textwrap.dedent('''\
 
     [[expect.denied]]
     action = "xray:GetTraceSummaries"
-    ''')
+    """)
 
 
 def line_of(text: str, needle: str) -> int:
@@ -127,41 +136,105 @@ def test_broken_toml_names_file_line_and_column(tmp_path: Path) -> None:
     assert str(err).startswith(f"{err.file}:2: ")
 
 
-@pytest.mark.parametrize(("change", "needle", "key", "words"), [
-    (('title = "My daemon"', 'titel = "My daemon"'), "titel", "titel",
-     ["unknown key 'titel'", "did you mean 'title'?"]),
-    (('type = "role_name"', 'type = "role_name"\ndefualt = "x"'), "defualt", "parameters.role_name.defualt",
-     ["unknown key 'defualt'", "did you mean 'default'?"]),
-    (('type = "role_name"', 'type = "integer"'), 'type = "integer"', "parameters.role_name.type",
-     ["unknown parameter type 'integer'", "known types: string, bool"]),
-    (('default = "my-role"', "default = 5"), "default = 5", "parameters.role_name.default",
-     ["must be a string, not an integer"]),
-    (('default = "my-role"', 'default = "my role"'), 'default = "my role"', "parameters.role_name.default",
-     ["the default is not valid", "role name holds ' '"]),
-    (('default = "my-role"', 'default = "my-role"\nrequired = "yes"'), 'required = "yes"',
-     "parameters.role_name.required", ["must be true or false, not a string"]),
-    (('action = "xray:GetTraceSummaries"', 'action = "xray:GetTraceSumaries"'), "GetTraceSumaries",
-     "expect.denied[0].action", ["unknown action 'xray:GetTraceSumaries'",
-                                 "did you mean 'xray:GetTraceSummaries'?"]),
-    (('action = "xray:GetTraceSummaries"', 'action = "xyz:Get"'), 'action = "xyz:Get"',
-     "expect.denied[0].action", ["the catalog has no service 'xyz'"]),
-    (('actions = ["xray:PutTraceSegments"]', 'actions = ["xray:Put*"]'), "xray:Put*",
-     "statement[0].actions[0]", ["list actions by name here"]),
-    (('role = "{role_name}"', 'role = "{role}"'), 'role = "{role}"', "names.role",
-     ["{role} is not a parameter of this preset", "did you mean 'role_name'?"]),
-    (('kind = "lambda-execution-role"', 'kind = "lambda-role"'), "lambda-role", "principal[0].kind",
-     ["unknown principal kind 'lambda-role'", "did you mean 'lambda-execution-role'?"]),
-    (('baseline = ["AWSXRayDaemonWriteAccess"]', 'baseline = ["AWSXRayDaemonWrite"]'), "baseline",
-     "baseline[0]", ["unknown managed policy 'AWSXRayDaemonWrite'"]),
-    (('sid = "Write"', 'sid = "Write traces"'), 'sid = "Write traces"', "statement[0].sid",
-     ["a Sid holds only letters and digits"]),
-    (('resources = ["*"]', 'resources = ["*"]\n[[statement.condition]]\noperator = "stringequals"\n'
-      'key = "aws:RequestedRegion"\nvalues = ["us-east-1"]'), "stringequals",
-     "statement[0].condition[0].operator",
-     ["unknown condition operator 'stringequals'", "write 'StringEquals'"]),
-])
+@pytest.mark.parametrize(
+    ("change", "needle", "key", "words"),
+    [
+        (
+            ('title = "My daemon"', 'titel = "My daemon"'),
+            "titel",
+            "titel",
+            ["unknown key 'titel'", "did you mean 'title'?"],
+        ),
+        (
+            ('type = "role_name"', 'type = "role_name"\ndefualt = "x"'),
+            "defualt",
+            "parameters.role_name.defualt",
+            ["unknown key 'defualt'", "did you mean 'default'?"],
+        ),
+        (
+            ('type = "role_name"', 'type = "integer"'),
+            'type = "integer"',
+            "parameters.role_name.type",
+            ["unknown parameter type 'integer'", "known types: string, bool"],
+        ),
+        (
+            ('default = "my-role"', "default = 5"),
+            "default = 5",
+            "parameters.role_name.default",
+            ["must be a string, not an integer"],
+        ),
+        (
+            ('default = "my-role"', 'default = "my role"'),
+            'default = "my role"',
+            "parameters.role_name.default",
+            ["the default is not valid", "role name holds ' '"],
+        ),
+        (
+            ('default = "my-role"', 'default = "my-role"\nrequired = "yes"'),
+            'required = "yes"',
+            "parameters.role_name.required",
+            ["must be true or false, not a string"],
+        ),
+        (
+            ('action = "xray:GetTraceSummaries"', 'action = "xray:GetTraceSumaries"'),
+            "GetTraceSumaries",
+            "expect.denied[0].action",
+            ["unknown action 'xray:GetTraceSumaries'", "did you mean 'xray:GetTraceSummaries'?"],
+        ),
+        (
+            ('action = "xray:GetTraceSummaries"', 'action = "xyz:Get"'),
+            'action = "xyz:Get"',
+            "expect.denied[0].action",
+            ["the catalog has no service 'xyz'"],
+        ),
+        (
+            ('actions = ["xray:PutTraceSegments"]', 'actions = ["xray:Put*"]'),
+            "xray:Put*",
+            "statement[0].actions[0]",
+            ["list actions by name here"],
+        ),
+        (
+            ('role = "{role_name}"', 'role = "{role}"'),
+            'role = "{role}"',
+            "names.role",
+            ["{role} is not a parameter of this preset", "did you mean 'role_name'?"],
+        ),
+        (
+            ('kind = "lambda-execution-role"', 'kind = "lambda-role"'),
+            "lambda-role",
+            "principal[0].kind",
+            ["unknown principal kind 'lambda-role'", "did you mean 'lambda-execution-role'?"],
+        ),
+        (
+            ('baseline = ["AWSXRayDaemonWriteAccess"]', 'baseline = ["AWSXRayDaemonWrite"]'),
+            "baseline",
+            "baseline[0]",
+            ["unknown managed policy 'AWSXRayDaemonWrite'"],
+        ),
+        (
+            ('sid = "Write"', 'sid = "Write traces"'),
+            'sid = "Write traces"',
+            "statement[0].sid",
+            ["a Sid holds only letters and digits"],
+        ),
+        (
+            (
+                'resources = ["*"]',
+                'resources = ["*"]\n[[statement.condition]]\noperator = "stringequals"\n'
+                'key = "aws:RequestedRegion"\nvalues = ["us-east-1"]',
+            ),
+            "stringequals",
+            "statement[0].condition[0].operator",
+            ["unknown condition operator 'stringequals'", "write 'StringEquals'"],
+        ),
+    ],
+)
 def test_schema_errors_name_file_line_key_and_what_is_allowed(
-    tmp_path: Path, change: tuple[str, str], needle: str, key: str, words: list[str],
+    tmp_path: Path,
+    change: tuple[str, str],
+    needle: str,
+    key: str,
+    words: list[str],
 ) -> None:
     assert change[0] in GOOD
     text = GOOD.replace(change[0], change[1], 1)
@@ -175,7 +248,9 @@ def test_schema_errors_name_file_line_key_and_what_is_allowed(
 
 
 def test_condition_key_must_be_supported_by_every_action_of_its_statement(tmp_path: Path) -> None:
-    text = GOOD.replace('''[[expect.allowed]]''', textwrap.dedent('''\
+    text = GOOD.replace(
+        """[[expect.allowed]]""",
+        textwrap.dedent("""\
         [[statement]]
         sid = "Groups"
         actions = ["xray:GetGroup"]
@@ -186,7 +261,9 @@ def test_condition_key_must_be_supported_by_every_action_of_its_statement(tmp_pa
         key = "aws:RequestTag/team"
         values = ["web"]
 
-        [[expect.allowed]]'''), 1)
+        [[expect.allowed]]"""),
+        1,
+    )
     err = only_error(load_with(tmp_path, {"tags.toml": text}))
     assert err.key == "statement[1].condition[0].key"
     assert err.line == line_of(text, 'key = "aws:RequestTag/team"')
@@ -195,7 +272,9 @@ def test_condition_key_must_be_supported_by_every_action_of_its_statement(tmp_pa
 
 
 def test_a_template_may_only_use_parameters_in_play_where_it_is_used(tmp_path: Path) -> None:
-    text = GOOD.replace('''[[principal]]''', textwrap.dedent('''\
+    text = GOOD.replace(
+        """[[principal]]""",
+        textwrap.dedent("""\
         [parameters.tagged]
         type = "bool"
         default = false
@@ -207,20 +286,25 @@ def test_a_template_may_only_use_parameters_in_play_where_it_is_used(tmp_path: P
         description = "Team."
         when = { tagged = true }
 
-        [[principal]]'''), 1).replace('role = "{role_name}"', 'role = "{role_name}-{team}"')
+        [[principal]]"""),
+        1,
+    ).replace('role = "{role_name}"', 'role = "{role_name}-{team}"')
     err = only_error(load_with(tmp_path, {"scope.toml": text}))
     assert err.key == "names.role"
     assert "{team} only has a value when tagged = true" in err.message
 
 
 def test_broken_presets_do_not_stop_the_good_ones(tmp_path: Path) -> None:
-    lib = load_with(tmp_path, {
-        "a-bad-toml.toml": "id = \n",
-        "b-good.toml": GOOD,
-        "c-unknown-key.toml": GOOD.replace('id = "my-daemon"', 'id = "other"\ncolour = "red"'),
-        "d-not-utf8.toml": GOOD.encode("utf-8").replace(b"My daemon", b"My d\xe6mon"),
-        "notes.txt": "not a preset",
-    })
+    lib = load_with(
+        tmp_path,
+        {
+            "a-bad-toml.toml": "id = \n",
+            "b-good.toml": GOOD,
+            "c-unknown-key.toml": GOOD.replace('id = "my-daemon"', 'id = "other"\ncolour = "red"'),
+            "d-not-utf8.toml": GOOD.encode("utf-8").replace(b"My daemon", b"My d\xe6mon"),
+            "notes.txt": "not a preset",
+        },
+    )
     assert "my-daemon" in lib.presets and SHIPPED_IDS <= set(lib.presets)
     messages = sorted(str(e) for e in lib.errors)
     assert len(messages) == 3
@@ -295,8 +379,12 @@ def test_key_lines_follow_tables_arrays_and_multiline_values() -> None:
 
 def test_a_parameters_when_may_only_use_parameters_declared_before_it(tmp_path: Path) -> None:
     text = GOOD.replace('description = "Role name."', 'description = "Role name."\nwhen = { late = true }')
-    text = text.replace("[[principal]]", '[parameters.late]\ntype = "bool"\ndefault = true\n'
-                        'description = "Declared after role_name."\n\n[[principal]]', 1)
+    text = text.replace(
+        "[[principal]]",
+        '[parameters.late]\ntype = "bool"\ndefault = true\n'
+        'description = "Declared after role_name."\n\n[[principal]]',
+        1,
+    )
     err = only_error(load_with(tmp_path, {"order.toml": text}))
     assert err.key == "parameters.role_name.when.late"
     assert "'late' is declared further down" in err.message

@@ -24,8 +24,12 @@ def test_defaults_fill_in_and_may_refer_to_earlier_parameters() -> None:
     values = resolve(preset("ec2"), {"role_name": "web-app"}).values
     assert values["instance_profile_name"] == "web-app"
     assert values["partition"] == "aws" and values["daemon_download"] == "narrow"
-    assert resolve(preset("ec2"), {"role_name": "web", "instance_profile_name": "web-ip"}) \
-        .values["instance_profile_name"] == "web-ip"
+    assert (
+        resolve(preset("ec2"), {"role_name": "web", "instance_profile_name": "web-ip"}).values[
+            "instance_profile_name"
+        ]
+        == "web-ip"
+    )
 
 
 def test_missing_required_parameters_are_listed_together_in_one_message() -> None:
@@ -41,7 +45,8 @@ def test_conditional_parameters_only_apply_when_their_condition_holds() -> None:
     values = resolve(preset("encryption-admin"), {"key": "aws-managed"}).values
     assert "kms_key_arn" not in values and "reader_arns" not in values
     assert problems("group-admin", {"account": "123456789012", "restrict_by_tag": "yes"}) == {
-        "tag_value": "required"}
+        "tag_value": "required"
+    }
     assert problems("ecs", {"daemon": "instance"}) == {}
     assert problems("ecs", {}) == {"account": "required"}
 
@@ -52,52 +57,115 @@ def test_unknown_parameters_get_a_suggestion_and_the_list_of_real_ones() -> None
     assert "it takes partition, role_name, policy, policy_name, basic_execution" in found["role"]
 
 
-@pytest.mark.parametrize(("pid", "params", "name", "words"), [
-    ("ecs", {"account": "12345678901"}, "account",
-     "exactly 12 digits, like 123456789012; '12345678901' has 11"),
-    ("ecs", {"account": "my-account"}, "account", "an account ID is 12 digits"),
-    ("ec2", {"partition": "aws-china"}, "partition", "unknown partition 'aws-china'; choose one of aws,"),
-    ("ec2", {"region": "us-east-7x"}, "region", "not an AWS Region the catalog knows, like us-east-1"),
-    ("ec2", {"region": "eu-wset-1"}, "region", "did you mean 'eu-west-1'?"),
-    ("ec2", {"region": "cn-north-1"}, "region",
-     "cn-north-1 is in the aws-cn partition, not aws; set partition=aws-cn"),
-    ("ec2", {"daemon_download": "narow"}, "daemon_download",
-     "'narow' is not one of the choices: narrow, s3-read-only, none (did you mean 'narrow'?)"),
-    ("ec2", {"role_name": "x" * 65}, "role_name", "role name has 65 characters; the most allowed is 64"),
-    ("ec2", {"instance_profile_name": "a/b"}, "instance_profile_name", "holds '/'"),
-    ("lambda", {"basic_execution": "maybe"}, "basic_execution", "'maybe' is not a yes/no value"),
-    ("group-admin", {"account": "123456789012", "group_name": "Default"}, "group_name",
-     "'Default' is reserved"),
-    ("group-admin", {"account": "123456789012", "group_name": "web*"}, "group_name", "holds '*'"),
-    ("sampling-rule-admin", {"account": "123456789012", "rule_name": "r" * 33}, "rule_name",
-     "the most allowed is 32"),
-    ("group-admin", {"account": "123456789012", "restrict_by_tag": "true", "tag_key": "aws:team",
-                     "tag_value": "x"}, "tag_key", "reserved for AWS"),
-    ("group-admin", {"account": "123456789012", "restrict_by_tag": "true", "tag_value": "a*b"},
-     "tag_value", "holds '*'"),
-    ("local-dev", {"profile": "my profile"}, "profile", "the profile name holds ' '"),
-    ("encryption-admin", {"kms_key_arn": "arn:aws:kms:us-east-1:123456789012:alias/xray", "admin_arn": ADMIN},
-     "kms_key_arn", "not an alias ARN"),
-    ("encryption-admin", {"kms_key_arn": KEY.replace("us-east-1", "eu-west-1"), "admin_arn": ADMIN},
-     "kms_key_arn", "is in eu-west-1 but region is us-east-1"),
-    ("encryption-admin", {"kms_key_arn": KEY.replace("123456789012", "12345"), "admin_arn": ADMIN},
-     "kms_key_arn", "account ID has 5 digits"),
-    ("encryption-admin", {"kms_key_arn": KEY, "admin_arn": "arn:aws:iam::123456789012:group/admins"},
-     "admin_arn", "must name root, a user/NAME or a role/NAME"),
-    ("encryption-admin", {"kms_key_arn": KEY, "admin_arn": "arn:aws:iam::123456789012:role/*"},
-     "admin_arn", "no wildcards"),
-    ("encryption-admin", {"kms_key_arn": KEY, "admin_arn": ADMIN, "reader_arns": f"{ADMIN}, bob"},
-     "reader_arns", "item 2: 'bob' is not an IAM user or role ARN"),
-    ("encryption-admin", {"partition": "aws-us-gov", "region": "us-gov-west-1",
-                          "kms_key_arn": KEY.replace("us-east-1", "us-gov-west-1")
-                                            .replace("aws:", "aws-us-gov:"),
-                          "admin_arn": ADMIN}, "admin_arn",
-     "is in the aws partition but partition is aws-us-gov"),
-])
-def test_invalid_values_get_the_validators_message(pid: str, params: dict[str, str], name: str,
-                                                   words: str) -> None:
-    found = problems(pid, {**({"account": "123456789012"} if pid == "ecs" and "account" not in params
-                              else {}), **params})
+@pytest.mark.parametrize(
+    ("pid", "params", "name", "words"),
+    [
+        (
+            "ecs",
+            {"account": "12345678901"},
+            "account",
+            "exactly 12 digits, like 123456789012; '12345678901' has 11",
+        ),
+        ("ecs", {"account": "my-account"}, "account", "an account ID is 12 digits"),
+        ("ec2", {"partition": "aws-china"}, "partition", "unknown partition 'aws-china'; choose one of aws,"),
+        ("ec2", {"region": "us-east-7x"}, "region", "not an AWS Region the catalog knows, like us-east-1"),
+        ("ec2", {"region": "eu-wset-1"}, "region", "did you mean 'eu-west-1'?"),
+        (
+            "ec2",
+            {"region": "cn-north-1"},
+            "region",
+            "cn-north-1 is in the aws-cn partition, not aws; set partition=aws-cn",
+        ),
+        (
+            "ec2",
+            {"daemon_download": "narow"},
+            "daemon_download",
+            "'narow' is not one of the choices: narrow, s3-read-only, none (did you mean 'narrow'?)",
+        ),
+        ("ec2", {"role_name": "x" * 65}, "role_name", "role name has 65 characters; the most allowed is 64"),
+        ("ec2", {"instance_profile_name": "a/b"}, "instance_profile_name", "holds '/'"),
+        ("lambda", {"basic_execution": "maybe"}, "basic_execution", "'maybe' is not a yes/no value"),
+        (
+            "group-admin",
+            {"account": "123456789012", "group_name": "Default"},
+            "group_name",
+            "'Default' is reserved",
+        ),
+        ("group-admin", {"account": "123456789012", "group_name": "web*"}, "group_name", "holds '*'"),
+        (
+            "sampling-rule-admin",
+            {"account": "123456789012", "rule_name": "r" * 33},
+            "rule_name",
+            "the most allowed is 32",
+        ),
+        (
+            "group-admin",
+            {"account": "123456789012", "restrict_by_tag": "true", "tag_key": "aws:team", "tag_value": "x"},
+            "tag_key",
+            "reserved for AWS",
+        ),
+        (
+            "group-admin",
+            {"account": "123456789012", "restrict_by_tag": "true", "tag_value": "a*b"},
+            "tag_value",
+            "holds '*'",
+        ),
+        ("local-dev", {"profile": "my profile"}, "profile", "the profile name holds ' '"),
+        (
+            "encryption-admin",
+            {"kms_key_arn": "arn:aws:kms:us-east-1:123456789012:alias/xray", "admin_arn": ADMIN},
+            "kms_key_arn",
+            "not an alias ARN",
+        ),
+        (
+            "encryption-admin",
+            {"kms_key_arn": KEY.replace("us-east-1", "eu-west-1"), "admin_arn": ADMIN},
+            "kms_key_arn",
+            "is in eu-west-1 but region is us-east-1",
+        ),
+        (
+            "encryption-admin",
+            {"kms_key_arn": KEY.replace("123456789012", "12345"), "admin_arn": ADMIN},
+            "kms_key_arn",
+            "account ID has 5 digits",
+        ),
+        (
+            "encryption-admin",
+            {"kms_key_arn": KEY, "admin_arn": "arn:aws:iam::123456789012:group/admins"},
+            "admin_arn",
+            "must name root, a user/NAME or a role/NAME",
+        ),
+        (
+            "encryption-admin",
+            {"kms_key_arn": KEY, "admin_arn": "arn:aws:iam::123456789012:role/*"},
+            "admin_arn",
+            "no wildcards",
+        ),
+        (
+            "encryption-admin",
+            {"kms_key_arn": KEY, "admin_arn": ADMIN, "reader_arns": f"{ADMIN}, bob"},
+            "reader_arns",
+            "item 2: 'bob' is not an IAM user or role ARN",
+        ),
+        (
+            "encryption-admin",
+            {
+                "partition": "aws-us-gov",
+                "region": "us-gov-west-1",
+                "kms_key_arn": KEY.replace("us-east-1", "us-gov-west-1").replace("aws:", "aws-us-gov:"),
+                "admin_arn": ADMIN,
+            },
+            "admin_arn",
+            "is in the aws partition but partition is aws-us-gov",
+        ),
+    ],
+)
+def test_invalid_values_get_the_validators_message(
+    pid: str, params: dict[str, str], name: str, words: str
+) -> None:
+    found = problems(
+        pid, {**({"account": "123456789012"} if pid == "ecs" and "account" not in params else {}), **params}
+    )
     assert name in found, found
     assert words in found[name], found[name]
     with pytest.raises(BuildError) as info:
@@ -106,8 +174,9 @@ def test_invalid_values_get_the_validators_message(pid: str, params: dict[str, s
 
 
 def test_every_problem_is_reported_not_just_the_first() -> None:
-    found = problems("group-admin", {"account": "1", "group_name": "a b", "list_groups": "perhaps",
-                                     "colour": "red"})
+    found = problems(
+        "group-admin", {"account": "1", "group_name": "a b", "list_groups": "perhaps", "colour": "red"}
+    )
     assert set(found) == {"account", "group_name", "list_groups", "colour"}
 
 
@@ -126,8 +195,16 @@ def test_region_outside_xray_endpoints_is_a_note_not_an_error() -> None:
 
 def test_bools_accept_the_usual_spellings_and_python_booleans() -> None:
     param = preset("lambda").parameters["basic_execution"]
-    for text, value in (("true", True), ("Yes", True), ("on", True), ("1", True),
-                        ("false", False), ("NO", False), ("off", False), ("0", False)):
+    for text, value in (
+        ("true", True),
+        ("Yes", True),
+        ("on", True),
+        ("1", True),
+        ("false", False),
+        ("NO", False),
+        ("off", False),
+        ("0", False),
+    ):
         assert parse_value(param, text) is value
     assert resolve(preset("lambda"), {"basic_execution": False}).values["basic_execution"] is False
 
@@ -165,11 +242,13 @@ def test_every_preset_accepts_the_shared_parameters(pid: str) -> None:
 
 def test_shared_parameters_are_validated_even_where_unused() -> None:
     assert problems("ec2", {"account": "12345"}) == {
-        "account": "an account ID has exactly 12 digits, like 123456789012; '12345' has 5"}
+        "account": "an account ID has exactly 12 digits, like 123456789012; '12345' has 5"
+    }
 
 
 def test_a_parameter_outside_the_chosen_branch_is_noted_as_ignored() -> None:
     resolution = resolve(preset("ecs"), {"daemon": "instance", "account": "123456789012"})
     assert resolution.problems == ()
     assert "account is ignored with these choices: it applies only when daemon is sidecar." in (
-        resolution.notes)
+        resolution.notes
+    )

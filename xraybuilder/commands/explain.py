@@ -21,19 +21,28 @@ class InputError(Exception):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments to its parser."""
     parser.add_argument(
-        "policy", metavar="POLICY",
+        "policy",
+        metavar="POLICY",
         help="a policy JSON file, - for standard input, or the name or ARN of an AWS managed "
-             "X-Ray policy (e.g. AWSXrayReadOnlyAccess)")
+        "X-Ray policy (e.g. AWSXrayReadOnlyAccess)",
+    )
     parser.add_argument(
-        "--compare", metavar="BASELINE",
+        "--compare",
+        metavar="BASELINE",
         help="also list what POLICY grants beyond or short of BASELINE (a managed policy "
-             "name or ARN, or a file)")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="output format (default: text)")
-    parser.add_argument("--descriptions", action="store_true",
-                        help="show what each action does (text output; JSON always has them)")
-    parser.add_argument("--fail-on-beyond", action="store_true",
-                        help="exit 1 when POLICY grants anything beyond BASELINE")
+        "name or ARN, or a file)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--descriptions",
+        action="store_true",
+        help="show what each action does (text output; JSON always has them)",
+    )
+    parser.add_argument(
+        "--fail-on-beyond", action="store_true", help="exit 1 when POLICY grants anything beyond BASELINE"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,8 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from xraybuilder.core.explain import compare, summarize
 
     if args.policy == "-" and args.compare == "-":
-        print("xraybuilder explain: only one of POLICY and BASELINE can be read from -",
-              file=sys.stderr)
+        print("xraybuilder explain: only one of POLICY and BASELINE can be read from -", file=sys.stderr)
         return EXIT_INPUT
     try:
         policy, name = load(args.policy, sys.stdin)
@@ -55,8 +63,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
 
     summary = summarize(policy)
-    comparison = (compare(policy, baseline[0], policy_name=name, baseline_name=baseline[1])
-                  if baseline else None)
+    comparison = (
+        compare(policy, baseline[0], policy_name=name, baseline_name=baseline[1]) if baseline else None
+    )
     if args.format == "json":
         doc = {"policy": name, "summary": summary.to_json()}
         if comparison is not None:

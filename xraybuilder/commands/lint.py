@@ -26,19 +26,24 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare lint's options on its sub-parser."""
+    parser.add_argument("files", nargs="+", metavar="FILE", help="policy JSON files; - reads standard input")
     parser.add_argument(
-        "files", nargs="+", metavar="FILE", help="policy JSON files; - reads standard input"
-    )
-    parser.add_argument(
-        "--format", choices=FORMATS, default="text",
+        "--format",
+        choices=FORMATS,
+        default="text",
         help="text (default, compiler style), json (one document) or sarif (SARIF 2.1.0)",
     )
     parser.add_argument(
-        "--target", choices=TARGETS, default="managed",
+        "--target",
+        choices=TARGETS,
+        default="managed",
         help="where the policy will be attached; sets the size quota (default: managed)",
     )
     parser.add_argument(
-        "--fail-on", choices=SEVERITIES, default="error", dest="fail_on",
+        "--fail-on",
+        choices=SEVERITIES,
+        default="error",
+        dest="fail_on",
         help="exit 1 when a finding is at or above this severity (default: error)",
     )
 
@@ -58,8 +63,7 @@ def decode(data: bytes) -> str:
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         byte = data[err.start]
         raise ReadError(
-            f"line {line}, column {column}: byte 0x{byte:02x} is not valid UTF-8; "
-            "save the file as UTF-8"
+            f"line {line}, column {column}: byte 0x{byte:02x} is not valid UTF-8; save the file as UTF-8"
         ) from None
 
 
@@ -108,8 +112,12 @@ def lint_files(names: list[str], target: str) -> list[FileResult]:
         try:
             findings = lint(text, context)
         except Exception as err:  # a checker bug must not cost the other files' report
-            results.append(FileResult(shown, error=f"internal error while checking "
-                                      f"({type(err).__name__}: {err}); please report it"))
+            results.append(
+                FileResult(
+                    shown,
+                    error=f"internal error while checking ({type(err).__name__}: {err}); please report it",
+                )
+            )
             continue
         results.append(FileResult(shown, tuple(findings)))
     return results
@@ -122,8 +130,7 @@ def run(args: argparse.Namespace) -> int:
     from xraybuilder.core.lint.output import fails, render_json, render_sarif, render_text
 
     if args.files.count("-") > 1:
-        print("xraybuilder lint: error: '-' (standard input) can be given only once",
-              file=sys.stderr)
+        print("xraybuilder lint: error: '-' (standard input) can be given only once", file=sys.stderr)
         return EXIT_USAGE
     results = lint_files(args.files, args.target)
     for r in results:

@@ -33,20 +33,34 @@ class UsageError(Exception):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare new's arguments on its sub-parser."""
-    parser.add_argument("scenario", metavar="SCENARIO",
-                        help="preset id, e.g. ec2 (see 'xraybuilder presets list')")
-    parser.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
-                        help="set a parameter; repeat for several (see 'xraybuilder presets show SCENARIO')")
-    parser.add_argument("--format", default="json", metavar="FORMAT",
-                        help="output format; only json for now (AWS CLI, Terraform and CloudFormation "
-                             "are planned)")
+    parser.add_argument(
+        "scenario", metavar="SCENARIO", help="preset id, e.g. ec2 (see 'xraybuilder presets list')"
+    )
+    parser.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a parameter; repeat for several (see 'xraybuilder presets show SCENARIO')",
+    )
+    parser.add_argument(
+        "--format",
+        default="json",
+        metavar="FORMAT",
+        help="output format; only json for now (AWS CLI, Terraform and CloudFormation are planned)",
+    )
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--print", action="store_true", dest="print_",
-                       help="print one JSON object to standard output (the default)")
-    where.add_argument("--out", metavar="DIR", type=Path,
-                       help="write policy.json, trust-policy.json, … into DIR")
-    parser.add_argument("--force", action="store_true",
-                        help="with --out, replace files that already exist")
+    where.add_argument(
+        "--print",
+        action="store_true",
+        dest="print_",
+        help="print one JSON object to standard output (the default)",
+    )
+    where.add_argument(
+        "--out", metavar="DIR", type=Path, help="write policy.json, trust-policy.json, … into DIR"
+    )
+    parser.add_argument("--force", action="store_true", help="with --out, replace files that already exist")
 
 
 def parse_params(items: list[str]) -> dict[str, str]:
@@ -69,8 +83,10 @@ def check_format(name: str) -> None:
         return
     if name in PLANNED_FORMATS:
         raise UsageError(f"--format {name} is not available yet; only json is supported for now")
-    raise UsageError(f"--format {name!r} is unknown; only json is supported for now "
-                     f"({', '.join(PLANNED_FORMATS)} are planned)")
+    raise UsageError(
+        f"--format {name!r} is unknown; only json is supported for now "
+        f"({', '.join(PLANNED_FORMATS)} are planned)"
+    )
 
 
 def clashes(folder: Path, names: list[str]) -> list[str]:
@@ -99,8 +115,10 @@ def write_bundle(bundle: Bundle, folder: Path, *, force: bool) -> list[Path]:
     if not force and folder.is_dir():
         taken = clashes(folder, list(files))
         if taken:
-            raise UsageError(f"--out {folder}: would overwrite {', '.join(taken)}; "
-                             "use --force to replace them, or choose another folder")
+            raise UsageError(
+                f"--out {folder}: would overwrite {', '.join(taken)}; "
+                "use --force to replace them, or choose another folder"
+            )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         written = []
@@ -145,8 +163,7 @@ def run(args: argparse.Namespace) -> int:
     except BuildError as err:
         for line in str(err).splitlines():
             print(f"{PROG}: error: {line}", file=sys.stderr)
-        print(f"{PROG}: see 'xraybuilder presets show {err.preset_id}' for the parameters",
-              file=sys.stderr)
+        print(f"{PROG}: see 'xraybuilder presets show {err.preset_id}' for the parameters", file=sys.stderr)
         return EXIT_USAGE
     except PresetError as err:
         print(f"{PROG}: error: broken preset: {err}", file=sys.stderr)

@@ -80,8 +80,9 @@ def render_show(preset: Preset, width: int) -> str:
         pad = " " * indent
         # Bullets hang: their continuation lines start under the text, not the dash.
         hang = pad + ("  " if text.startswith("- ") else "")
-        return textwrap.wrap(text, width, initial_indent=pad, subsequent_indent=hang,
-                             break_on_hyphens=False) or [pad]
+        return textwrap.wrap(
+            text, width, initial_indent=pad, subsequent_indent=hang, break_on_hyphens=False
+        ) or [pad]
 
     def cond(when: tuple[Any, ...]) -> str:
         return f"  (when {when_text(when)})" if when else ""
@@ -100,8 +101,9 @@ def render_show(preset: Preset, width: int) -> str:
             trust = f"; trusted by {table['default']}" + (f" ({others})" if others else "")
             for c in p.conditions:
                 trust += f" if {c.key} {c.operator} {', '.join(c.values)}"
-        extras = [w for w, on in (("instance profile", p.instance_profile),
-                                  ("access keys", p.access_keys)) if on]
+        extras = [
+            w for w, on in (("instance profile", p.instance_profile), ("access keys", p.access_keys)) if on
+        ]
         extra = f" + {', '.join(extras)}" if extras else ""
         lines.extend(para(f"- {p.label} [{p.kind}]{extra}{trust}{cond(p.when)}", 2))
 
@@ -134,11 +136,13 @@ def render_show(preset: Preset, width: int) -> str:
     if preset.key_policy:
         lines += ["", "KMS key-policy statements"]
         for k in preset.key_policy:
-            lines.extend(para(f"- {k.sid}: {', '.join(k.actions)} for {', '.join(k.principals)}"
-                              f"{cond(k.when)}", 2))
+            lines.extend(
+                para(f"- {k.sid}: {', '.join(k.actions)} for {', '.join(k.principals)}{cond(k.when)}", 2)
+            )
             for c in k.conditions:
-                lines.extend(para(f"condition: {c.operator} {c.key} = {', '.join(c.values)}"
-                                  f"{cond(c.when)}", 6))
+                lines.extend(
+                    para(f"condition: {c.operator} {c.key} = {', '.join(c.values)}{cond(c.when)}", 6)
+                )
     if preset.snippets:
         lines += ["", "Snippets"]
         for s in preset.snippets:
@@ -146,13 +150,20 @@ def render_show(preset: Preset, width: int) -> str:
     allowed = sum(1 for e in preset.expectations if e.allowed)
     denied = len(preset.expectations) - allowed
     lines += ["", "Checks"]
-    lines.extend(para(f"{allowed} requests must be allowed and {denied} denied "
-                      "(those whose conditions match the parameters).", 2))
+    lines.extend(
+        para(
+            f"{allowed} requests must be allowed and {denied} denied "
+            "(those whose conditions match the parameters).",
+            2,
+        )
+    )
     if preset.baseline:
         lines.extend(para("Never grants more than " + " + ".join(preset.baseline) + ".", 2))
-    lines += ["", f"Build it: xraybuilder new {preset.id}"
-              + "".join(f" --param {p.name}=…" for p in preset.parameters.values()
-                        if p.required and not p.when)]
+    lines += [
+        "",
+        f"Build it: xraybuilder new {preset.id}"
+        + "".join(f" --param {p.name}=…" for p in preset.parameters.values() if p.required and not p.when),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -161,18 +172,36 @@ def preset_json(preset: Preset) -> dict[str, Any]:
     from xraybuilder.core.scenarios import when_text
 
     return {
-        "id": preset.id, "title": preset.title, "summary": preset.summary,
-        "description": preset.description, "source": preset.source, "shipped": preset.shipped,
-        "principals": [{"kind": p.kind, "label": p.label, "when": when_text(p.when)}
-                       for p in preset.principals],
+        "id": preset.id,
+        "title": preset.title,
+        "summary": preset.summary,
+        "description": preset.description,
+        "source": preset.source,
+        "shipped": preset.shipped,
+        "principals": [
+            {"kind": p.kind, "label": p.label, "when": when_text(p.when)} for p in preset.principals
+        ],
         "parameters": [
-            {"name": p.name, "type": p.type, "description": p.description, "default": p.default_text,
-             "required": p.required, "choices": list(p.choices), "when": when_text(p.when)}
+            {
+                "name": p.name,
+                "type": p.type,
+                "description": p.description,
+                "default": p.default_text,
+                "required": p.required,
+                "choices": list(p.choices),
+                "when": when_text(p.when),
+            }
             for p in preset.parameters.values()
         ],
         "statements": [
-            {"sid": s.sid, "effect": s.effect, "actions": list(s.actions), "resources": list(s.resources),
-             "from": list(s.sources), "when": when_text(s.when)}
+            {
+                "sid": s.sid,
+                "effect": s.effect,
+                "actions": list(s.actions),
+                "resources": list(s.resources),
+                "from": list(s.sources),
+                "when": when_text(s.when),
+            }
             for s in preset.statements
         ],
         "baseline": list(preset.baseline),
@@ -192,8 +221,10 @@ def run(args: argparse.Namespace) -> int:
     fmt = getattr(args, "format", "text")
     if command == "list":
         if fmt == "json":
-            doc = [{"id": p.id, "title": p.title, "summary": p.summary, "shipped": p.shipped}
-                   for p in library.ordered()]
+            doc = [
+                {"id": p.id, "title": p.title, "summary": p.summary, "shipped": p.shipped}
+                for p in library.ordered()
+            ]
             sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         else:
             # Cut summaries to the screen only; a pipe gets them whole.

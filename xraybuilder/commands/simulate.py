@@ -27,8 +27,16 @@ EXIT_MISMATCH = 1
 EXIT_USAGE = 2
 
 EXPECTATIONS = ("allowed", "denied", "explicit_deny", "implicit_deny")
-ENTRY_FIELDS = ("name", "action", "resource", "request_tags", "resource_tags", "principal_tags",
-                "context", "expect")
+ENTRY_FIELDS = (
+    "name",
+    "action",
+    "resource",
+    "request_tags",
+    "resource_tags",
+    "principal_tags",
+    "context",
+    "expect",
+)
 
 
 class UsageError(Exception):
@@ -38,28 +46,54 @@ class UsageError(Exception):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare simulate's options on its sub-parser."""
     parser.add_argument(
-        "policies", nargs="+", metavar="POLICY",
+        "policies",
+        nargs="+",
+        metavar="POLICY",
         help="policy JSON file (- reads standard input) or an AWS managed X-Ray policy name "
-             "or ARN (AWSXRayDaemonWriteAccess); all are attached together",
+        "or ARN (AWSXRayDaemonWriteAccess); all are attached together",
     )
     parser.add_argument("--action", help="the action to test, e.g. xray:CreateGroup")
-    parser.add_argument("--resource", default="*",
-                        help="the resource ARN (default: *)")
-    parser.add_argument("--request-tag", action="append", default=[], metavar="KEY=VALUE",
-                        dest="request_tags", help="a tag passed in the request (repeatable)")
-    parser.add_argument("--resource-tag", action="append", default=[], metavar="KEY=VALUE",
-                        dest="resource_tags", help="a tag on the resource (repeatable)")
-    parser.add_argument("--principal-tag", action="append", default=[], metavar="KEY=VALUE",
-                        dest="principal_tags", help="a tag on the calling principal (repeatable)")
-    parser.add_argument("--context", action="append", default=[], metavar="KEY=VALUE",
-                        help="any request context key, e.g. aws:SourceIp=203.0.113.7; repeat a "
-                             "key to give it several values")
-    parser.add_argument("--expect", choices=EXPECTATIONS,
-                        help="exit 1 unless the outcome is this (denied = either kind of deny)")
-    parser.add_argument("--requests", metavar="FILE",
-                        help="a TOML or JSON file of requests with expected outcomes")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text (default) or json")
+    parser.add_argument("--resource", default="*", help="the resource ARN (default: *)")
+    parser.add_argument(
+        "--request-tag",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="request_tags",
+        help="a tag passed in the request (repeatable)",
+    )
+    parser.add_argument(
+        "--resource-tag",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="resource_tags",
+        help="a tag on the resource (repeatable)",
+    )
+    parser.add_argument(
+        "--principal-tag",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="principal_tags",
+        help="a tag on the calling principal (repeatable)",
+    )
+    parser.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any request context key, e.g. aws:SourceIp=203.0.113.7; repeat a key to give it several values",
+    )
+    parser.add_argument(
+        "--expect",
+        choices=EXPECTATIONS,
+        help="exit 1 unless the outcome is this (denied = either kind of deny)",
+    )
+    parser.add_argument(
+        "--requests", metavar="FILE", help="a TOML or JSON file of requests with expected outcomes"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
 
 
 def expectation_met(expect: str, outcome: str) -> bool:
@@ -70,6 +104,7 @@ def expectation_met(expect: str, outcome: str) -> bool:
 
 
 # -- reading ---------------------------------------------------------------------------
+
 
 def _decode(data: bytes, name: str) -> str:
     try:
@@ -157,7 +192,7 @@ class Entry:
 
 def _string_map(value: Any, where: str, field: str) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        raise UsageError(f"{where}: {field} must be a table of KEY = \"value\"")
+        raise UsageError(f'{where}: {field} must be a table of KEY = "value"')
     for key, item in value.items():
         if not isinstance(item, str):
             raise UsageError(f"{where}: {field}.{key} must be a string, got {item!r}")
@@ -176,8 +211,7 @@ def _entry(raw: Any, where: str) -> Entry:
         where = f"{where} ({name})"
     unknown = [k for k in raw if k not in ENTRY_FIELDS]
     if unknown:
-        raise UsageError(f"{where}: unknown field {unknown[0]!r}; the fields are "
-                         f"{', '.join(ENTRY_FIELDS)}")
+        raise UsageError(f"{where}: unknown field {unknown[0]!r}; the fields are {', '.join(ENTRY_FIELDS)}")
     action = raw.get("action")
     if not isinstance(action, str):
         raise UsageError(f"{where}: action is missing or not a string")
@@ -192,7 +226,8 @@ def _entry(raw: Any, where: str) -> Entry:
         raise UsageError(f"{where}: context must be a table of KEY = value")
     try:
         request = Request.build(
-            action, resource,
+            action,
+            resource,
             request_tags=_string_map(raw.get("request_tags", {}), where, "request_tags"),
             resource_tags=_string_map(raw.get("resource_tags", {}), where, "resource_tags"),
             principal_tags=_string_map(raw.get("principal_tags", {}), where, "principal_tags"),
@@ -210,8 +245,7 @@ def load_requests(path: str) -> list[Entry]:
     from xraybuilder.core.policy.source import parse_json
 
     text = _read(path)
-    is_json = path.endswith(".json") or (
-        not path.endswith(".toml") and text.lstrip().startswith(("[", "{")))
+    is_json = path.endswith(".json") or (not path.endswith(".toml") and text.lstrip().startswith(("[", "{")))
     locate: Callable[[tuple[str | int, ...]], str] = lambda _path: path  # noqa: E731
     if is_json:
         parsed = parse_json(text)
@@ -233,22 +267,25 @@ def load_requests(path: str) -> list[Entry]:
     if isinstance(doc, Mapping):
         extra = [k for k in doc if k != "requests"]
         if extra or "requests" not in doc:
-            raise UsageError(f"{locate(())}: expected a list of requests under \"requests\" "
-                             "([[requests]] tables in TOML)")
+            raise UsageError(
+                f'{locate(())}: expected a list of requests under "requests" ([[requests]] tables in TOML)'
+            )
         doc, prefix = doc["requests"], ("requests",)
     if not isinstance(doc, list) or not doc:
-        raise UsageError(f"{locate(prefix)}: \"requests\" must be a non-empty list of requests")
+        raise UsageError(f'{locate(prefix)}: "requests" must be a non-empty list of requests')
     return [_entry(raw, f"{locate(prefix + (i,))}: requests[{i}]") for i, raw in enumerate(doc)]
 
 
 # -- running ---------------------------------------------------------------------------
+
 
 def _single_request(args: argparse.Namespace) -> Request:
     from xraybuilder.core.evaluate import Request
 
     try:
         return Request.build(
-            args.action, args.resource,
+            args.action,
+            args.resource,
             request_tags=_pairs(args.request_tags, "--request-tag"),
             resource_tags=_pairs(args.resource_tags, "--resource-tag"),
             principal_tags=_pairs(args.principal_tags, "--principal-tag"),
@@ -272,15 +309,26 @@ def _run_batch(args: argparse.Namespace, policies: list[tuple[str, Policy]]) -> 
         results.append((entry, decision, expectation_met(entry.expect, decision.outcome)))
     failed = sum(1 for _, _, ok in results if not ok)
     if args.format == "json":
-        print(json.dumps({
-            "results": [
-                {"index": i, "name": entry.name, "expect": entry.expect,
-                 "outcome": decision.outcome, "passed": ok, "decision": decision.to_json()}
-                for i, (entry, decision, ok) in enumerate(results)
-            ],
-            "passed": len(results) - failed,
-            "failed": failed,
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "results": [
+                        {
+                            "index": i,
+                            "name": entry.name,
+                            "expect": entry.expect,
+                            "outcome": decision.outcome,
+                            "passed": ok,
+                            "decision": decision.to_json(),
+                        }
+                        for i, (entry, decision, ok) in enumerate(results)
+                    ],
+                    "passed": len(results) - failed,
+                    "failed": failed,
+                },
+                indent=2,
+            )
+        )
     else:
         for i, (entry, decision, ok) in enumerate(results):
             label = f"requests[{i}]" + (f" {entry.name}" if entry.name else "")
@@ -316,10 +364,17 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("give either --action (one request) or --requests FILE, not both")
         if not args.requests and not args.action:
             raise UsageError("give --action (one request) or --requests FILE (a batch)")
-        if args.requests and (args.expect or args.request_tags or args.resource_tags
-                              or args.principal_tags or args.context or args.resource != "*"):
-            raise UsageError("with --requests, each request's resource, tags, context and "
-                             "expect come from the file")
+        if args.requests and (
+            args.expect
+            or args.request_tags
+            or args.resource_tags
+            or args.principal_tags
+            or args.context
+            or args.resource != "*"
+        ):
+            raise UsageError(
+                "with --requests, each request's resource, tags, context and expect come from the file"
+            )
         if args.policies.count("-") > 1:
             raise UsageError("standard input (-) can be read only once")
         policies = [load_policy(arg) for arg in args.policies]

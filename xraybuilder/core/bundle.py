@@ -37,8 +37,18 @@ from xraybuilder.core.scenarios import (
 
 POLICY_VERSION = "2012-10-17"
 JSON_KEYS = (
-    "preset", "principal", "parameters", "identity_policy", "trust_policy", "managed_policy_arns",
-    "kms_key_policy_statements", "instance_profile", "names", "notes", "snippets", "lint_target",
+    "preset",
+    "principal",
+    "parameters",
+    "identity_policy",
+    "trust_policy",
+    "managed_policy_arns",
+    "kms_key_policy_statements",
+    "instance_profile",
+    "names",
+    "notes",
+    "snippets",
+    "lint_target",
 )
 
 
@@ -54,8 +64,13 @@ class Snippet:
     text: str
 
     def to_json(self) -> dict[str, str]:
-        return {"id": self.id, "title": self.title, "language": self.language, "file": self.file,
-                "text": self.text}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "language": self.language,
+            "file": self.file,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -112,8 +127,11 @@ class Bundle:
         """One JSON object with stable keys (see ``JSON_KEYS``)."""
         return {
             "preset": self.preset_id,
-            "principal": {"kind": self.principal_kind, "label": self.principal_label,
-                          "access_keys": self.access_keys},
+            "principal": {
+                "kind": self.principal_kind,
+                "label": self.principal_label,
+                "access_keys": self.access_keys,
+            },
             "parameters": self.parameters_text(),
             "identity_policy": self.identity_policy.to_json() if self.identity_policy else None,
             "trust_policy": self.trust_policy.to_json() if self.trust_policy else None,
@@ -135,7 +153,8 @@ class Bundle:
             out["trust-policy.json"] = render(self.trust_policy)
         if self.kms_key_policy_statements:
             out["kms-key-policy-statements.json"] = render(
-                {"Statement": [s.to_json() for s in self.kms_key_policy_statements]})
+                {"Statement": [s.to_json() for s in self.kms_key_policy_statements]}
+            )
         if self.managed_policy_arns:
             out["managed-policy-arns.txt"] = "\n".join(self.managed_policy_arns) + "\n"
         for snippet in self.snippets:
@@ -198,11 +217,15 @@ def build_resolved(preset: Preset, resolution: Resolution) -> Bundle:
         if not holds(st.when, values):
             continue
         key = f"statement[{i}]"
-        statements.append(Statement(
-            sid=st.sid, effect=st.effect, action=st.actions,
-            resource=tuple(fill_list(st.resources, values, source=src, key=key)),
-            condition=_condition(st.conditions, values, src, key),
-        ))
+        statements.append(
+            Statement(
+                sid=st.sid,
+                effect=st.effect,
+                action=st.actions,
+                resource=tuple(fill_list(st.resources, values, source=src, key=key)),
+                condition=_condition(st.conditions, values, src, key),
+            )
+        )
         if st.outside_baseline:
             outside[st.sid] = fill(st.outside_baseline, values, source=src, key=key)
     identity = Policy(tuple(statements), POLICY_VERSION) if statements else None
@@ -210,12 +233,17 @@ def build_resolved(preset: Preset, resolution: Resolution) -> Bundle:
     principal = preset.principal_for(values)
     trust = None
     if principal.service is not None:
-        trust = Policy((Statement(
-            effect="Allow",
-            principal={"Service": service_principal(principal.service, partition)},
-            action="sts:AssumeRole",
-            condition=_condition(principal.conditions, values, src, "principal"),
-        ),), POLICY_VERSION)
+        trust = Policy(
+            (
+                Statement(
+                    effect="Allow",
+                    principal={"Service": service_principal(principal.service, partition)},
+                    action="sts:AssumeRole",
+                    condition=_condition(principal.conditions, values, src, "principal"),
+                ),
+            ),
+            POLICY_VERSION,
+        )
 
     managed: list[str] = []
     for m in preset.managed:
@@ -235,14 +263,17 @@ def build_resolved(preset: Preset, resolution: Resolution) -> Bundle:
             continue
         key = f"key_policy_statement[{i}]"
         principals = fill_list(k.principals, values, source=src, key=key)
-        key_statements.append(Statement(
-            sid=k.sid, effect="Allow",
-            # Statement.to_json passes Principal through as is, so keep it JSON-shaped.
-            principal={"AWS": principals[0] if len(principals) == 1 else list(principals)},
-            action=k.actions[0] if len(k.actions) == 1 else k.actions,
-            resource=_one_or_many(fill_list(k.resources, values, source=src, key=key)),
-            condition=_condition(k.conditions, values, src, key),
-        ))
+        key_statements.append(
+            Statement(
+                sid=k.sid,
+                effect="Allow",
+                # Statement.to_json passes Principal through as is, so keep it JSON-shaped.
+                principal={"AWS": principals[0] if len(principals) == 1 else list(principals)},
+                action=k.actions[0] if len(k.actions) == 1 else k.actions,
+                resource=_one_or_many(fill_list(k.resources, values, source=src, key=key)),
+                condition=_condition(k.conditions, values, src, key),
+            )
+        )
 
     names: dict[str, str] = {}
     for kind, template, when in preset.names:
@@ -270,8 +301,11 @@ def build_resolved(preset: Preset, resolution: Resolution) -> Bundle:
         by_file[file] = text
         snippets.append(Snippet(s.id, fill(s.title, values, source=src, key=key), s.language, file, text))
 
-    notes = [fill(n.text, values, source=src, key=f"note[{i}]")
-             for i, n in enumerate(preset.notes) if holds(n.when, values)]
+    notes = [
+        fill(n.text, values, source=src, key=f"note[{i}]")
+        for i, n in enumerate(preset.notes)
+        if holds(n.when, values)
+    ]
     notes.extend(resolution.notes)
 
     expectations = []
@@ -281,23 +315,40 @@ def build_resolved(preset: Preset, resolution: Resolution) -> Bundle:
         key = f"expect[{i}]"
 
         def pairs(items: tuple[tuple[str, str], ...], key: str = key) -> dict[str, str]:
-            return {fill(k, values, source=src, key=key): fill(v, values, source=src, key=key)
-                    for k, v in items}
+            return {
+                fill(k, values, source=src, key=key): fill(v, values, source=src, key=key) for k, v in items
+            }
 
-        expectations.append(Expectation(
-            e.allowed, e.action, fill(e.resource, values, source=src, key=key),
-            pairs(e.request_tags), pairs(e.resource_tags), pairs(e.context), e.why,
-        ))
+        expectations.append(
+            Expectation(
+                e.allowed,
+                e.action,
+                fill(e.resource, values, source=src, key=key),
+                pairs(e.request_tags),
+                pairs(e.resource_tags),
+                pairs(e.context),
+                e.why,
+            )
+        )
 
     return Bundle(
-        preset_id=preset.id, principal_kind=principal.kind,
+        preset_id=preset.id,
+        principal_kind=principal.kind,
         principal_label=fill(principal.label, values, source=src, key="principal"),
-        lint_target=principal.lint_target, parameters=dict(resolution.values),
-        identity_policy=identity, trust_policy=trust, managed_policy_arns=tuple(managed),
-        kms_key_policy_statements=tuple(key_statements), names=names,
-        instance_profile=instance_profile, access_keys=principal.access_keys,
-        snippets=tuple(snippets), notes=tuple(notes), expectations=tuple(expectations),
-        baseline=preset.baseline, outside_baseline=outside,
+        lint_target=principal.lint_target,
+        parameters=dict(resolution.values),
+        identity_policy=identity,
+        trust_policy=trust,
+        managed_policy_arns=tuple(managed),
+        kms_key_policy_statements=tuple(key_statements),
+        names=names,
+        instance_profile=instance_profile,
+        access_keys=principal.access_keys,
+        snippets=tuple(snippets),
+        notes=tuple(notes),
+        expectations=tuple(expectations),
+        baseline=preset.baseline,
+        outside_baseline=outside,
     )
 
 
@@ -305,8 +356,9 @@ def _one_or_many(items: list[str]) -> str | tuple[str, ...]:
     return items[0] if len(items) == 1 else tuple(items)
 
 
-def _condition(specs: tuple[ConditionSpec, ...], values: Mapping[str, Value], source: str,
-               key: str) -> Condition | None:
+def _condition(
+    specs: tuple[ConditionSpec, ...], values: Mapping[str, Value], source: str, key: str
+) -> Condition | None:
     out: Condition = {}
     for c in specs:
         if not holds(c.when, values):
@@ -317,13 +369,15 @@ def _condition(specs: tuple[ConditionSpec, ...], values: Mapping[str, Value], so
     return out or None
 
 
-def _snippet_text(kind: str, template: str, profile: str, region: str, values: Mapping[str, Value],
-                  source: str, key: str) -> str:
+def _snippet_text(
+    kind: str, template: str, profile: str, region: str, values: Mapping[str, Value], source: str, key: str
+) -> str:
     if kind == "aws-credentials":
         return credentials.credentials_snippet(fill(profile, values, source=source, key=key))
     if kind == "aws-config":
-        return credentials.config_snippet(fill(profile, values, source=source, key=key),
-                                          fill(region, values, source=source, key=key))
+        return credentials.config_snippet(
+            fill(profile, values, source=source, key=key), fill(region, values, source=source, key=key)
+        )
     return fill(template, values, source=source, key=key).lstrip("\n")
 
 
@@ -375,8 +429,13 @@ def check_expectations(bundle: Bundle) -> list[ExpectationResult]:
     policies = evaluation_policies(bundle)
     results = []
     for e in bundle.expectations:
-        request = Request.build(e.action, e.resource, request_tags=e.request_tags,
-                                resource_tags=e.resource_tags, context=e.context)
+        request = Request.build(
+            e.action,
+            e.resource,
+            request_tags=e.request_tags,
+            resource_tags=e.resource_tags,
+            context=e.context,
+        )
         decision = evaluate(policies, request)
         results.append(ExpectationResult(e, decision.outcome))
     return results

@@ -65,8 +65,16 @@ def parse_date(text: str) -> datetime | None:
             return None
         tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     try:
-        return datetime(int(year), int(month), int(day or 1), int(hour or 0), int(minute or 0),
-                        int(second or 0), int((frac or "0")[:6].ljust(6, "0")), tzinfo=tz)
+        return datetime(
+            int(year),
+            int(month),
+            int(day or 1),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((frac or "0")[:6].ljust(6, "0")),
+            tzinfo=tz,
+        )
     except ValueError:
         return None
 

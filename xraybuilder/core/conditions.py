@@ -112,7 +112,7 @@ def _parse(name: str, *, exact: bool) -> Operator | None:
     base = _base_name(rest, exact)
     if_exists = False
     if base is None:
-        suffix = rest[-len(IF_EXISTS):]
+        suffix = rest[-len(IF_EXISTS) :]
         if suffix == IF_EXISTS or (not exact and suffix.lower() == IF_EXISTS.lower()):
             base = _base_name(rest[: -len(IF_EXISTS)], exact)
             if_exists = True

@@ -30,7 +30,8 @@ def managed_policies() -> dict[str, ManagedPolicy]:
     raw = read_json("managed_policies.json")
     return {
         name: ManagedPolicy(name, info["version"], info["description"], info["document"])
-        for name, info in raw.items() if not name.startswith("_")
+        for name, info in raw.items()
+        if not name.startswith("_")
     }
 
 

@@ -136,8 +136,7 @@ def check_tag_value(value: str) -> str | None:
     if len(value) > TAG_VALUE_MAX:
         return f"the tag value has {len(value)} characters; the most allowed is {TAG_VALUE_MAX}"
     if not _TAG_CHARS.fullmatch(value):
-        return (f"the tag value holds {_first_bad(_TAG_CHARS, value)!r}; "
-                f"only {_TAG_ALLOWED} are allowed")
+        return f"the tag value holds {_first_bad(_TAG_CHARS, value)!r}; only {_TAG_ALLOWED} are allowed"
     return None
 
 
@@ -148,6 +147,8 @@ def check_profile_name(value: str) -> str | None:
     if len(value) > PROFILE_MAX:
         return f"the profile name has {len(value)} characters; the most allowed here is {PROFILE_MAX}"
     if not _PROFILE_CHARS.fullmatch(value):
-        return (f"the profile name holds {_first_bad(_PROFILE_CHARS, value)!r}; "
-                f"only {_PROFILE_ALLOWED} are allowed")
+        return (
+            f"the profile name holds {_first_bad(_PROFILE_CHARS, value)!r}; "
+            f"only {_PROFILE_ALLOWED} are allowed"
+        )
     return None

@@ -45,7 +45,7 @@ def _fields_regex(resource_text: str) -> re.Pattern[str]:
     for idx, piece in enumerate(pieces):
         m = PLACEHOLDER.fullmatch(piece)
         if m:
-            last = all(p == "" for p in pieces[idx + 1:])
+            last = all(p == "" for p in pieces[idx + 1 :])
             out.append(f"(?P<{m.group(1)}>{'.*' if last else '[^/]*'})")
         else:
             out.append(re.escape(piece))
@@ -73,12 +73,28 @@ def _resource_issues(arn: Arn, service: str) -> list[tuple[PartName, Issue]]:
     """Checks of the resource part (and of region/account against it) for a held service."""
     resource = arn.resource
     if resource == "":
-        return [("resource", Issue("INVALID_ARN_RESOURCE", "error",
-                                   "The resource part is empty: say which resource, or use * for all."))]
+        return [
+            (
+                "resource",
+                Issue(
+                    "INVALID_ARN_RESOURCE",
+                    "error",
+                    "The resource part is empty: say which resource, or use * for all.",
+                ),
+            )
+        ]
     if resource != resource.strip():
-        return [("resource", Issue("INVALID_ARN_RESOURCE", "error",
-                                   "The resource part has spaces around it: remove them.",
-                                   resource.strip()))]
+        return [
+            (
+                "resource",
+                Issue(
+                    "INVALID_ARN_RESOURCE",
+                    "error",
+                    "The resource part has spaces around it: remove them.",
+                    resource.strip(),
+                ),
+            )
+        ]
     if service not in catalog.service_prefixes():
         return []
     own = list(templates_by_service().get(service, ()))
@@ -121,30 +137,44 @@ def _missing_resource_issue(resource: str, service: str, own: list[Template]) ->
             last = PLACEHOLDER.findall(t.resource_text)[-1]
             why = ""
             if service == "xray" and last == "Id":
-                why = (f" X-Ray generates a {t.rtype.name}'s Id when it is created, so it cannot be "
-                       "known in advance.")
-            return Issue("INVALID_ARN_RESOURCE", "error",
-                         f"{name} {t.rtype.name} ARNs end with {t.resource_text}; this one stops before "
-                         f"${{{last}}}, so it matches no {t.rtype.name}.{why} End it with '{suffix}' to "
-                         f"cover every {last}.",
-                         resource + suffix)
+                why = (
+                    f" X-Ray generates a {t.rtype.name}'s Id when it is created, so it cannot be "
+                    "known in advance."
+                )
+            return Issue(
+                "INVALID_ARN_RESOURCE",
+                "error",
+                f"{name} {t.rtype.name} ARNs end with {t.resource_text}; this one stops before "
+                f"${{{last}}}, so it matches no {t.rtype.name}.{why} End it with '{suffix}' to "
+                f"cover every {last}.",
+                resource + suffix,
+            )
     head = re.split(r"[/:]", resource, maxsplit=1)[0]
     kinds = sorted({re.split(r"[/:]", t.resource_text, maxsplit=1)[0] for t in own} - {""})
     near = closest(head, kinds, 0.6) if head and not has_wildcard(head) else None
-    return Issue("INVALID_ARN_RESOURCE", "error",
-                 f"The resource part '{resource}' matches none of the {name} ARN formats "
-                 f"({_formats(own)}).{did_you_mean(near + '/…' if near else None)}")
+    return Issue(
+        "INVALID_ARN_RESOURCE",
+        "error",
+        f"The resource part '{resource}' matches none of the {name} ARN formats "
+        f"({_formats(own)}).{did_you_mean(near + '/…' if near else None)}",
+    )
 
 
 def _region_template_issue(region: str, service: str, templates: list[Template]) -> Issue:
     label = f"{_service_label(service)} {_types_label(templates)}"
     if region == "" or is_star(region):
-        return Issue("MISSING_ARN_REGION", "error",
-                     f"{label} ARNs include a region: add one (e.g. us-east-1), or * for every region.")
+        return Issue(
+            "MISSING_ARN_REGION",
+            "error",
+            f"{label} ARNs include a region: add one (e.g. us-east-1), or * for every region.",
+        )
     if all(t.region == "" for t in templates):
-        return Issue("ARN_REGION_NOT_ALLOWED", "error",
-                     f"{label} ARNs have no region: leave the region part empty "
-                     f"(arn:partition:{service}::…).", "")
+        return Issue(
+            "ARN_REGION_NOT_ALLOWED",
+            "error",
+            f"{label} ARNs have no region: leave the region part empty (arn:partition:{service}::…).",
+            "",
+        )
     allowed = ", ".join(sorted({t.region for t in templates}))
     return Issue("INVALID_ARN_REGION", "error", f"{label} ARNs are only in the region {allowed}.")
 
@@ -152,12 +182,19 @@ def _region_template_issue(region: str, service: str, templates: list[Template])
 def _account_template_issue(account: str, service: str, templates: list[Template]) -> Issue:
     label = f"{_service_label(service)} {_types_label(templates)}"
     if account == "" or is_star(account):
-        return Issue("INVALID_ARN_ACCOUNT", "error",
-                     f"{label} ARNs include the owner's 12-digit account ID: add it, or * for any account.")
+        return Issue(
+            "INVALID_ARN_ACCOUNT",
+            "error",
+            f"{label} ARNs include the owner's 12-digit account ID: add it, or * for any account.",
+        )
     if all(t.account == "" for t in templates):
-        return Issue("ARN_ACCOUNT_NOT_ALLOWED", "error",
-                     f"{label} ARNs have no account ID: leave the account part empty "
-                     f"(arn:partition:{service}:region::…).", "")
+        return Issue(
+            "ARN_ACCOUNT_NOT_ALLOWED",
+            "error",
+            f"{label} ARNs have no account ID: leave the account part empty "
+            f"(arn:partition:{service}:region::…).",
+            "",
+        )
     allowed = ", ".join(sorted({t.account for t in templates}))
     return Issue("INVALID_ARN_ACCOUNT", "error", f"{label} ARNs are only in the account {allowed}.")
 
@@ -188,31 +225,56 @@ def _too_few_parts(text: str, spans: list[tuple[int, int]]) -> ArnProblem:
     count = len(spans)
     if text.endswith("*") and count >= 2:
         padded = text + ":*" * (6 - count)
-        return ArnProblem("MISSING_ARN_FIELD", "warning", "resource",
-                          f"This ARN has {count} of the six parts ({_SIX_PARTS}). IAM lets a final * "
-                          f"stand for the missing parts, but writing all six is clearer: {padded}",
-                          0, len(text), padded)
+        return ArnProblem(
+            "MISSING_ARN_FIELD",
+            "warning",
+            "resource",
+            f"This ARN has {count} of the six parts ({_SIX_PARTS}). IAM lets a final * "
+            f"stand for the missing parts, but writing all six is clearer: {padded}",
+            0,
+            len(text),
+            padded,
+        )
     fields = [text[s:e] for s, e in spans]
     hint = " Keep every colon, even around an empty part (e.g. arn:aws:s3:::my-bucket)."
     if count == 5 and REGION_SHAPE.fullmatch(fields[3]) and not fields[4].isdigit():
-        hint = (" The account ID seems to be missing between the region and the resource: add it, "
-                "or * for any account.")
+        hint = (
+            " The account ID seems to be missing between the region and the resource: add it, "
+            "or * for any account."
+        )
     elif count == 5 and fields[3].isdigit():
         hint = " The region seems to be missing before the account ID: add it, or * for every region."
-    return ArnProblem("MISSING_ARN_FIELD", "error", "resource",
-                      f"This ARN has {count} of the six parts {_SIX_PARTS}.{hint}", 0, len(text))
+    return ArnProblem(
+        "MISSING_ARN_FIELD",
+        "error",
+        "resource",
+        f"This ARN has {count} of the six parts {_SIX_PARTS}.{hint}",
+        0,
+        len(text),
+    )
 
 
 @lru_cache(maxsize=4096)
 def check_arn(text: str) -> ArnCheck:
     """Split ``text`` as an ARN and report every problem in every part (never raises)."""
     if text == "":
-        return ArnCheck(text, None, (ArnProblem(
-            "INVALID_ARN_PREFIX", "error", "prefix",
-            'The resource is empty: use "*" or an ARN (arn:partition:service:region:account:resource).',
-            0, 0),))
+        return ArnCheck(
+            text,
+            None,
+            (
+                ArnProblem(
+                    "INVALID_ARN_PREFIX",
+                    "error",
+                    "prefix",
+                    'The resource is empty: use "*" or an ARN '
+                    "(arn:partition:service:region:account:resource).",
+                    0,
+                    0,
+                ),
+            ),
+        )
     spans = split_spans(text)
-    prefix = text[:spans[0][1]]
+    prefix = text[: spans[0][1]]
     if len(spans) < 6:
         if prefix != "arn":
             return ArnCheck(text, None, (_prefix_problem(text, prefix, spans),))
@@ -232,20 +294,45 @@ def _prefix_problem(text: str, prefix: str, spans: list[tuple[int, int]]) -> Arn
     end = spans[0][1]
     base = 'A resource is either "*" or an ARN, and an ARN starts with "arn:".'
     if prefix.strip().lower() == "arn":
-        return ArnProblem("INVALID_ARN_PREFIX", "error", "prefix",
-                          f'{base} Write the prefix as "arn", in lower case and without spaces.',
-                          0, end, "arn" + text[end:])
+        return ArnProblem(
+            "INVALID_ARN_PREFIX",
+            "error",
+            "prefix",
+            f'{base} Write the prefix as "arn", in lower case and without spaces.',
+            0,
+            end,
+            "arn" + text[end:],
+        )
     if len(spans) == 5 and prefix in catalog.partitions():
-        return ArnProblem("INVALID_ARN_PREFIX", "error", "prefix",
-                          f'{base} This one starts with the partition: add "arn:" in front.',
-                          0, end, "arn:" + text)
+        return ArnProblem(
+            "INVALID_ARN_PREFIX",
+            "error",
+            "prefix",
+            f'{base} This one starts with the partition: add "arn:" in front.',
+            0,
+            end,
+            "arn:" + text,
+        )
     if len(spans) == 6:
         start, stop = _widen((0, end), text)
-        return ArnProblem("INVALID_ARN_PREFIX", "error", "prefix",
-                          f'{base} This one starts with "{prefix}:".', start, stop, "arn" + text[end:])
-    return ArnProblem("INVALID_ARN_PREFIX", "error", "prefix",
-                      f'{base} "{text}" is not one: use "*" or an ARN such as '
-                      "arn:aws:xray:us-east-1:123456789012:group/my-group/*.", 0, len(text))
+        return ArnProblem(
+            "INVALID_ARN_PREFIX",
+            "error",
+            "prefix",
+            f'{base} This one starts with "{prefix}:".',
+            start,
+            stop,
+            "arn" + text[end:],
+        )
+    return ArnProblem(
+        "INVALID_ARN_PREFIX",
+        "error",
+        "prefix",
+        f'{base} "{text}" is not one: use "*" or an ARN such as '
+        "arn:aws:xray:us-east-1:123456789012:group/my-group/*.",
+        0,
+        len(text),
+    )
 
 
 def _part_problems(arn: Arn) -> list[ArnProblem]:

@@ -22,8 +22,13 @@ def _field_issues(field: str, value: str, partition: str, service: str) -> list[
         return partition_issues(value)
     if field == "region":
         if value == "":
-            return [Issue("MISSING_ARN_REGION", "error",
-                          "X-Ray resources live in a region: type one (e.g. us-east-1), or * for all.")]
+            return [
+                Issue(
+                    "MISSING_ARN_REGION",
+                    "error",
+                    "X-Ray resources live in a region: type one (e.g. us-east-1), or * for all.",
+                )
+            ]
         return region_issues(value, candidate_partitions(partition), service)
     if field == "account":
         if value == "":
@@ -35,18 +40,29 @@ def _field_issues(field: str, value: str, partition: str, service: str) -> list[
         return name_issues(value, "sampling-rule name")
     if field == "group_id":
         if value == "":
-            return [Issue("INVALID_ARN_RESOURCE", "error",
-                          "X-Ray generates a group's Id when the group is created: use * unless "
-                          "you know it.", "*")]
+            return [
+                Issue(
+                    "INVALID_ARN_RESOURCE",
+                    "error",
+                    "X-Ray generates a group's Id when the group is created: use * unless you know it.",
+                    "*",
+                )
+            ]
         if "/" in value or ":" in value:
-            return [Issue("INVALID_ARN_RESOURCE", "error",
-                          "A group Id holds no '/' or ':': paste only the part after the group name.")]
+            return [
+                Issue(
+                    "INVALID_ARN_RESOURCE",
+                    "error",
+                    "A group Id holds no '/' or ':': paste only the part after the group name.",
+                )
+            ]
         return []
     raise ValueError(f"unknown ARN field {field!r}; fields are {', '.join(FIELDS)}")
 
 
-def field_problems(field: str, value: str, *, partition: str = "aws",
-                   service: str = "xray") -> tuple[ArnProblem, ...]:
+def field_problems(
+    field: str, value: str, *, partition: str = "aws", service: str = "xray"
+) -> tuple[ArnProblem, ...]:
     """Problems in one field of an X-Ray ARN typed on its own; offsets and fixes are within ``value``."""
     return tuple(
         ArnProblem(i.code, i.level, field, i.message, *(i.span or (0, len(value))), i.fix)
@@ -56,6 +72,7 @@ def field_problems(field: str, value: str, *, partition: str = "aws",
 
 def validate_field(field: str, value: str, *, partition: str = "aws", service: str = "xray") -> str | None:
     """The message of a field's worst problem (errors before warnings), or None when it is fine."""
-    problems = sorted(field_problems(field, value, partition=partition, service=service),
-                      key=lambda p: not p.is_error)
+    problems = sorted(
+        field_problems(field, value, partition=partition, service=service), key=lambda p: not p.is_error
+    )
     return problems[0].message if problems else None

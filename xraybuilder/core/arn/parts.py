@@ -34,50 +34,103 @@ def partition_issues(value: str) -> list[Issue]:
     ids = tuple(sorted(catalog.partitions()))
     listing = ", ".join(ids)
     if value == "":
-        return [Issue("INVALID_PARTITION", "error",
-                      f"The partition is empty. Use aws for the commercial regions, or one of: {listing}.")]
+        return [
+            Issue(
+                "INVALID_PARTITION",
+                "error",
+                f"The partition is empty. Use aws for the commercial regions, or one of: {listing}.",
+            )
+        ]
     if has_variable(value) or value in ids:
         return []
     if has_wildcard(value):
         if any(fnmatchcase(p, value) for p in ids):
             return []
-        return [Issue("INVALID_PARTITION", "error",
-                      f"The partition pattern '{value}' matches no partition. Partitions are: {listing}.")]
+        return [
+            Issue(
+                "INVALID_PARTITION",
+                "error",
+                f"The partition pattern '{value}' matches no partition. Partitions are: {listing}.",
+            )
+        ]
     fixed = value.strip().lower()
     if fixed in ids:
-        return [Issue("INVALID_PARTITION", "error",
-                      f"Partitions are written in lower case without spaces: use '{fixed}'.", fixed)]
-    return [Issue("INVALID_PARTITION", "error",
-                  f"'{value}' is not an AWS partition.{did_you_mean(closest(value.lower(), ids, 0.6))} "
-                  f"Partitions are: {listing}.")]
+        return [
+            Issue(
+                "INVALID_PARTITION",
+                "error",
+                f"Partitions are written in lower case without spaces: use '{fixed}'.",
+                fixed,
+            )
+        ]
+    return [
+        Issue(
+            "INVALID_PARTITION",
+            "error",
+            f"'{value}' is not an AWS partition.{did_you_mean(closest(value.lower(), ids, 0.6))} "
+            f"Partitions are: {listing}.",
+        )
+    ]
 
 
 def service_issues(value: str) -> list[Issue]:
     if value == "":
-        return [Issue("MISSING_ARN_FIELD", "error",
-                      "The service part is empty: name the service the resource belongs to, e.g. xray.")]
+        return [
+            Issue(
+                "MISSING_ARN_FIELD",
+                "error",
+                "The service part is empty: name the service the resource belongs to, e.g. xray.",
+            )
+        ]
     if has_variable(value):
         return []
     if value != value.strip():
-        return [Issue("INVALID_SERVICE", "error", "The service part has spaces around it: remove them.",
-                      value.strip())]
+        return [
+            Issue(
+                "INVALID_SERVICE",
+                "error",
+                "The service part has spaces around it: remove them.",
+                value.strip(),
+            )
+        ]
     if has_wildcard(value):
-        return [Issue("WILDCARD_IN_ARN_SERVICE", "warning",
-                      "The IAM User Guide says wildcards cannot be used in the service part of an "
-                      "ARN: name the service (e.g. xray) and put wildcards in the other parts.")]
+        return [
+            Issue(
+                "WILDCARD_IN_ARN_SERVICE",
+                "warning",
+                "The IAM User Guide says wildcards cannot be used in the service part of an "
+                "ARN: name the service (e.g. xray) and put wildcards in the other parts.",
+            )
+        ]
     lowered = value.lower()
     if lowered != value and _SERVICE_CHARS.fullmatch(lowered):
-        return [Issue("INVALID_ARN_SERVICE_CASE", "error",
-                      f"The service in an ARN is lower case: use '{lowered}'.", lowered)]
+        return [
+            Issue(
+                "INVALID_ARN_SERVICE_CASE",
+                "error",
+                f"The service in an ARN is lower case: use '{lowered}'.",
+                lowered,
+            )
+        ]
     if not _SERVICE_CHARS.fullmatch(value):
-        return [Issue("INVALID_SERVICE", "error",
-                      f"'{value}' is not a service name: service names hold only lower-case letters, "
-                      "digits and dashes (e.g. xray).")]
+        return [
+            Issue(
+                "INVALID_SERVICE",
+                "error",
+                f"'{value}' is not a service name: service names hold only lower-case letters, "
+                "digits and dashes (e.g. xray).",
+            )
+        ]
     known = catalog.all_service_prefixes()
     if value not in known:
         near = closest(value, catalog.service_prefixes(), 0.7) or closest(value, sorted(known), 0.8)
-        return [Issue("INVALID_SERVICE", "warning",
-                      f"No AWS service is named '{value}'.{did_you_mean(near)} Check the service part.")]
+        return [
+            Issue(
+                "INVALID_SERVICE",
+                "warning",
+                f"No AWS service is named '{value}'.{did_you_mean(near)} Check the service part.",
+            )
+        ]
     return []
 
 
@@ -109,48 +162,85 @@ def region_issues(value: str, partitions: list[Partition], service: str) -> list
         return [Issue("INVALID_ARN_REGION", "error", "The region has spaces in it: remove them.", fix)]
     if has_wildcard(value):
         if not re.fullmatch(r"[a-z0-9*?-]+", value):
-            return [Issue("INVALID_ARN_REGION", "error",
-                          f"The region pattern '{value}' holds characters no region has: regions use "
-                          "lower-case letters, digits and dashes (e.g. us-east-1 or us-*).")]
+            return [
+                Issue(
+                    "INVALID_ARN_REGION",
+                    "error",
+                    f"The region pattern '{value}' holds characters no region has: regions use "
+                    "lower-case letters, digits and dashes (e.g. us-east-1 or us-*).",
+                )
+            ]
         if any(fnmatchcase(r, value) for r in known) or all(c in "*?" for c in value):
             return []
-        return [Issue("INVALID_REGION", "warning",
-                      f"The region pattern '{value}' matches none of the regions of {names} that "
-                      "xraybuilder knows: check it.")]
+        return [
+            Issue(
+                "INVALID_REGION",
+                "warning",
+                f"The region pattern '{value}' matches none of the regions of {names} that "
+                "xraybuilder knows: check it.",
+            )
+        ]
     if not _REGION_WORDS.fullmatch(value):
         lowered = value.lower()
         if lowered != value and REGION_SHAPE.fullmatch(lowered):
-            return [Issue("INVALID_ARN_REGION", "error",
-                          f"Region codes are lower case: use '{lowered}'.", lowered)]
+            return [
+                Issue(
+                    "INVALID_ARN_REGION", "error", f"Region codes are lower case: use '{lowered}'.", lowered
+                )
+            ]
         near = closest(lowered, known)
-        return [Issue("INVALID_ARN_REGION", "error",
-                      f"'{value}' is not a region code: codes are lower-case words and a number "
-                      f"joined by dashes, like us-east-1.{did_you_mean(near)}")]
+        return [
+            Issue(
+                "INVALID_ARN_REGION",
+                "error",
+                f"'{value}' is not a region code: codes are lower-case words and a number "
+                f"joined by dashes, like us-east-1.{did_you_mean(near)}",
+            )
+        ]
     owners = [p for p in partitions if p.region_matches(value) or value in p.regions]
     if not owners:
         other = catalog.partition_for_region(value)
         if other is not None and other not in partitions:
-            return [Issue("INVALID_REGION", "error",
-                          f"{value} is a region of the {other.id} partition, not of {names}: use "
-                          f"arn:{other.id}:… or a region of {names}.")]
+            return [
+                Issue(
+                    "INVALID_REGION",
+                    "error",
+                    f"{value} is a region of the {other.id} partition, not of {names}: use "
+                    f"arn:{other.id}:… or a region of {names}.",
+                )
+            ]
         shape = "" if REGION_SHAPE.fullmatch(value) else " Region codes end with a number, like us-east-1."
-        return [Issue("INVALID_REGION", "error",
-                      f"{value} is not a region of {names}.{shape}{did_you_mean(closest(value, known))}")]
+        return [
+            Issue(
+                "INVALID_REGION",
+                "error",
+                f"{value} is not a region of {names}.{shape}{did_you_mean(closest(value, known))}",
+            )
+        ]
     owned = [r for p in owners for r in p.regions]
     if value not in owned:
         stem = value.rsplit("-", 1)[0]
         near = closest(value, owned)
         if any(r.rsplit("-", 1)[0] == stem for r in owned) or near is None:
             # Looks like a region AWS may have opened after the catalog was generated.
-            return [Issue("INVALID_REGION", "warning",
-                          f"{value} is not a region of {names} that xraybuilder knows (its list may "
-                          f"predate a new region): check the spelling.{did_you_mean(near)}")]
-        return [Issue("INVALID_REGION", "error",
-                      f"{value} is not a region of {names}.{did_you_mean(near)}")]
+            return [
+                Issue(
+                    "INVALID_REGION",
+                    "warning",
+                    f"{value} is not a region of {names} that xraybuilder knows (its list may "
+                    f"predate a new region): check the spelling.{did_you_mean(near)}",
+                )
+            ]
+        return [Issue("INVALID_REGION", "error", f"{value} is not a region of {names}.{did_you_mean(near)}")]
     if service == "xray" and not any(value in p.xray_regions for p in owners):
-        return [Issue("SERVICE_UNAVAILABLE_IN_REGION", "warning",
-                      f"AWS X-Ray has no endpoint in {value} (per the endpoint data xraybuilder ships), so "
-                      "no X-Ray resource can exist there: check the region.")]
+        return [
+            Issue(
+                "SERVICE_UNAVAILABLE_IN_REGION",
+                "warning",
+                f"AWS X-Ray has no endpoint in {value} (per the endpoint data xraybuilder ships), so "
+                "no X-Ray resource can exist there: check the region.",
+            )
+        ]
     return []
 
 
@@ -160,32 +250,63 @@ def account_issues(value: str, service: str) -> list[Issue]:
     if has_wildcard(value):
         fixed_len = sum(1 for c in value if c != "*")
         if not re.fullmatch(r"[0-9*?]+", value):
-            return [Issue("INVALID_ARN_ACCOUNT", "error",
-                          f"The account pattern '{value}' holds characters other than digits, * and ?: "
-                          "an account ID is 12 digits.")]
+            return [
+                Issue(
+                    "INVALID_ARN_ACCOUNT",
+                    "error",
+                    f"The account pattern '{value}' holds characters other than digits, * and ?: "
+                    "an account ID is 12 digits.",
+                )
+            ]
         if fixed_len > _ACCOUNT_DIGITS or ("*" not in value and fixed_len != _ACCOUNT_DIGITS):
-            return [Issue("INVALID_ARN_ACCOUNT", "error",
-                          f"The account pattern '{value}' can never match a 12-digit account ID.")]
+            return [
+                Issue(
+                    "INVALID_ARN_ACCOUNT",
+                    "error",
+                    f"The account pattern '{value}' can never match a 12-digit account ID.",
+                )
+            ]
         return []
     if value == "aws":
         # AWS managed policies live in the pseudo-account "aws"; other held services never use it.
         if service == "iam" or service not in catalog.service_prefixes():
             return []
-        return [Issue("INVALID_ARN_ACCOUNT", "error",
-                      f"'aws' is only the account of AWS managed IAM policies: a {service} ARN needs a "
-                      "12-digit account ID (or * for any account).")]
+        return [
+            Issue(
+                "INVALID_ARN_ACCOUNT",
+                "error",
+                f"'aws' is only the account of AWS managed IAM policies: a {service} ARN needs a "
+                "12-digit account ID (or * for any account).",
+            )
+        ]
     digits = re.sub(r"[\s-]", "", value)
     if digits != value and digits.isdigit() and len(digits) == _ACCOUNT_DIGITS:
-        return [Issue("INVALID_ARN_ACCOUNT", "error",
-                      f"Write the account ID as 12 digits without dashes or spaces: {digits}.", digits)]
+        return [
+            Issue(
+                "INVALID_ARN_ACCOUNT",
+                "error",
+                f"Write the account ID as 12 digits without dashes or spaces: {digits}.",
+                digits,
+            )
+        ]
     if value.isdigit():
         if len(value) == _ACCOUNT_DIGITS:
             return []
-        return [Issue("INVALID_ARN_ACCOUNT", "error",
-                      f"The account ID has {len(value)} digits; AWS account IDs have exactly 12 "
-                      "(keep any leading zeros).")]
-    return [Issue("INVALID_ARN_ACCOUNT", "error",
-                  f"'{value}' is not an account ID: use the 12-digit account ID, or * for any account.")]
+        return [
+            Issue(
+                "INVALID_ARN_ACCOUNT",
+                "error",
+                f"The account ID has {len(value)} digits; AWS account IDs have exactly 12 "
+                "(keep any leading zeros).",
+            )
+        ]
+    return [
+        Issue(
+            "INVALID_ARN_ACCOUNT",
+            "error",
+            f"'{value}' is not an account ID: use the 12-digit account ID, or * for any account.",
+        )
+    ]
 
 
 def name_issues(value: str, label: str) -> list[Issue]:
@@ -196,18 +317,33 @@ def name_issues(value: str, label: str) -> list[Issue]:
         if "${" in value:
             return []  # a broken variable: the grammar family reports its syntax
     if value == "":
-        return [Issue("INVALID_ARN_RESOURCE", "error",
-                      f"The {label} is empty: X-Ray names are 1-{XRAY_NAME_MAX} characters.")]
+        return [
+            Issue(
+                "INVALID_ARN_RESOURCE",
+                "error",
+                f"The {label} is empty: X-Ray names are 1-{XRAY_NAME_MAX} characters.",
+            )
+        ]
     fixed = sum(1 for c in value if c != "*")
     if fixed > XRAY_NAME_MAX:
-        return [Issue("INVALID_ARN_RESOURCE", "error",
-                      f"The {label} is {fixed} characters long; X-Ray names have at most {XRAY_NAME_MAX}, "
-                      "so this ARN matches nothing.")]
+        return [
+            Issue(
+                "INVALID_ARN_RESOURCE",
+                "error",
+                f"The {label} is {fixed} characters long; X-Ray names have at most {XRAY_NAME_MAX}, "
+                "so this ARN matches nothing.",
+            )
+        ]
     odd = sorted({c for c in value if c not in "*?" and not _CONSOLE_NAME_CHARS.fullmatch(c)})
     if odd:
         shown = " ".join(repr(c) for c in odd)
-        return [Issue("UNUSUAL_RESOURCE_NAME", "warning",
-                      f"The {label} holds {shown}: the X-Ray console allows only letters, digits and "
-                      "dashes in names (the API's rule is not documented). Check that a resource with "
-                      "this name can exist.")]
+        return [
+            Issue(
+                "UNUSUAL_RESOURCE_NAME",
+                "warning",
+                f"The {label} holds {shown}: the X-Ray console allows only letters, digits and "
+                "dashes in names (the API's rule is not documented). Check that a resource with "
+                "this name can exist.",
+            )
+        ]
     return []

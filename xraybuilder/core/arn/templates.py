@@ -44,7 +44,8 @@ class Template:
 def _template_tokens(text: str, slash_free: frozenset[str]) -> str:
     # Every placeholder stands for at least one character.
     return PLACEHOLDER.sub(
-        lambda m: _ANY_NO_SLASH + _STAR_NO_SLASH if m.group(1) in slash_free else _ANY + _STAR, text)
+        lambda m: _ANY_NO_SLASH + _STAR_NO_SLASH if m.group(1) in slash_free else _ANY + _STAR, text
+    )
 
 
 def _slash_free_placeholders(templates: Iterable[str]) -> frozenset[str]:
@@ -90,7 +91,7 @@ def _pattern_tokens(value: str) -> str:
         if value.startswith("${", i):
             close = value.find("}", i + 2)
             if close >= 0:
-                inner = value[i + 2:close]
+                inner = value[i + 2 : close]
                 out.append(inner if inner in ("*", "?", "$") else _STAR)
                 i = close + 1
                 continue
@@ -146,14 +147,18 @@ def padded_arn(arn: Arn | None, text: str) -> Arn | None:
     if arn is not None:
         return arn
     spans = split_spans(text)
-    if 2 <= len(spans) < 6 and text.endswith("*") and text[:spans[0][1]] == "arn":
+    if 2 <= len(spans) < 6 and text.endswith("*") and text[: spans[0][1]] == "arn":
         return parse_arn(text + ":*" * (6 - len(spans)))
     return None
 
 
 def _fits(t: Template, arn: Arn, service: str) -> bool:
-    return (part_fits(service, t.service) and part_fits(arn.region, t.region)
-            and part_fits(arn.account, t.account) and part_fits(arn.resource, t.resource))
+    return (
+        part_fits(service, t.service)
+        and part_fits(arn.region, t.region)
+        and part_fits(arn.account, t.account)
+        and part_fits(arn.resource, t.resource)
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -179,4 +184,3 @@ def resource_types_for(arn: str) -> tuple[ResourceType, ...]:
 def can_denote(arn: str, rtype: ResourceType) -> bool:
     """Can the (possibly wildcarded) ARN stand for a resource of this catalog type?"""
     return rtype in resource_types_for(arn)
-

@@ -318,8 +318,9 @@ def _template_regex(template: str) -> re.Pattern[str]:
 @cache
 def partitions() -> dict[str, Partition]:
     return {
-        p["id"]: Partition(p["id"], p["dns_suffix"], p["region_regex"], tuple(p["regions"]),
-                           tuple(p["xray_regions"]))
+        p["id"]: Partition(
+            p["id"], p["dns_suffix"], p["region_regex"], tuple(p["regions"]), tuple(p["xray_regions"])
+        )
         for p in _read("partitions.json")
     }
 

@@ -99,8 +99,10 @@ class CompiledCondition:
         if op is None:
             meant = canonical_operator(self.operator_name)
             hint = f" (IAM spells it {meant})" if meant else ""
-            return False, (f"{self.label}: {self.operator_name} is not a condition operator "
-                           f"IAM accepts{hint}, so it never holds")
+            return False, (
+                f"{self.label}: {self.operator_name} is not a condition operator "
+                f"IAM accepts{hint}, so it never holds"
+            )
         found = request.get(self.key)
         values = () if found is None else (found,) if isinstance(found, str) else found
         if op.base == "Null" or self.values is None:
@@ -108,9 +110,11 @@ class CompiledCondition:
         if not values:
             return self._missing(op)
         if op.set_qualifier is None and len(values) > 1:
-            return False, (f"{self.label}: the request has {len(values)} values for this key "
-                           f"({_listing(values)}); without ForAllValues:/ForAnyValue: an operator "
-                           "does not match a multivalued key")
+            return False, (
+                f"{self.label}: the request has {len(values)} values for this key "
+                f"({_listing(values)}); without ForAllValues:/ForAnyValue: an operator "
+                "does not match a multivalued key"
+            )
         outcomes: list[tuple[str, bool, str]] = []
         for value in values:
             try:
@@ -126,14 +130,14 @@ class CompiledCondition:
         if op.set_qualifier == "ForAllValues":
             failing = next((o for o in outcomes if not o[1]), None)
             if failing is None:
-                return True, (f"{self.label}: every request value passes "
-                              f"({'; '.join(o[2] for o in outcomes)})")
+                return True, (
+                    f"{self.label}: every request value passes ({'; '.join(o[2] for o in outcomes)})"
+                )
             return False, f"{self.label}: request value {failing[2]}{self._negation_tail(False)}"
         passing = next((o for o in outcomes if o[1]), None)
         if passing is not None:
             return True, f"{self.label}: request value {passing[2]}{self._negation_tail(True)}"
-        return False, (f"{self.label}: no request value passes "
-                       f"({'; '.join(o[2] for o in outcomes)})")
+        return False, (f"{self.label}: no request value passes ({'; '.join(o[2] for o in outcomes)})")
 
     def _negation_tail(self, ok: bool) -> str:
         assert self.op is not None

@@ -40,27 +40,35 @@ def request_resource(request: Request) -> tuple[str, bool, list[str]]:
     if act is None:
         prefix = request.action.partition(":")[0].lower()
         if prefix in catalog.service_prefixes():
-            notes.append(f"{request.action} is not an action the catalog knows for {prefix}; "
-                         "the resource is taken as given")
+            notes.append(
+                f"{request.action} is not an action the catalog knows for {prefix}; "
+                "the resource is taken as given"
+            )
         return request.resource, False, notes
     if not act.resource_level:
         if request.resource != "*":
-            notes.append(f"{act.full_name} does not support resource-level permissions: AWS "
-                         f'authorizes it against "*", not {request.resource}, so only '
-                         'statements whose Resource matches "*" apply')
+            notes.append(
+                f"{act.full_name} does not support resource-level permissions: AWS "
+                f'authorizes it against "*", not {request.resource}, so only '
+                'statements whose Resource matches "*" apply'
+            )
         return "*", True, notes
     kinds = " or ".join(rt.resource_type for rt in act.resource_types)
     if request.resource == "*":
-        notes.append(f"{act.full_name} acts on a {kinds}; AWS always checks it against that "
-                     "resource's ARN, so give the ARN to test statements scoped to it")
+        notes.append(
+            f"{act.full_name} acts on a {kinds}; AWS always checks it against that "
+            "resource's ARN, so give the ARN to test statements scoped to it"
+        )
         return "*", False, notes
     svc = catalog.service(act.service)
     if svc is not None:
-        known = [svc.resource_types[rt.resource_type] for rt in act.resource_types
-                 if rt.resource_type in svc.resource_types]
+        known = [
+            svc.resource_types[rt.resource_type]
+            for rt in act.resource_types
+            if rt.resource_type in svc.resource_types
+        ]
         if known and not any(rt.arn_regex.fullmatch(request.resource) for rt in known):
-            notes.append(f"{request.resource} is not a {kinds} ARN, the resource "
-                         f"{act.full_name} acts on")
+            notes.append(f"{request.resource} is not a {kinds} ARN, the resource {act.full_name} acts on")
     return request.resource, False, notes
 
 
@@ -69,12 +77,17 @@ def _named(policies: Iterable[PolicyInput]) -> list[tuple[str, Policy]]:
     for i, item in enumerate(policies):
         if isinstance(item, Policy):
             out.append((f"policy {i + 1}", item))
-        elif (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
-              and isinstance(item[1], Policy)):
+        elif (
+            isinstance(item, tuple)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and isinstance(item[1], Policy)
+        ):
             out.append(item)
         else:
-            raise TypeError(f"policy {i + 1}: expected a Policy or a (name, Policy) pair, "
-                            f"got {type(item).__name__}")
+            raise TypeError(
+                f"policy {i + 1}: expected a Policy or a (name, Policy) pair, got {type(item).__name__}"
+            )
     return out
 
 
@@ -89,9 +102,18 @@ def evaluate(policies: Iterable[PolicyInput], request: Request) -> Decision:
         for st in compiled.statements:
             matched, details = st.match(request, resource, star_only)
             reason = "; ".join(details) if matched else details[-1]
-            results.append(StatementResult(
-                policy_index, name, st.index, st.sid, st.effect, matched, reason, details,
-            ))
+            results.append(
+                StatementResult(
+                    policy_index,
+                    name,
+                    st.index,
+                    st.sid,
+                    st.effect,
+                    matched,
+                    reason,
+                    details,
+                )
+            )
     denies = tuple(r for r in results if r.matched and r.effect == "Deny")
     allows = tuple(r for r in results if r.matched and r.effect == "Allow")
     outcome: Outcome

@@ -32,8 +32,10 @@ def _text(key: str, value: Any) -> str:
         return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, int | float | str):
         return str(value)
-    raise ValueError(f"context value for {key} must be a string, number, boolean or date, "
-                     f"or a list of them (got {type(value).__name__})")
+    raise ValueError(
+        f"context value for {key} must be a string, number, boolean or date, "
+        f"or a list of them (got {type(value).__name__})"
+    )
 
 
 def normalize_value(key: str, value: Any) -> ContextValue:
@@ -42,8 +44,10 @@ def normalize_value(key: str, value: Any) -> ContextValue:
         return tuple(_text(key, v) for v in value)
     if isinstance(value, _SCALARS):
         return _text(key, value)
-    raise ValueError(f"context value for {key} must be a string, number, boolean or date, "
-                     f"or a list of them (got {type(value).__name__})")
+    raise ValueError(
+        f"context value for {key} must be a string, number, boolean or date, "
+        f"or a list of them (got {type(value).__name__})"
+    )
 
 
 def _multivalued(key: str) -> bool:
@@ -58,11 +62,14 @@ def check_resource(resource: str) -> None:
     if resource == "*":
         return
     if not resource.startswith("arn:"):
-        raise ValueError(f"resource must be * or an ARN (arn:partition:service:region:account:"
-                         f"resource), got {resource!r}")
+        raise ValueError(
+            f"resource must be * or an ARN (arn:partition:service:region:account:resource), got {resource!r}"
+        )
     if split_arn(resource) is None:
-        raise ValueError(f"resource ARN {resource!r} has {resource.count(':') + 1} of the 6 "
-                         "colon-separated parts (arn:partition:service:region:account:resource)")
+        raise ValueError(
+            f"resource ARN {resource!r} has {resource.count(':') + 1} of the 6 "
+            "colon-separated parts (arn:partition:service:region:account:resource)"
+        )
 
 
 def check_action(action: str) -> None:
@@ -96,8 +103,10 @@ class Request:
                 raise ValueError(f"context keys must be non-empty strings, got {key!r}")
             lowered = key.lower()
             if lowered in spelled:
-                raise ValueError(f"context keys {spelled[lowered]!r} and {key!r} differ only in "
-                                 "case; IAM reads context keys case-insensitively")
+                raise ValueError(
+                    f"context keys {spelled[lowered]!r} and {key!r} differ only in "
+                    "case; IAM reads context keys case-insensitively"
+                )
             norm = normalize_value(key, value)
             if isinstance(norm, str) and _multivalued(key):
                 norm = (norm,)
@@ -145,8 +154,11 @@ class Request:
     ) -> Request:
         """A Request with tag context keys filled in (``aws:RequestTag/…``, ``aws:TagKeys``…)."""
         merged: dict[str, Any] = {}
-        for prefix, tags in (("aws:RequestTag/", request_tags), ("aws:ResourceTag/", resource_tags),
-                             ("aws:PrincipalTag/", principal_tags)):
+        for prefix, tags in (
+            ("aws:RequestTag/", request_tags),
+            ("aws:ResourceTag/", resource_tags),
+            ("aws:PrincipalTag/", principal_tags),
+        ):
             for tag_key, tag_value in (tags or {}).items():
                 if not isinstance(tag_key, str) or not tag_key:
                     raise ValueError(f"tag keys must be non-empty strings, got {tag_key!r}")

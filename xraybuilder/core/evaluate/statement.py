@@ -91,8 +91,9 @@ class CompiledStatement:
 
     def _match_resource(self, request: Request, resource: str, star_only: bool) -> tuple[bool, str]:
         # Every variable resolves here: _unresolvable ran first.
-        hit = next((t.text for t in self.resources
-                    if resource_matches(resolve(t, request.variable), resource)), None)
+        hit = next(
+            (t.text for t in self.resources if resource_matches(resolve(t, request.variable), resource)), None
+        )
         if self.not_resource:
             if hit is not None:
                 return False, f"resource {resource} is excluded by NotResource ({hit})"
@@ -100,8 +101,9 @@ class CompiledStatement:
         if hit is not None:
             return True, f"resource {resource} matches Resource ({hit})"
         if star_only and resource == "*":
-            return False, (f'{request.action} takes only "*" as its resource, and Resource lists '
-                           "no entry that matches *")
+            return False, (
+                f'{request.action} takes only "*" as its resource, and Resource lists no entry that matches *'
+            )
         return False, f"resource {resource} does not match Resource"
 
 
@@ -136,7 +138,8 @@ def compile_statement(st: Statement, index: int, variables: bool) -> CompiledSta
     warnings = tuple(
         f"condition operator {c.operator_name!r} is not one IAM accepts (IAM rejects the "
         "policy), so that condition never holds"
-        for c in conditions if c.op is None
+        for c in conditions
+        if c.op is None
     )
     return CompiledStatement(
         index=index,
@@ -148,9 +151,11 @@ def compile_statement(st: Statement, index: int, variables: bool) -> CompiledSta
         resources=templates,
         not_resource=not_resource,
         conditions=conditions,
-        variables=tuple(dict.fromkeys(
-            [v for t in templates for v in t.variables] + [v for c in conditions for v in c.variables]
-        )),
+        variables=tuple(
+            dict.fromkeys(
+                [v for t in templates for v in t.variables] + [v for c in conditions for v in c.variables]
+            )
+        ),
         warnings=warnings,
     )
 
@@ -181,12 +186,15 @@ def compile_policy(policy: Policy) -> CompiledPolicy:
             notes.append(f"{where}: {compiled_st.problem}, so it is ignored")
         notes.extend(f"{where}: {w}" for w in compiled_st.warnings)
         if st.principal is not None or st.not_principal is not None:
-            notes.append(f"{where}: an identity policy has no Principal (IAM rejects it there); "
-                         "it is ignored here")
+            notes.append(
+                f"{where}: an identity policy has no Principal (IAM rejects it there); it is ignored here"
+            )
         if not variables and "${" in str(st.to_json()):
             shown = policy.version or "missing"
-            notes.append(f"{where}: Version is {shown}, so ${{…}} is literal text, not a policy "
-                         "variable (variables need Version 2012-10-17)")
+            notes.append(
+                f"{where}: Version is {shown}, so ${{…}} is literal text, not a policy "
+                "variable (variables need Version 2012-10-17)"
+            )
     compiled = CompiledPolicy(statements, tuple(notes))
     _CACHE[key] = (weakref.ref(policy, _forget(key)), compiled)
     return compiled

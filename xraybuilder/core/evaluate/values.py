@@ -50,8 +50,6 @@ class ValueMatch(NamedTuple):
     """Why a value could not match other than by differing (a bad format)."""
 
 
-
-
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "Equals": lambda a, b: a == b,
     "LessThan": lambda a, b: a < b,
@@ -61,8 +59,13 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 # Families compared as (possibly templated) text rather than parsed values.
 _TEXT_FAMILIES = frozenset({"String", "Arn", "Bool"})
-_FORMAT_NAMES = {"Numeric": "a number", "Date": "a date", "Bool": "true or false",
-                 "Binary": "base-64", "IpAddress": "an IP address"}
+_FORMAT_NAMES = {
+    "Numeric": "a number",
+    "Date": "a date",
+    "Bool": "true or false",
+    "Binary": "base-64",
+    "IpAddress": "an IP address",
+}
 
 
 class ValueSet:

@@ -109,12 +109,12 @@ def parse_template(text: str, *, variables: bool, wildcards: bool) -> Template:
                 buf.append("$")
                 i += 1
                 continue
-            inner = text[i + 2:end]
+            inner = text[i + 2 : end]
             if inner in _ESCAPES:
                 buf.append(_ESCAPES[inner])
             else:
                 flush()
-                pieces.append(_variable(text[i:end + 1], inner))
+                pieces.append(_variable(text[i : end + 1], inner))
             i = end + 1
             continue
         if wildcards and ch in "*?":
@@ -163,8 +163,9 @@ def resolve(template: Template, lookup: Lookup) -> Resolved:
             value = lookup(piece.lookup_key)
             if value is None:
                 if piece.default is None:
-                    raise Unresolved(piece, f"{piece.text} needs {piece.key}, "
-                                            "which the request does not have")
+                    raise Unresolved(
+                        piece, f"{piece.text} needs {piece.key}, which the request does not have"
+                    )
                 value = piece.default
             piece = value
         if isinstance(piece, str) and out and isinstance(out[-1], str):

@@ -21,8 +21,7 @@ PolicyLike = Policy | ManagedPolicy | Mapping[str, Any] | str
 """A Policy, an AWS managed policy (object, name or ARN), or a parsed JSON document."""
 PolicyInput = PolicyLike | Sequence[PolicyLike]
 
-__all__ = ["CapabilityResult", "Comparison", "Difference", "PolicyInput", "Summary", "compare",
-           "summarize"]
+__all__ = ["CapabilityResult", "Comparison", "Difference", "PolicyInput", "Summary", "compare", "summarize"]
 
 
 def as_policies(value: PolicyInput) -> list[Policy]:
@@ -58,11 +57,17 @@ def summarize(policy: PolicyInput) -> Summary:
     return build(expand(as_policies(policy)))
 
 
-def compare(policy: PolicyInput, baseline: PolicyInput, *, policy_name: str | None = None,
-            baseline_name: str | None = None) -> Comparison:
+def compare(
+    policy: PolicyInput,
+    baseline: PolicyInput,
+    *,
+    policy_name: str | None = None,
+    baseline_name: str | None = None,
+) -> Comparison:
     """What ``policy`` grants beyond ``baseline`` and what it falls short of, grant by grant."""
     return compare_expansions(
-        expand(as_policies(policy)), expand(as_policies(baseline)),
+        expand(as_policies(policy)),
+        expand(as_policies(baseline)),
         policy_name=policy_name or _name(policy, "the policy"),
         baseline_name=baseline_name or _name(baseline, "the baseline"),
     )

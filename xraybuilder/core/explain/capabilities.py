@@ -76,7 +76,9 @@ class CapabilityResult:
     def to_json(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {
-            "id": self.id, "name": self.name, "status": self.status,
+            "id": self.id,
+            "name": self.name,
+            "status": self.status,
             "missing": list(self.missing),
             "limited": [{"action": a, "reason": r} for a, r in self.limited],
             "note": self.capability.note,
@@ -140,8 +142,7 @@ def evaluate(exp: Expansion) -> tuple[CapabilityResult, ...]:
             out.append(CapabilityResult(cap, NO, tuple(a.action.full_name for a in core)))
             continue
         missing = tuple(a.action.full_name for a in everything if a.status == NONE)
-        limited = tuple((a.action.full_name, "; ".join(a.reasons))
-                        for a in everything if a.status == LIMITED)
+        limited = tuple((a.action.full_name, "; ".join(a.reasons)) for a in everything if a.status == LIMITED)
         status = YES if not missing and not limited else PARTLY
         out.append(CapabilityResult(cap, status, missing, limited))
     return tuple(out)

@@ -89,10 +89,15 @@ class Difference:
     def to_json(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {
-            "action": self.action, "service": self.service, "access_level": self.access_level,
-            "resources": list(self.resources), "not_resource": self.not_resource,
-            "resource_text": self.resource_text, "condition": to_json(self.condition),
-            "condition_text": self.condition_text, "reasons": list(self.reasons),
+            "action": self.action,
+            "service": self.service,
+            "access_level": self.access_level,
+            "resources": list(self.resources),
+            "not_resource": self.not_resource,
+            "resource_text": self.resource_text,
+            "condition": to_json(self.condition),
+            "condition_text": self.condition_text,
+            "reasons": list(self.reasons),
             "statements": list(self.statements),
         }
 
@@ -133,8 +138,11 @@ class Comparison:
     def to_json(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {
-            "policy": self.policy_name, "baseline": self.baseline_name,
-            "is_subset": self.is_subset, "is_superset": self.is_superset, "same": self.same,
+            "policy": self.policy_name,
+            "baseline": self.baseline_name,
+            "is_subset": self.is_subset,
+            "is_superset": self.is_superset,
+            "same": self.same,
             "beyond": [d.to_json() for d in self.beyond],
             "short_of": [d.to_json() for d in self.short_of],
             "notes": list(self.notes),
@@ -168,8 +176,16 @@ def _render(lines: list[str], diffs: Iterable[Difference], width: int) -> None:
         by_service.setdefault(d.service, []).append(d)
     for prefix, items in by_service.items():
         svc = catalog.service(prefix)
-        lines.append("    " + (service_name(prefix) if svc else
-                               "services outside xraybuilder's catalog" if prefix == "*" else prefix))
+        lines.append(
+            "    "
+            + (
+                service_name(prefix)
+                if svc
+                else "services outside xraybuilder's catalog"
+                if prefix == "*"
+                else prefix
+            )
+        )
         levels = [lv for lv in catalog.ACCESS_LEVELS if any(d.access_level == lv for d in items)]
         for level in [*levels, None]:
             groups: dict[tuple[str, tuple[str, ...]], list[Difference]] = {}
@@ -189,8 +205,13 @@ def _render(lines: list[str], diffs: Iterable[Difference], width: int) -> None:
                     lines.extend(wrap(f"({reason})", 8, width))
 
 
-def compare_expansions(mine: Expansion, theirs: Expansion, *, policy_name: str = "the policy",
-                       baseline_name: str = "the baseline") -> Comparison:
+def compare_expansions(
+    mine: Expansion,
+    theirs: Expansion,
+    *,
+    policy_name: str = "the policy",
+    baseline_name: str = "the baseline",
+) -> Comparison:
     """Compare two expansions (see :func:`xraybuilder.core.explain.compare`)."""
     notes = []
     if mine.conditional or theirs.conditional:
@@ -202,7 +223,9 @@ def compare_expansions(mine: Expansion, theirs: Expansion, *, policy_name: str =
     return Comparison(
         tuple(_excess(mine, theirs, baseline_name)),
         tuple(_excess(theirs, mine, policy_name)),
-        policy_name, baseline_name, tuple(notes),
+        policy_name,
+        baseline_name,
+        tuple(notes),
     )
 
 
@@ -250,9 +273,16 @@ def _excess(mine: Expansion, theirs: Expansion, other: str) -> list[Difference]:
         key = (diff.action, diff.resources, diff.not_resource, frozenset(diff.condition), diff.reasons)
         if key in found:
             old = found[key]
-            diff = Difference(old.action, old.service, old.access_level, old.resources,
-                              old.not_resource, old.condition, old.reasons,
-                              tuple(dict.fromkeys(old.statements + diff.statements)))
+            diff = Difference(
+                old.action,
+                old.service,
+                old.access_level,
+                old.resources,
+                old.not_resource,
+                old.condition,
+                old.reasons,
+                tuple(dict.fromkeys(old.statements + diff.statements)),
+            )
         found[key] = diff
 
     for g in mine.grants:
@@ -261,15 +291,34 @@ def _excess(mine: Expansion, theirs: Expansion, other: str) -> list[Difference]:
         whole = universe(g.action)
         own_denies = mine.for_action(g.action, "Deny")
         their_allows = theirs.for_action(g.action, "Allow")
-        their_denies = [d for d in theirs.for_action(g.action, "Deny")
-                        if not any(_matched(o, d, whole) for o in own_denies)]
+        their_denies = [
+            d
+            for d in theirs.for_action(g.action, "Deny")
+            if not any(_matched(o, d, whole) for o in own_denies)
+        ]
         for part in _parts(g):
             reasons = _uncovered(
-                resource_scope(part, g.not_resource, g.variables), whole, g.condition,
-                own_denies, their_allows, their_denies, other)
+                resource_scope(part, g.not_resource, g.variables),
+                whole,
+                g.condition,
+                own_denies,
+                their_allows,
+                their_denies,
+                other,
+            )
             if reasons:
-                add(Difference(g.action.full_name, g.action.service, g.action.access_level, part,
-                               g.not_resource, g.condition, reasons, (g.statement,)))
+                add(
+                    Difference(
+                        g.action.full_name,
+                        g.action.service,
+                        g.action.access_level,
+                        part,
+                        g.not_resource,
+                        g.condition,
+                        reasons,
+                        (g.statement,),
+                    )
+                )
 
     outside = outside_catalog()
     for o in mine.others_of("Allow"):
@@ -278,31 +327,57 @@ def _excess(mine: Expansion, theirs: Expansion, other: str) -> list[Difference]:
             continue
         own_denies_o = [d for d in mine.others_of("Deny") if covered(acts, (d.action_scope,))]
         their_allows_o = [b for b in theirs.others_of("Allow") if covered(acts, (b.action_scope,))]
-        their_denies_o = [d for d in theirs.others_of("Deny")
-                          if overlaps(o.action_scope, outside, d.action_scope)
-                          and not any(_matched(x, d, EVERYTHING) for x in own_denies_o)]
+        their_denies_o = [
+            d
+            for d in theirs.others_of("Deny")
+            if overlaps(o.action_scope, outside, d.action_scope)
+            and not any(_matched(x, d, EVERYTHING) for x in own_denies_o)
+        ]
         for part in _parts(o):
             reasons = _uncovered(
-                resource_scope(part, o.not_resource, o.variables), EVERYTHING,
-                o.condition, own_denies_o, their_allows_o, their_denies_o, other)
+                resource_scope(part, o.not_resource, o.variables),
+                EVERYTHING,
+                o.condition,
+                own_denies_o,
+                their_allows_o,
+                their_denies_o,
+                other,
+            )
             if reasons:
-                add(Difference(_other_text(o), o.service, None, part, o.not_resource,
-                               o.condition, reasons, (o.statement,)))
+                add(
+                    Difference(
+                        _other_text(o),
+                        o.service,
+                        None,
+                        part,
+                        o.not_resource,
+                        o.condition,
+                        reasons,
+                        (o.statement,),
+                    )
+                )
     return sorted(found.values(), key=_order)
 
 
 def _order(d: Difference) -> tuple[int, int, str]:
     services = [s.prefix for s in held_services()]
     levels = list(catalog.ACCESS_LEVELS)
-    return (services.index(d.service) if d.service in services else len(services),
-            levels.index(d.access_level) if d.access_level in levels else len(levels),
-            d.action.lower())
+    return (
+        services.index(d.service) if d.service in services else len(services),
+        levels.index(d.access_level) if d.access_level in levels else len(levels),
+        d.action.lower(),
+    )
 
 
-def _uncovered(scope: Scope, whole: Scope, condition: Condition,
-               own_denies: list[Grant] | list[OtherGrant],
-               their_allows: list[Grant] | list[OtherGrant],
-               their_denies: list[Grant] | list[OtherGrant], other: str) -> tuple[str, ...]:
+def _uncovered(
+    scope: Scope,
+    whole: Scope,
+    condition: Condition,
+    own_denies: list[Grant] | list[OtherGrant],
+    their_allows: list[Grant] | list[OtherGrant],
+    their_denies: list[Grant] | list[OtherGrant],
+    other: str,
+) -> tuple[str, ...]:
     """Why ``scope`` (under ``condition``) is not granted by the other side; () when it is."""
     subject = (scope, whole)
     own_hard = tuple(d.scope for d in own_denies if not d.condition)

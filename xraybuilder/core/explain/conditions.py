@@ -146,6 +146,7 @@ def _networks_within(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
 
 # -- words ------------------------------------------------------------------------------
 
+
 def wording() -> dict[str, Any]:
     """The key and operator wording table (``data/condition_wording.json``)."""
     data: dict[str, Any] = read_json("condition_wording.json")

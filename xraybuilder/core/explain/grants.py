@@ -105,8 +105,12 @@ class Note:
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for JSON output."""
-        return {"statement": self.statement, "path": self.path, "message": self.message,
-                "severity": "warning" if self.warning else "info"}
+        return {
+            "statement": self.statement,
+            "path": self.path,
+            "message": self.message,
+            "severity": "warning" if self.warning else "info",
+        }
 
 
 @dataclass
@@ -198,16 +202,15 @@ def validate(policy: Policy) -> None:
     for i, st in enumerate(policy.statements):
         path = statement_path(policy, i)
         if st.effect not in EFFECTS:
-            raise PolicyShapeError(path + ("Effect",),
-                                   f'Effect must be "Allow" or "Deny", not "{st.effect}"')
+            raise PolicyShapeError(path + ("Effect",), f'Effect must be "Allow" or "Deny", not "{st.effect}"')
         if st.action is not None and st.not_action is not None:
-            raise PolicyShapeError(path + ("NotAction",),
-                                   "a statement has Action or NotAction, not both")
+            raise PolicyShapeError(path + ("NotAction",), "a statement has Action or NotAction, not both")
         if st.action is None and st.not_action is None:
             raise PolicyShapeError(path, "the statement has neither Action nor NotAction")
         if st.resource is not None and st.not_resource is not None:
-            raise PolicyShapeError(path + ("NotResource",),
-                                   "a statement has Resource or NotResource, not both")
+            raise PolicyShapeError(
+                path + ("NotResource",), "a statement has Resource or NotResource, not both"
+            )
         if st.resource is None and st.not_resource is None:
             raise PolicyShapeError(path, "the statement has neither Resource nor NotResource")
         element = "Action" if st.action is not None else "NotAction"
@@ -216,8 +219,9 @@ def validate(policy: Policy) -> None:
             prefix, sep, name = text.partition(":")
             if text != "*" and (not sep or not prefix or not name):
                 where = path + ((element,) if isinstance(value, str) else (element, j))
-                raise PolicyShapeError(where, f'"{text}" is not an action: write service:Action, '
-                                       'for example "xray:GetGroup"')
+                raise PolicyShapeError(
+                    where, f'"{text}" is not an action: write service:Action, for example "xray:GetGroup"'
+                )
 
 
 def expand(policies: Sequence[Policy]) -> Expansion:
@@ -247,8 +251,12 @@ def _held_actions(patterns: tuple[str, ...]) -> tuple[list[Action], list[str]]:
         wild = "*" in prefix or "?" in prefix
         if not wild and prefix not in held:
             continue
-        hits = [a for s in held_services() for a in s.actions.values()
-                if (wild or s.prefix == prefix) and _matches((text,), a)]
+        hits = [
+            a
+            for s in held_services()
+            for a in s.actions.values()
+            if (wild or s.prefix == prefix) and _matches((text,), a)
+        ]
         if not hits and not wild:
             unknown.append(text)
         for a in hits:
@@ -256,8 +264,7 @@ def _held_actions(patterns: tuple[str, ...]) -> tuple[list[Action], list[str]]:
     return list(found.values()), unknown
 
 
-def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
-                      variables: bool) -> None:
+def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement, variables: bool) -> None:
     name = label(policy, index)
     path = format_path(statement_path(policy, index))
     condition = normalize(st.condition)
@@ -267,18 +274,24 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
     allow = st.effect == "Allow"
 
     if st.principal is not None or st.not_principal is not None:
-        out.notes.append(Note(name, path, "Principal is ignored here: an identity policy applies "
-                              "to whoever it is attached to (IAM rejects it there).", True))
+        out.notes.append(
+            Note(
+                name,
+                path,
+                "Principal is ignored here: an identity policy applies "
+                "to whoever it is attached to (IAM rejects it there).",
+                True,
+            )
+        )
     if st.not_action is not None:
         excluded = st.not_actions()
         matched_out, _ = _held_actions(excluded)
         gone = {a.full_name.lower() for a in matched_out}
-        actions = [a for s in held_services() for a in s.actions.values()
-                   if a.full_name.lower() not in gone]
-        out.others.append(OtherGrant(st.effect, excluded, True, resources, not_resource,
-                                     condition, name, variables))
-        out.notes.append(Note(name, path, _not_action_text(st.effect, excluded, gone),
-                              warning=allow))
+        actions = [a for s in held_services() for a in s.actions.values() if a.full_name.lower() not in gone]
+        out.others.append(
+            OtherGrant(st.effect, excluded, True, resources, not_resource, condition, name, variables)
+        )
+        out.notes.append(Note(name, path, _not_action_text(st.effect, excluded, gone), warning=allow))
     else:
         written = st.actions()
         if not written:
@@ -287,21 +300,33 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
         for text in unknown:
             out.unknown_actions.append((text, name))
             service = catalog.service(text.partition(":")[0])
-            out.notes.append(Note(name, path, f"{text} matches no action of "
-                                  f"{service.name if service else 'its service'}: it grants nothing.",
-                                  True))
+            out.notes.append(
+                Note(
+                    name,
+                    path,
+                    f"{text} matches no action of "
+                    f"{service.name if service else 'its service'}: it grants nothing.",
+                    True,
+                )
+            )
         held = {s.prefix for s in held_services()}
         for text in written:
             prefix = text.partition(":")[0].lower() if text != "*" else "*"
             if prefix not in held:
-                out.others.append(OtherGrant(st.effect, (text,), False, resources, not_resource,
-                                             condition, name, variables))
+                out.others.append(
+                    OtherGrant(st.effect, (text,), False, resources, not_resource, condition, name, variables)
+                )
     if not_resource:
         verb = "allows" if allow else "denies"
-        out.notes.append(Note(
-            name, path,
-            f"NotResource: the statement {verb} its actions on every resource except "
-            f"{', '.join(resources)}, in every account and Region.", warning=allow))
+        out.notes.append(
+            Note(
+                name,
+                path,
+                f"NotResource: the statement {verb} its actions on every resource except "
+                f"{', '.join(resources)}, in every account and Region.",
+                warning=allow,
+            )
+        )
 
     unmatched: dict[str, list[str]] = {}
     for action in actions:
@@ -319,17 +344,24 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
             if not rel:
                 continue
             grant_resources, grant_not = (("*",) if not action.resource_types else tuple(rel)), False
-        out.add(Grant(st.effect, action, grant_resources, grant_not, condition, name,
-                                variables))
+        out.add(Grant(st.effect, action, grant_resources, grant_not, condition, name, variables))
     for resource, names in unmatched.items():
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        out.notes.append(Note(
-            name, path,
-            f"{'NotResource' if not_resource else 'Resource'} {resource} can never match a "
-            f"request for {shown}, so the statement gives {'them' if len(names) > 1 else 'it'} "
-            "nothing there" + (" (an action that takes no ARN is requested on \"*\")."
-                               if any(not _is_resource_level(n) for n in names) else "."),
-            warning=True))
+        out.notes.append(
+            Note(
+                name,
+                path,
+                f"{'NotResource' if not_resource else 'Resource'} {resource} can never match a "
+                f"request for {shown}, so the statement gives {'them' if len(names) > 1 else 'it'} "
+                "nothing there"
+                + (
+                    ' (an action that takes no ARN is requested on "*").'
+                    if any(not _is_resource_level(n) for n in names)
+                    else "."
+                ),
+                warning=True,
+            )
+        )
 
 
 def _is_resource_level(full_name: str) -> bool:
@@ -341,8 +373,9 @@ def _pattern_relevant(action: Action, pattern: str, variables: bool) -> bool:
     return overlaps(resource_scope((pattern,), False, variables), universe(action))
 
 
-def _relevant(action: Action, resources: tuple[str, ...], negated: bool,
-              variables: bool) -> tuple[str, ...] | None:
+def _relevant(
+    action: Action, resources: tuple[str, ...], negated: bool, variables: bool
+) -> tuple[str, ...] | None:
     """For NotResource: what remains for ``action`` (None when nothing does)."""
     if not overlaps(resource_scope(resources, True, variables), universe(action)):
         return None
@@ -359,9 +392,12 @@ def _not_action_text(effect: str, excluded: tuple[str, ...], gone: set[str]) -> 
             continue
         short = svc.name.removeprefix("AWS ").removeprefix("Amazon ")
         parts.append(f"every {short} action" + (f" except {', '.join(out)}" if out else ""))
-    others = [e for e in excluded if e.partition(":")[0].lower() not in
-              {s.prefix for s in held_services()}]
-    parts.append("every action of every other AWS service"
-                 + (f" except {', '.join(others)}" if others else ""))
-    return (f"NotAction: the statement {verb} everything except {', '.join(excluded)}: "
-            + "; ".join(parts) + ". It covers other services too, not only X-Ray.")
+    others = [e for e in excluded if e.partition(":")[0].lower() not in {s.prefix for s in held_services()}]
+    parts.append(
+        "every action of every other AWS service" + (f" except {', '.join(others)}" if others else "")
+    )
+    return (
+        f"NotAction: the statement {verb} everything except {', '.join(excluded)}: "
+        + "; ".join(parts)
+        + ". It covers other services too, not only X-Ray."
+    )

@@ -112,11 +112,17 @@ class Scope:
     negated: bool = False
 
     @classmethod
-    def of(cls, texts: tuple[str, ...], *, negated: bool = False, variables: bool = True,
-           fold_case: bool = False, arn: bool = False) -> Scope:
+    def of(
+        cls,
+        texts: tuple[str, ...],
+        *,
+        negated: bool = False,
+        variables: bool = True,
+        fold_case: bool = False,
+        arn: bool = False,
+    ) -> Scope:
         """Scope from pattern strings as written in a policy (``arn=True`` for resources)."""
-        return cls(tuple(parse(t, variables=variables, fold_case=fold_case, arn=arn) for t in texts),
-                   negated)
+        return cls(tuple(parse(t, variables=variables, fold_case=fold_case, arn=arn) for t in texts), negated)
 
 
 EVERYTHING = Scope((), negated=True)
@@ -200,8 +206,7 @@ def _symbols(patterns: list[Pattern], state: _State) -> list[str]:
 
 def _stand_in(literals: set[str]) -> str:
     # A character no pattern names, to spell out "any other character" in a witness.
-    return next(c for c in "xyzqjkw0123456789" + "".join(map(chr, range(0x100, 0x200)))
-                if c not in literals)
+    return next(c for c in "xyzqjkw0123456789" + "".join(map(chr, range(0x100, 0x200))) if c not in literals)
 
 
 @lru_cache(maxsize=8192)
@@ -210,8 +215,7 @@ def _fixed_ends(pattern: Pattern) -> tuple[str, str]:
     kinds = [kind == LIT for kind, _ in pattern]
     head = kinds.index(False) if False in kinds else len(pattern)
     tail = kinds[::-1].index(False) if False in kinds else len(pattern)
-    return ("".join(v for _, v in pattern[:head]),
-            "".join(v for _, v in pattern[len(pattern) - tail:]))
+    return ("".join(v for _, v in pattern[:head]), "".join(v for _, v in pattern[len(pattern) - tail :]))
 
 
 def _may_meet(a: Pattern, b: Pattern) -> bool:
@@ -232,8 +236,9 @@ def _prune(subject: tuple[Scope, ...], by: tuple[Scope, ...]) -> tuple[tuple[Sco
         """The scope without the patterns that cannot meet the subject."""
         if not scope.negated and scope in subject:
             return scope
-        kept = tuple(p for p in scope.patterns
-                     if all(any(_may_meet(p, a) for a in group) for group in anchors))
+        kept = tuple(
+            p for p in scope.patterns if all(any(_may_meet(p, a) for a in group) for group in anchors)
+        )
         return Scope(kept, scope.negated)
 
     return tuple(keep(s) for s in subject), tuple(keep(s) for s in by)
@@ -256,7 +261,8 @@ def witness(subject: tuple[Scope, ...], by: tuple[Scope, ...]) -> str | None:
             return False, True
         final = {owner[k] for k, pos in state if pos == len(patterns[k])}
         hits = all((i in final) != scopes[i].negated for i in range(n_subject)) and not any(
-            (i in final) != scopes[i].negated for i in range(n_subject, len(scopes)))
+            (i in final) != scopes[i].negated for i in range(n_subject, len(scopes))
+        )
         return hits, False
 
     first = _closure(patterns, {(k, 0) for k in range(len(patterns))})
@@ -277,8 +283,7 @@ def witness(subject: tuple[Scope, ...], by: tuple[Scope, ...]) -> str | None:
     return None
 
 
-def _spell(parent: dict[_State, tuple[_State, str] | None], state: _State,
-           patterns: list[Pattern]) -> str:
+def _spell(parent: dict[_State, tuple[_State, str] | None], state: _State, patterns: list[Pattern]) -> str:
     symbols: list[str] = []
     link = parent[state]
     while link is not None:
@@ -291,10 +296,11 @@ def _spell(parent: dict[_State, tuple[_State, str] | None], state: _State,
         if symbol == _OTHER:
             out.append(other)
         elif symbol.startswith(_VAR_PREFIX):
-            out.append("${" + symbol[len(_VAR_PREFIX):] + "}")
+            out.append("${" + symbol[len(_VAR_PREFIX) :] + "}")
         else:
             out.append(symbol)
     return "".join(out)
+
 
 @lru_cache(maxsize=4096)
 def glob_regex(text: str) -> re.Pattern[str]:

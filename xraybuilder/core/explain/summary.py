@@ -48,9 +48,12 @@ class Scope:
     def to_json(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {
-            "resources": list(self.resources), "not_resource": self.not_resource,
-            "all_resources": self.all_resources, "resource_text": self.resource_text,
-            "condition": to_json(self.condition), "condition_text": self.condition_text,
+            "resources": list(self.resources),
+            "not_resource": self.not_resource,
+            "all_resources": self.all_resources,
+            "resource_text": self.resource_text,
+            "condition": to_json(self.condition),
+            "condition_text": self.condition_text,
             "statements": list(self.statements),
         }
 
@@ -77,10 +80,13 @@ class ActionSummary:
     def to_json(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {
-            "action": self.action.full_name, "name": self.action.name,
-            "access_level": self.action.access_level, "description": self.action.description,
+            "action": self.action.full_name,
+            "name": self.action.name,
+            "access_level": self.action.access_level,
+            "description": self.action.description,
             "resource_level": self.action.resource_level,
-            "grants": [s.to_json() for s in self.scopes], "denied": list(self.denied),
+            "grants": [s.to_json() for s in self.scopes],
+            "denied": list(self.denied),
         }
 
 
@@ -98,8 +104,12 @@ class LevelSummary:
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for JSON output."""
-        return {"level": self.level, "action_count": len(self.actions),
-                "level_total": self.level_total, "actions": [a.to_json() for a in self.actions]}
+        return {
+            "level": self.level,
+            "action_count": len(self.actions),
+            "level_total": self.level_total,
+            "actions": [a.to_json() for a in self.actions],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +136,13 @@ class ServiceSummary:
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for JSON output."""
-        return {"service": self.prefix, "name": self.name, "action_count": self.action_count,
-                "service_total": self.service_total,
-                "access_levels": [lv.to_json() for lv in self.levels]}
+        return {
+            "service": self.prefix,
+            "name": self.name,
+            "action_count": self.action_count,
+            "service_total": self.service_total,
+            "access_levels": [lv.to_json() for lv in self.levels],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +161,12 @@ class OtherSummary:
         """The actions in words (NotAction and ``*`` spelled out)."""
         g = self.grant
         if g.not_action:
-            outside = [a for a in g.actions if a.partition(":")[0].lower()
-                       not in {s.prefix for s in held_services()}]
+            outside = [
+                a for a in g.actions if a.partition(":")[0].lower() not in {s.prefix for s in held_services()}
+            ]
             return "every action of every service outside the catalog" + (
-                f" except {', '.join(outside)}" if outside else "")
+                f" except {', '.join(outside)}" if outside else ""
+            )
         if g.actions == ("*",):
             return "every action of every service outside the catalog"
         return ", ".join(g.actions)
@@ -159,9 +175,13 @@ class OtherSummary:
         """Plain data for JSON output."""
         g = self.grant
         return {
-            "effect": g.effect, "service": self.service, "actions": list(g.actions),
-            "not_action": g.not_action, "actions_text": self.actions_text,
-            "resources": list(g.resources), "not_resource": g.not_resource,
+            "effect": g.effect,
+            "service": self.service,
+            "actions": list(g.actions),
+            "not_action": g.not_action,
+            "actions_text": self.actions_text,
+            "resources": list(g.resources),
+            "not_resource": g.not_resource,
             "resource_text": resources_text(g.resources, g.not_resource),
             "condition": to_json(g.condition),
             "condition_text": describe(g.condition) if g.condition else None,
@@ -241,8 +261,9 @@ class Summary:
         return [o for o in self.others if o.grant.effect == effect]
 
 
-def _render_services(lines: list[str], services: tuple[ServiceSummary, ...], width: int,
-                     descriptions: bool) -> None:
+def _render_services(
+    lines: list[str], services: tuple[ServiceSummary, ...], width: int, descriptions: bool
+) -> None:
     for svc in services:
         lines.append(f"  {svc.name}: {svc.action_count} of {svc.service_total} actions")
         for level in svc.levels:
@@ -290,8 +311,7 @@ def _scopes(grants: list[Grant]) -> tuple[Scope, ...]:
         key = (g.resources, g.not_resource, frozenset(g.condition))
         merged.setdefault(key, (g, []))[1].append(g.statement)
     return tuple(
-        Scope(g.resources, g.not_resource, g.all_resources, g.condition,
-              tuple(dict.fromkeys(statements)))
+        Scope(g.resources, g.not_resource, g.all_resources, g.condition, tuple(dict.fromkeys(statements)))
         for g, statements in merged.values()
     )
 

@@ -27,9 +27,14 @@ def service_name(prefix: str) -> str:
 
 def wrap(text: str, indent: int, width: int = WIDTH, hang: int = 2) -> list[str]:
     """Wrap to ``width`` with ``indent`` spaces, continuation lines ``hang`` further in."""
-    return textwrap.wrap(text, width=width, initial_indent=" " * indent,
-                         subsequent_indent=" " * (indent + hang), break_long_words=True,
-                         break_on_hyphens=False) or [" " * indent]
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + hang),
+        break_long_words=True,
+        break_on_hyphens=False,
+    ) or [" " * indent]
 
 
 def names_list(names: Iterable[str]) -> str:

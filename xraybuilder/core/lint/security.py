@@ -87,8 +87,9 @@ def _texts(entries: list[tuple[Path, str]]) -> tuple[str, ...]:
 def _records(facts: _Facts) -> tuple[_Record, ...]:
     # A statement with both Action and NotAction (or Resource and NotResource) is
     # rejected by IAM; the grammar family says so, and what it "grants" is moot.
-    if (facts.actions is None) == (facts.not_actions is None) or \
-            (facts.resources is None) == (facts.not_resources is None):
+    if (facts.actions is None) == (facts.not_actions is None) or (facts.resources is None) == (
+        facts.not_resources is None
+    ):
         return ()
     out: list[_Record] = []
     star_on_star = _check_star_on_star(out, facts)
@@ -106,28 +107,41 @@ def _all_resources(facts: _Facts) -> bool:
 def _check_star_on_star(out: list[_Record], facts: _Facts) -> bool:
     if facts.actions is None or "*" not in facts.actions or not _all_resources(facts):
         return False
-    out.append(("ALLOW_ALL_ACTIONS_ON_ALL_RESOURCES",
-                "This statement allows every action of every AWS service on every resource: full "
-                "administrator access, including changing IAM permissions and X-Ray encryption. "
-                "List the X-Ray actions this identity needs instead.",
-                ("Action", facts.actions.index("*"))))
+    out.append(
+        (
+            "ALLOW_ALL_ACTIONS_ON_ALL_RESOURCES",
+            "This statement allows every action of every AWS service on every resource: full "
+            "administrator access, including changing IAM permissions and X-Ray encryption. "
+            "List the X-Ray actions this identity needs instead.",
+            ("Action", facts.actions.index("*")),
+        )
+    )
     return True
 
 
 def _check_not_elements(out: list[_Record], facts: _Facts) -> None:
     if facts.not_actions is not None:
         excluded = ", ".join(facts.not_actions) or "nothing"
-        out.append(("ALLOW_WITH_NOT_ACTION",
-                    f"Allow with NotAction grants every action of every AWS service except "
-                    f"{excluded}, including IAM and actions AWS adds later, on the statement's "
-                    "resources. List the actions to allow in Action instead.", "NotAction"))
+        out.append(
+            (
+                "ALLOW_WITH_NOT_ACTION",
+                f"Allow with NotAction grants every action of every AWS service except "
+                f"{excluded}, including IAM and actions AWS adds later, on the statement's "
+                "resources. List the actions to allow in Action instead.",
+                "NotAction",
+            )
+        )
     if facts.not_resources is not None:
         excluded = ", ".join(facts.not_resources) or "nothing"
-        out.append(("ALLOW_WITH_NOT_RESOURCE",
-                    f"Allow with NotResource grants the actions on every resource except "
-                    f"{excluded}: in every account, Region and service, including resources "
-                    "created later. List the resources to allow in Resource instead.",
-                    "NotResource"))
+        out.append(
+            (
+                "ALLOW_WITH_NOT_RESOURCE",
+                f"Allow with NotResource grants the actions on every resource except "
+                f"{excluded}: in every account, Region and service, including resources "
+                "created later. List the resources to allow in Resource instead.",
+                "NotResource",
+            )
+        )
 
 
 def _granted_by(facts: _Facts, action: str) -> tuple[str, tuple[str, int] | str] | None:
@@ -161,9 +175,11 @@ def _check_permissions_management(out: list[_Record], facts: _Facts) -> None:
         how, where = granted
         if how == "named" and facts.has_condition:
             continue
-        what = ("change or turn off the encryption of all X-Ray trace data (the KMS key it uses)"
-                if action.lower() == "xray:putencryptionconfig"
-                else "change who can read X-Ray data")
+        what = (
+            "change or turn off the encryption of all X-Ray trace data (the KMS key it uses)"
+            if action.lower() == "xray:putencryptionconfig"
+            else "change who can read X-Ray data"
+        )
         if how == "wildcard" and isinstance(where, tuple) and facts.actions is not None:
             reason = f'"{facts.actions[where[1]]}" includes {action}'
             advice = f"List the X-Ray actions you need without {action}"
@@ -172,10 +188,13 @@ def _check_permissions_management(out: list[_Record], facts: _Facts) -> None:
             advice = f"Add {action} to NotAction, or list the actions you need in Action"
         else:
             reason = f"{action} is granted without any condition"
-            advice = ("Grant it only to the people who manage encryption, and consider a condition "
-                      "such as aws:MultiFactorAuthPresent")
-        out.append(("PERMISSIONS_MANAGEMENT_ACTION",
-                    f"{reason}: whoever holds it can {what}. {advice}.", where))
+            advice = (
+                "Grant it only to the people who manage encryption, and consider a condition "
+                "such as aws:MultiFactorAuthPresent"
+            )
+        out.append(
+            ("PERMISSIONS_MANAGEMENT_ACTION", f"{reason}: whoever holds it can {what}. {advice}.", where)
+        )
 
 
 def _role_wildcard(text: str) -> bool:
@@ -196,31 +215,42 @@ def _check_pass_role(out: list[_Record], facts: _Facts) -> None:
     if facts.not_resources is not None:
         if "*" in facts.not_resources:
             return
-        code = {"named": "PASS_ROLE_WITH_NOT_RESOURCE",
-                "wildcard": "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
-                "notaction": "PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE"}[how]
+        code = {
+            "named": "PASS_ROLE_WITH_NOT_RESOURCE",
+            "wildcard": "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
+            "notaction": "PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE",
+        }[how]
         scope = "every role except those NotResource lists"
         advice = "List the roles in Resource instead"
     else:
         broad = [text for text in facts.resources or () if _role_wildcard(text)]
         if not broad or facts.passed_to_service:
             return
-        code = {"named": "PASS_ROLE_WITH_STAR_IN_RESOURCE",
-                "wildcard": "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
-                "notaction": "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION"}[how]
+        code = {
+            "named": "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+            "wildcard": "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+            "notaction": "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION",
+        }[how]
         scope = f'every role ("{broad[0]}")'
-        advice = ("Name the role ARNs in Resource, or add a condition on iam:PassedToService "
-                  '(for example {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}})')
-    via = {"named": "", "wildcard": " through a wildcard action",
-           "notaction": " through NotAction"}[how]
-    out.append((code,
-                f"This statement allows iam:PassRole{via} on {scope}: whoever holds it can hand "
-                "any of those roles, and their permissions, to an AWS service. " + advice + ".",
-                where))
+        advice = (
+            "Name the role ARNs in Resource, or add a condition on iam:PassedToService "
+            '(for example {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}})'
+        )
+    via = {"named": "", "wildcard": " through a wildcard action", "notaction": " through NotAction"}[how]
+    out.append(
+        (
+            code,
+            f"This statement allows iam:PassRole{via} on {scope}: whoever holds it can hand "
+            "any of those roles, and their permissions, to an AWS service. " + advice + ".",
+            where,
+        )
+    )
 
 
 def _has_passed_to_service(block: Any) -> bool:
     if not isinstance(block, dict):
         return False
-    return any(isinstance(keys, dict) and any(k.lower() == _PASSED_TO_SERVICE for k in keys)
-               for keys in block.values())
+    return any(
+        isinstance(keys, dict) and any(k.lower() == _PASSED_TO_SERVICE for k in keys)
+        for keys in block.values()
+    )

@@ -23,28 +23,38 @@ def check(doc: Document) -> None:
     quota = SIZE_QUOTAS[target]
     size = iam_size(doc.text)
     inline = target != "managed"
-    shared = (f" The {target}'s inline policies share this limit: their sizes add up, so the "
-              f"{target}'s other inline policies count too." if inline else "")
+    shared = (
+        f" The {target}'s inline policies share this limit: their sizes add up, so the "
+        f"{target}'s other inline policies count too."
+        if inline
+        else ""
+    )
     if size > quota:
         # Access Analyzer files this under warnings because ValidatePolicy does not know
         # where the policy will go. Here the target is known, and IAM refuses the policy
         # outright (CreatePolicy: "Cannot exceed quota for PolicySize: 6144";
         # PutRolePolicy: "Maximum policy size of 10240 bytes exceeded"), so it is an error.
-        advice = ("Shorten it: group actions with wildcards such as \"xray:Get*\", merge "
-                  "statements that share Effect, Resource and Condition, or split it into two "
-                  "managed policies.")
+        advice = (
+            'Shorten it: group actions with wildcards such as "xray:Get*", merge '
+            "statements that share Effect, Resource and Condition, or split it into two "
+            "managed policies."
+        )
         if inline:
-            advice = (f"Move it into a managed policy ({SIZE_QUOTAS['managed']:,} characters "
-                      "each), or shorten it with wildcards such as \"xray:Get*\" and by merging "
-                      "statements.")
+            advice = (
+                f"Move it into a managed policy ({SIZE_QUOTAS['managed']:,} characters "
+                'each), or shorten it with wildcards such as "xray:Get*" and by merging '
+                "statements."
+            )
         doc.report(
-            "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA", Severity.ERROR,
+            "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+            Severity.ERROR,
             f"{size:,} characters (whitespace excluded) exceed the {quota:,} limit for "
             f"{_WHERE[target]}: IAM will refuse this policy.{shared} {advice}",
         )
     elif size >= NEAR_QUOTA * quota:
         doc.report(
-            "POLICY_SIZE_NEAR_QUOTA", Severity.SUGGESTION,
+            "POLICY_SIZE_NEAR_QUOTA",
+            Severity.SUGGESTION,
             f"{size:,} characters (whitespace excluded) use {size * 100 // quota}% of the {quota:,} "
             f"limit for {_WHERE[target]}, leaving {quota - size:,} for later changes.{shared}",
         )

@@ -14,8 +14,15 @@ from xraybuilder.core.policy.source import Path, parse_json
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 STATEMENT_ELEMENTS = (
-    "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
-    "Resource", "NotResource", "Condition",
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
 )
 POLICY_ELEMENTS = ("Version", "Id", "Statement")
 
@@ -81,9 +88,13 @@ class Statement:
         """Canonical element order: Sid, Effect, Principal…, Action…, Resource…, Condition."""
         out: dict[str, Any] = {}
         for name, value in (
-            ("Sid", self.sid), ("Effect", self.effect), ("Principal", self.principal),
-            ("NotPrincipal", self.not_principal), ("Action", self.action),
-            ("NotAction", self.not_action), ("Resource", self.resource),
+            ("Sid", self.sid),
+            ("Effect", self.effect),
+            ("Principal", self.principal),
+            ("NotPrincipal", self.not_principal),
+            ("Action", self.action),
+            ("NotAction", self.not_action),
+            ("Resource", self.resource),
             ("NotResource", self.not_resource),
         ):
             if value is not None:
@@ -134,8 +145,7 @@ class Policy:
         if not isinstance(items, list):
             raise PolicyShapeError(("Statement",), "Statement must be an object or a list of objects")
         statements = tuple(
-            _statement(item, ("Statement",) if single else ("Statement", i))
-            for i, item in enumerate(items)
+            _statement(item, ("Statement",) if single else ("Statement", i)) for i, item in enumerate(items)
         )
         return cls(statements, version, pid, single)
 
@@ -180,14 +190,16 @@ def _condition(value: Any, path: Path) -> Condition | None:
         for key, val in keys.items():
             if isinstance(val, list):
                 if not all(isinstance(v, str | bool | int | float) for v in val):
-                    raise PolicyShapeError(path + (op, key), "condition values must be strings, "
-                                           "numbers or booleans")
+                    raise PolicyShapeError(
+                        path + (op, key), "condition values must be strings, numbers or booleans"
+                    )
                 block[key] = tuple(val)
             elif isinstance(val, str | bool | int | float):
                 block[key] = val
             else:
-                raise PolicyShapeError(path + (op, key), "condition values must be strings, "
-                                       "numbers or booleans")
+                raise PolicyShapeError(
+                    path + (op, key), "condition values must be strings, numbers or booleans"
+                )
         out[op] = block
     return out
 

@@ -188,8 +188,7 @@ class _LazyIndex:
         todo: list[Path] = [()]
         while todo:
             parent = todo.pop()
-            todo.extend(self.children[parent] if parent in self.children
-                        else self._expand(parent))
+            todo.extend(self.children[parent] if parent in self.children else self._expand(parent))
         self.done = True
 
     def _expand(self, parent: Path) -> list[Path]:
@@ -263,8 +262,7 @@ def parse_json(text: str) -> Parsed:
         dupes: list[str] = []
         try:
             # NaN/Infinity are not JSON (IAM rejects them): let the reader report them.
-            value = json.loads(text, object_pairs_hook=_pairs_hook(dupes),
-                               parse_constant=_reject_constant)
+            value = json.loads(text, object_pairs_hook=_pairs_hook(dupes), parse_constant=_reject_constant)
         except (ValueError, RecursionError):
             pass
         else:
@@ -303,8 +301,12 @@ class _Reader:
         i = 0
         if self.s.startswith("\ufeff"):
             self.problems.append(
-                SyntaxProblem("The text starts with a byte-order mark (BOM); IAM rejects it. "
-                              "Save the file as UTF-8 without BOM.", 0, 1)
+                SyntaxProblem(
+                    "The text starts with a byte-order mark (BOM); IAM rejects it. "
+                    "Save the file as UTF-8 without BOM.",
+                    0,
+                    1,
+                )
             )
             i = 1
         try:
@@ -369,7 +371,7 @@ class _Reader:
         elif c == '"':
             value, i = self._string(i)
         elif c == "'":
-            raise _Fatal("Strings must use double quotes (\"), not single quotes.", i)
+            raise _Fatal('Strings must use double quotes ("), not single quotes.', i)
         elif s.startswith("true", i):
             value, i = True, i + 4
         elif s.startswith("false", i):
@@ -393,15 +395,19 @@ class _Reader:
             pos = getattr(err, "pos", i)
             msg = str(getattr(err, "msg", err))
             if msg.startswith("Unterminated"):
-                raise _Fatal("Unterminated string: a closing \" is missing.", i, self.n) from None
+                raise _Fatal('Unterminated string: a closing " is missing.', i, self.n) from None
             if msg.startswith("Invalid control"):
                 # A line break inside a string nearly always means a missing closing quote.
                 if self.s[pos] in "\r\n":
-                    raise _Fatal("Unterminated string: the closing \" is missing before the "
-                                 "end of the line (write a line break in a string as \\n).",
-                                 i, pos) from None
-                raise _Fatal("A string holds a raw control character (a tab?): "
-                             "escape it (a tab is \\t).", pos) from None
+                    raise _Fatal(
+                        'Unterminated string: the closing " is missing before the '
+                        "end of the line (write a line break in a string as \\n).",
+                        i,
+                        pos,
+                    ) from None
+                raise _Fatal(
+                    "A string holds a raw control character (a tab?): escape it (a tab is \\t).", pos
+                ) from None
             raise _Fatal(f"Invalid string: {msg}.", pos) from None
 
     def _object(self, i: int, path: Path) -> tuple[dict[str, Any], int]:
@@ -418,16 +424,21 @@ class _Reader:
                     return out, i + 1
                 bare = _BAREWORD.match(s, i)
                 if bare or s[i] == "'":
-                    raise _Fatal("Object keys must be strings in double quotes.", i,
-                                 bare.end() if bare else i + 1)
+                    raise _Fatal(
+                        "Object keys must be strings in double quotes.", i, bare.end() if bare else i + 1
+                    )
                 raise _Fatal(f"Expected a quoted key but found {self._describe(i)}.", i)
             key_start = i
             key, i = self._string(i)
             key_path = path + (key,)
             if key in out:
                 self.problems.append(
-                    SyntaxProblem(f'Duplicate key "{key}": IAM rejects a policy that repeats '
-                                  "a key in one object.", key_start, i, path=key_path)
+                    SyntaxProblem(
+                        f'Duplicate key "{key}": IAM rejects a policy that repeats a key in one object.',
+                        key_start,
+                        i,
+                        path=key_path,
+                    )
                 )
             self.source_map.keys[key_path] = (key_start, i)
             i = self._ws(i)
@@ -441,8 +452,11 @@ class _Reader:
                 comma = i
                 i = self._ws(i + 1)
                 if i < self.n and s[i] == "}":
-                    self.problems.append(SyntaxProblem("Trailing comma before '}': IAM rejects it.",
-                                                       comma, comma + 1, path=path))
+                    self.problems.append(
+                        SyntaxProblem(
+                            "Trailing comma before '}': IAM rejects it.", comma, comma + 1, path=path
+                        )
+                    )
                     return out, i + 1
                 continue
             if i < self.n and s[i] == "}":
@@ -465,14 +479,17 @@ class _Reader:
                 comma = i
                 i = self._ws(i + 1)
                 if i < self.n and s[i] == "]":
-                    self.problems.append(SyntaxProblem("Trailing comma before ']': IAM rejects it.",
-                                                       comma, comma + 1, path=path))
+                    self.problems.append(
+                        SyntaxProblem(
+                            "Trailing comma before ']': IAM rejects it.", comma, comma + 1, path=path
+                        )
+                    )
                     return out, i + 1
                 continue
             if i < self.n and s[i] == "]":
                 return out, i + 1
             if i >= self.n:
                 raise _Fatal("Unexpected end of text: a list is not closed with ']'.", i)
-            if s[i] in "\"{[0123456789-tfn":
+            if s[i] in '"{[0123456789-tfn':
                 raise _Fatal("Missing comma between two list items.", i)
             raise _Fatal(f"Expected ',' or ']' but found {self._describe(i)}.", i)

@@ -109,8 +109,14 @@ def load_library(user_dir: Path | None = None, *, include_user: bool = True) -> 
                 all_errors.append(result)
                 continue
             if result.id in user_ids:
-                all_errors.append(PresetError(str(path), f"the id {result.id!r} is already used by "
-                                              f"{user_ids[result.id]}", key="id", line=_id_line(path)))
+                all_errors.append(
+                    PresetError(
+                        str(path),
+                        f"the id {result.id!r} is already used by {user_ids[result.id]}",
+                        key="id",
+                        line=_id_line(path),
+                    )
+                )
                 continue
             if result.id in presets:
                 warnings.append(f"{path}: replaces the shipped preset {result.id!r}")

@@ -69,8 +69,10 @@ class BuildError(ValueError):
         lines = []
         missing = [p.name for p in self.problems if p.kind == "missing"]
         if missing:
-            lines.append(f"{self.preset_id}: missing required parameter"
-                         f"{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+            lines.append(
+                f"{self.preset_id}: missing required parameter"
+                f"{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+            )
         lines.extend(f"{self.preset_id}: parameter {p}" for p in self.problems if p.kind != "missing")
         return "\n".join(lines)
 
@@ -87,8 +89,7 @@ class UnknownPreset(LookupError):
 
     def __str__(self) -> str:
         hint = f" Did you mean {self.suggestion!r}?" if self.suggestion else ""
-        return (f"unknown scenario {self.preset_id!r}.{hint} "
-                f"Known scenarios: {', '.join(self.known)}.")
+        return f"unknown scenario {self.preset_id!r}.{hint} Known scenarios: {', '.join(self.known)}."
 
 
 When = tuple[tuple[str, tuple[str | bool, ...]], ...]
@@ -102,8 +103,7 @@ def holds(when: When, values: Mapping[str, Value]) -> bool:
 
 def when_text(when: When) -> str:
     """``daemon = sidecar and policy = custom or managed``; empty for "always"."""
-    return " and ".join(
-        f"{name} = {' or '.join(_plain(v) for v in allowed)}" for name, allowed in when)
+    return " and ".join(f"{name} = {' or '.join(_plain(v) for v in allowed)}" for name, allowed in when)
 
 
 def _plain(value: str | bool) -> str:
@@ -186,8 +186,9 @@ class ActionQuery:
             parts.append("every action")
         parts.append(f"of {self.service}")
         if self.resource_types:
-            parts.append("scoped to " + " or ".join(
-                "'*' only" if t == "none" else t for t in self.resource_types))
+            parts.append(
+                "scoped to " + " or ".join("'*' only" if t == "none" else t for t in self.resource_types)
+            )
         if self.match:
             parts.append("named " + " or ".join(self.match))
         if self.exclude:
@@ -325,5 +326,4 @@ class Preset:
         for spec in self.principals:
             if holds(spec.when, values):
                 return spec
-        raise PresetError(self.source, "no [[principal]] applies to these parameter values",
-                          key="principal")
+        raise PresetError(self.source, "no [[principal]] applies to these parameter values", key="principal")

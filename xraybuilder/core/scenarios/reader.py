@@ -76,7 +76,7 @@ def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
             keys = tuple(_split_dotted(inner))
             if is_array:
                 arrays[keys] = arrays.get(keys, -1) + 1
-                for deeper in [k for k in arrays if len(k) > len(keys) and k[:len(keys)] == keys]:
+                for deeper in [k for k in arrays if len(k) > len(keys) and k[: len(keys)] == keys]:
                     del arrays[deeper]
             path: list[str | int] = []
             for i, key in enumerate(keys):
@@ -86,8 +86,11 @@ def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
             current = tuple(path)
             out.setdefault(current, lineno)
             continue
-        m = re.match(r'\s*((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'
-                     r"'[^']*'))*)\s*=(.*)", raw)
+        m = re.match(
+            r'\s*((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'
+            r"'[^']*'))*)\s*=(.*)",
+            raw,
+        )
         if m is None:
             continue
         out.setdefault(current + tuple(_split_dotted(m.group(1))), lineno)
@@ -101,8 +104,9 @@ def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
 
 
 def _split_dotted(text: str) -> list[str]:
-    return [p.strip().strip('"').strip("'") for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', text)
-            if p.strip()]
+    return [
+        p.strip().strip('"').strip("'") for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', text) if p.strip()
+    ]
 
 
 def _bracket_delta(text: str) -> int:
@@ -117,8 +121,14 @@ def _format_key(path: tuple[str | int, ...]) -> str:
     return out
 
 
-_TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", list: "a list",
-               dict: "a table", float: "a number"}
+_TYPE_NAMES = {
+    str: "a string",
+    bool: "true or false",
+    int: "an integer",
+    list: "a list",
+    dict: "a table",
+    float: "a number",
+}
 
 
 def _type_name(value: Any) -> str:
@@ -150,19 +160,27 @@ class _Reader:
             probe = probe[:-1]
         return PresetError(self.file, message, line=line, key=_format_key(path))
 
-    def keys(self, obj: Mapping[str, Any], path: tuple[str | int, ...], allowed: Iterable[str],
-             required: Iterable[str] = ()) -> None:
+    def keys(
+        self,
+        obj: Mapping[str, Any],
+        path: tuple[str | int, ...],
+        allowed: Iterable[str],
+        required: Iterable[str] = (),
+    ) -> None:
         allowed = tuple(allowed)
         for key in obj:
             if key not in allowed:
-                raise self.error(path + (key,), f"unknown key {key!r}{suggest(key, allowed)}; "
-                                 f"allowed here: {', '.join(allowed)}")
+                raise self.error(
+                    path + (key,),
+                    f"unknown key {key!r}{suggest(key, allowed)}; allowed here: {', '.join(allowed)}",
+                )
         for key in required:
             if key not in obj:
                 raise self.error(path, f"missing required key {key!r}")
 
-    def get(self, obj: Mapping[str, Any], key: str, path: tuple[str | int, ...], kind: type,
-            default: Any = None) -> Any:
+    def get(
+        self, obj: Mapping[str, Any], key: str, path: tuple[str | int, ...], kind: type, default: Any = None
+    ) -> Any:
         if key not in obj:
             return default
         value = obj[key]
@@ -170,8 +188,9 @@ class _Reader:
             raise self.error(path + (key,), f"must be {_TYPE_NAMES[kind]}, not {_type_name(value)}")
         return value
 
-    def text(self, obj: Mapping[str, Any], key: str, path: tuple[str | int, ...],
-             default: str | None = None) -> str:
+    def text(
+        self, obj: Mapping[str, Any], key: str, path: tuple[str | int, ...], default: str | None = None
+    ) -> str:
         value = self.get(obj, key, path, str, default)
         if value is None:
             raise self.error(path, f"missing required key {key!r}")
@@ -202,23 +221,28 @@ class _Reader:
         finally:
             self.scope = saved
 
-    def template(self, value: str, path: tuple[str | int, ...],
-                 params: Mapping[str, Parameter] | None = None) -> str:
+    def template(
+        self, value: str, path: tuple[str | int, ...], params: Mapping[str, Parameter] | None = None
+    ) -> str:
         """Check a template's placeholders: known, and in play wherever it is used."""
         params = self.params if params is None else params
         known = set(params) | set(BUILTINS)
         for name in placeholders(value):
             if name not in known:
-                raise self.error(path, f"{{{name}}} is not a parameter of this preset"
-                                 f"{suggest(name, known)}")
+                raise self.error(path, f"{{{name}}} is not a parameter of this preset{suggest(name, known)}")
             if name in params and not _implies(self.scope, params[name].when):
                 needs = when_text(params[name].when)
-                raise self.error(path, f"{{{name}}} only has a value when {needs}; add that to "
-                                 "this entry's 'when'")
+                raise self.error(
+                    path, f"{{{name}}} only has a value when {needs}; add that to this entry's 'when'"
+                )
         return value
 
-    def when(self, obj: Mapping[str, Any], path: tuple[str | int, ...],
-             params: Mapping[str, Parameter] | None = None) -> When:
+    def when(
+        self,
+        obj: Mapping[str, Any],
+        path: tuple[str | int, ...],
+        params: Mapping[str, Parameter] | None = None,
+    ) -> When:
         raw = self.get(obj, "when", path, dict, {})
         params = self.params if params is None else params
         out = []
@@ -227,21 +251,25 @@ class _Reader:
             if name not in params:
                 declared = self.data.get("parameters", {})
                 if isinstance(declared, dict) and name in declared:
-                    raise self.error(where, f"{name!r} is declared further down: a parameter's 'when' "
-                                     "can only use parameters declared before it")
-                raise self.error(where, f"{name!r} is not a parameter of this preset"
-                                 f"{suggest(name, params)}")
+                    raise self.error(
+                        where,
+                        f"{name!r} is declared further down: a parameter's 'when' "
+                        "can only use parameters declared before it",
+                    )
+                raise self.error(where, f"{name!r} is not a parameter of this preset{suggest(name, params)}")
             allowed = tuple(wanted) if isinstance(wanted, list) else (wanted,)
             param = params[name]
             for value in allowed:
                 if param.type == "bool" and not isinstance(value, bool):
                     raise self.error(where, f"{name} is a yes/no parameter: compare it with true or false")
                 if param.type == "choice" and value not in param.choices:
-                    raise self.error(where, f"{value!r} is not a choice of {name} "
-                                     f"({', '.join(param.choices)})")
+                    raise self.error(
+                        where, f"{value!r} is not a choice of {name} ({', '.join(param.choices)})"
+                    )
                 if not isinstance(value, str | bool):
-                    raise self.error(where, f"must be a string, a boolean or a list of them, "
-                                     f"not {_type_name(value)}")
+                    raise self.error(
+                        where, f"must be a string, a boolean or a list of them, not {_type_name(value)}"
+                    )
             out.append((name, allowed))
         return tuple(out)
 
@@ -261,14 +289,33 @@ def read_preset(file: str, text: str, *, shipped: bool) -> Preset:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
         if m:
-            raise PresetError(file, f"column {m.group(2)}: TOML syntax error: {message}",
-                              line=int(m.group(1))) from None
+            raise PresetError(
+                file, f"column {m.group(2)}: TOML syntax error: {message}", line=int(m.group(1))
+            ) from None
         raise PresetError(file, f"TOML syntax error: {message}") from None
     r = _Reader(file, text, data)
-    r.keys(data, (), ("id", "title", "summary", "description", "order", "parameters", "principal",
-                      "names", "statement", "managed_policy", "key_policy_statement", "snippet",
-                      "note", "expect", "baseline"),
-           ("id", "title", "summary", "description", "principal"))
+    r.keys(
+        data,
+        (),
+        (
+            "id",
+            "title",
+            "summary",
+            "description",
+            "order",
+            "parameters",
+            "principal",
+            "names",
+            "statement",
+            "managed_policy",
+            "key_policy_statement",
+            "snippet",
+            "note",
+            "expect",
+            "baseline",
+        ),
+        ("id", "title", "summary", "description", "principal"),
+    )
     preset_id = r.text(data, "id", ())
     if not _ID.fullmatch(preset_id):
         raise r.error(("id",), f"{preset_id!r} must be lower-case letters, digits and dashes")
@@ -282,14 +329,20 @@ def read_preset(file: str, text: str, *, shipped: bool) -> Preset:
         parameters=params,
         principals=_read_principals(r, data),
         names=_read_names(r, r.get(data, "names", (), dict, {})),
-        statements=tuple(_read_statement(r, s, ("statement", i))
-                         for i, s in enumerate(r.tables(data, "statement", ()))),
-        managed=tuple(_read_managed(r, m, ("managed_policy", i))
-                      for i, m in enumerate(r.tables(data, "managed_policy", ()))),
-        key_policy=tuple(_read_key_policy(r, k, ("key_policy_statement", i))
-                         for i, k in enumerate(r.tables(data, "key_policy_statement", ()))),
-        snippets=tuple(_read_snippet(r, s, ("snippet", i))
-                       for i, s in enumerate(r.tables(data, "snippet", ()))),
+        statements=tuple(
+            _read_statement(r, s, ("statement", i)) for i, s in enumerate(r.tables(data, "statement", ()))
+        ),
+        managed=tuple(
+            _read_managed(r, m, ("managed_policy", i))
+            for i, m in enumerate(r.tables(data, "managed_policy", ()))
+        ),
+        key_policy=tuple(
+            _read_key_policy(r, k, ("key_policy_statement", i))
+            for i, k in enumerate(r.tables(data, "key_policy_statement", ()))
+        ),
+        snippets=tuple(
+            _read_snippet(r, s, ("snippet", i)) for i, s in enumerate(r.tables(data, "snippet", ()))
+        ),
         notes=tuple(_read_note(r, n, ("note", i)) for i, n in enumerate(r.tables(data, "note", ()))),
         expectations=_read_expectations(r, r.get(data, "expect", (), dict, {})),
         baseline=_read_baseline(r, data),
@@ -299,8 +352,20 @@ def read_preset(file: str, text: str, *, shipped: bool) -> Preset:
     )
 
 
-_PARAM_KEYS = ("type", "description", "label", "default", "required", "choices", "choice_help",
-               "when", "min_length", "max_length", "pattern", "same_region")
+_PARAM_KEYS = (
+    "type",
+    "description",
+    "label",
+    "default",
+    "required",
+    "choices",
+    "choice_help",
+    "when",
+    "min_length",
+    "max_length",
+    "pattern",
+    "same_region",
+)
 
 
 def _read_parameters(r: _Reader, raw: dict[str, Any]) -> dict[str, Parameter]:
@@ -308,15 +373,21 @@ def _read_parameters(r: _Reader, raw: dict[str, Any]) -> dict[str, Parameter]:
     for name, spec in raw.items():
         path: tuple[str | int, ...] = ("parameters", name)
         if not _PARAM_NAME.fullmatch(name) or name in BUILTINS:
-            raise r.error(path, f"{name!r} cannot be a parameter name: use lower-case letters, digits "
-                          f"and _, and none of {', '.join(BUILTINS)}")
+            raise r.error(
+                path,
+                f"{name!r} cannot be a parameter name: use lower-case letters, digits "
+                f"and _, and none of {', '.join(BUILTINS)}",
+            )
         if not isinstance(spec, dict):
             raise r.error(path, f"must be a table ([parameters.{name}]), not {_type_name(spec)}")
         r.keys(spec, path, _PARAM_KEYS, ("type", "description"))
         ptype = r.text(spec, "type", path)
         if ptype not in PARAMETER_TYPES:
-            raise r.error(path + ("type",), f"unknown parameter type {ptype!r}"
-                          f"{suggest(ptype, PARAMETER_TYPES)}; known types: {', '.join(PARAMETER_TYPES)}")
+            raise r.error(
+                path + ("type",),
+                f"unknown parameter type {ptype!r}"
+                f"{suggest(ptype, PARAMETER_TYPES)}; known types: {', '.join(PARAMETER_TYPES)}",
+            )
         choices = r.strings(spec, "choices", path)
         if ptype == "choice" and not choices:
             raise r.error(path, "a choice parameter needs a non-empty 'choices' list")
@@ -331,8 +402,10 @@ def _read_parameters(r: _Reader, raw: dict[str, Any]) -> dict[str, Parameter]:
         default = spec.get("default")
         if ptype == "bool":
             if default is not None and not isinstance(default, bool):
-                raise r.error(path + ("default",), f"a bool parameter's default must be true or false, "
-                              f"not {_type_name(default)}")
+                raise r.error(
+                    path + ("default",),
+                    f"a bool parameter's default must be true or false, not {_type_name(default)}",
+                )
         elif default is not None and not isinstance(default, str):
             raise r.error(path + ("default",), f"must be a string, not {_type_name(default)}")
         pattern = r.get(spec, "pattern", path, str)
@@ -342,12 +415,18 @@ def _read_parameters(r: _Reader, raw: dict[str, Any]) -> dict[str, Parameter]:
             except re.error as err:
                 raise r.error(path + ("pattern",), f"not a valid regular expression: {err}") from None
         param = Parameter(
-            name=name, type=ptype, description=r.text(spec, "description", path),
-            label=r.get(spec, "label", path, str, ""), default=default,
-            required=r.get(spec, "required", path, bool, False), choices=choices,
-            choice_help=dict(help_table), when=r.when(spec, path, params),
+            name=name,
+            type=ptype,
+            description=r.text(spec, "description", path),
+            label=r.get(spec, "label", path, str, ""),
+            default=default,
+            required=r.get(spec, "required", path, bool, False),
+            choices=choices,
+            choice_help=dict(help_table),
+            when=r.when(spec, path, params),
             min_length=r.get(spec, "min_length", path, int),
-            max_length=r.get(spec, "max_length", path, int), pattern=pattern,
+            max_length=r.get(spec, "max_length", path, int),
+            pattern=pattern,
             same_region=r.get(spec, "same_region", path, bool, True),
         )
         if param.required and default is not None:
@@ -364,8 +443,9 @@ def _read_parameters(r: _Reader, raw: dict[str, Any]) -> dict[str, Parameter]:
     return params
 
 
-def _read_conditions(r: _Reader, obj: Mapping[str, Any], path: tuple[str | int, ...],
-                     actions: tuple[str, ...] = ()) -> tuple[ConditionSpec, ...]:
+def _read_conditions(
+    r: _Reader, obj: Mapping[str, Any], path: tuple[str | int, ...], actions: tuple[str, ...] = ()
+) -> tuple[ConditionSpec, ...]:
     from xraybuilder.core.conditions import canonical_operator, parse_operator
 
     out = []
@@ -401,8 +481,9 @@ def _read_conditions(r: _Reader, obj: Mapping[str, Any], path: tuple[str | int, 
 _ACTION_SPECIFIC_GLOBAL = ("aws:requesttag/", "aws:resourcetag/", "aws:tagkeys")
 
 
-def _check_key_for_action(r: _Reader, path: tuple[str | int, ...], key: str, sample: str,
-                          action: str) -> None:
+def _check_key_for_action(
+    r: _Reader, path: tuple[str | int, ...], key: str, sample: str, action: str
+) -> None:
     lowered = sample.lower()
     if lowered.startswith("aws:") and not lowered.startswith(_ACTION_SPECIFIC_GLOBAL):
         return
@@ -423,8 +504,7 @@ def _check_actions(r: _Reader, actions: tuple[str, ...], path: tuple[str | int, 
 
 def _check_action(r: _Reader, action: str, path: tuple[str | int, ...]) -> None:
     if "*" in action or "?" in action:
-        raise r.error(path, f"{action!r}: list actions by name here; use a [query] with "
-                      "'match' for patterns")
+        raise r.error(path, f"{action!r}: list actions by name here; use a [query] with 'match' for patterns")
     if catalog.action(action) is None:
         prefix = action.partition(":")[0]
         svc = catalog.service(prefix)
@@ -439,18 +519,24 @@ def _read_query(r: _Reader, q: Mapping[str, Any], path: tuple[str | int, ...]) -
     prefix = r.text(q, "service", path)
     svc = catalog.service(prefix)
     if svc is None:
-        raise r.error(path + ("service",), f"the catalog has no service {prefix!r}; it holds "
-                      f"{', '.join(catalog.service_prefixes())}")
+        raise r.error(
+            path + ("service",),
+            f"the catalog has no service {prefix!r}; it holds {', '.join(catalog.service_prefixes())}",
+        )
     levels = r.strings(q, "access_levels", path)
     for i, level in enumerate(levels):
         if level not in catalog.ACCESS_LEVELS:
-            raise r.error(path + ("access_levels", i), f"unknown access level {level!r}; use "
-                          f"{', '.join(catalog.ACCESS_LEVELS)}")
+            raise r.error(
+                path + ("access_levels", i),
+                f"unknown access level {level!r}; use {', '.join(catalog.ACCESS_LEVELS)}",
+            )
     types = r.strings(q, "resource_types", path)
     for i, rtype in enumerate(types):
         if rtype != "none" and rtype not in svc.resource_types:
-            raise r.error(path + ("resource_types", i), f"{prefix} has no resource type {rtype!r}; "
-                          f"use {', '.join([*svc.resource_types, 'none'])}")
+            raise r.error(
+                path + ("resource_types", i),
+                f"{prefix} has no resource type {rtype!r}; use {', '.join([*svc.resource_types, 'none'])}",
+            )
     match = r.strings(q, "match", path)
     for i, pattern in enumerate(match):
         if not svc.match_actions(pattern):
@@ -461,16 +547,31 @@ def _read_query(r: _Reader, q: Mapping[str, Any], path: tuple[str | int, ...]) -
     for i, name in enumerate(exclude):
         _check_action(r, name, path + ("exclude", i))
         if name.lower() not in selected:
-            raise r.error(path + ("exclude", i), f"{name} is not selected by the query, so "
-                          "excluding it does nothing")
+            raise r.error(
+                path + ("exclude", i), f"{name} is not selected by the query, so excluding it does nothing"
+            )
     if not query.run():
         raise r.error(path, "the query selects no action")
     return query
 
 
 def _read_statement(r: _Reader, s: Mapping[str, Any], path: tuple[str | int, ...]) -> StatementSpec:
-    r.keys(s, path, ("sid", "effect", "actions", "query", "managed_actions", "resources", "condition",
-                     "when", "outside_baseline"), ("sid", "resources"))
+    r.keys(
+        s,
+        path,
+        (
+            "sid",
+            "effect",
+            "actions",
+            "query",
+            "managed_actions",
+            "resources",
+            "condition",
+            "when",
+            "outside_baseline",
+        ),
+        ("sid", "resources"),
+    )
     sid = r.text(s, "sid", path)
     if not _SID.fullmatch(sid):
         raise r.error(path + ("sid",), f"{sid!r}: a Sid holds only letters and digits")
@@ -498,8 +599,9 @@ def _read_statement(r: _Reader, s: Mapping[str, Any], path: tuple[str | int, ...
     unique = tuple(dict.fromkeys(actions))
     when = r.when(s, path)
     with r.within(when):
-        resources = tuple(r.template(v, path + ("resources", i))
-                          for i, v in enumerate(r.strings(s, "resources", path)))
+        resources = tuple(
+            r.template(v, path + ("resources", i)) for i, v in enumerate(r.strings(s, "resources", path))
+        )
         conditions = _read_conditions(r, s, path, unique)
         outside = r.get(s, "outside_baseline", path, str)
         if outside is not None:
@@ -507,8 +609,14 @@ def _read_statement(r: _Reader, s: Mapping[str, Any], path: tuple[str | int, ...
     if not resources:
         raise r.error(path + ("resources",), "give at least one resource ('*' or an ARN template)")
     return StatementSpec(
-        sid=sid, actions=unique, resources=resources, effect=effect, conditions=conditions,
-        when=when, sources=tuple(sources), outside_baseline=outside,
+        sid=sid,
+        actions=unique,
+        resources=resources,
+        effect=effect,
+        conditions=conditions,
+        when=when,
+        sources=tuple(sources),
+        outside_baseline=outside,
     )
 
 
@@ -533,32 +641,51 @@ def _read_principals(r: _Reader, data: Mapping[str, Any]) -> tuple[PrincipalSpec
     out = []
     for i, p in enumerate(r.tables(data, "principal", ())):
         path: tuple[str | int, ...] = ("principal", i)
-        r.keys(p, path, ("kind", "label", "service", "condition", "instance_profile", "access_keys",
-                         "when"), ("kind", "label"))
+        r.keys(
+            p,
+            path,
+            ("kind", "label", "service", "condition", "instance_profile", "access_keys", "when"),
+            ("kind", "label"),
+        )
         kind = r.text(p, "kind", path)
         if kind not in PRINCIPAL_KINDS:
-            raise r.error(path + ("kind",), f"unknown principal kind {kind!r}"
-                          f"{suggest(kind, PRINCIPAL_KINDS)}; use {', '.join(PRINCIPAL_KINDS)}")
+            raise r.error(
+                path + ("kind",),
+                f"unknown principal kind {kind!r}"
+                f"{suggest(kind, PRINCIPAL_KINDS)}; use {', '.join(PRINCIPAL_KINDS)}",
+            )
         service = r.get(p, "service", path, str)
         if service is not None and "." not in service and service not in service_principals():
-            raise r.error(path + ("service",), f"no service principal is known for {service!r}; use one of "
-                          f"{', '.join(service_principals())} or a full principal like "
-                          "'ec2.amazonaws.com'")
+            raise r.error(
+                path + ("service",),
+                f"no service principal is known for {service!r}; use one of "
+                f"{', '.join(service_principals())} or a full principal like "
+                "'ec2.amazonaws.com'",
+            )
         role = PRINCIPAL_KINDS[kind] == "role"
         if role != (service is not None):
-            raise r.error(path, f"principal kind {kind} {'needs' if role else 'takes no'} 'service' "
-                          "(the service principal a role's trust policy names)")
+            raise r.error(
+                path,
+                f"principal kind {kind} {'needs' if role else 'takes no'} 'service' "
+                "(the service principal a role's trust policy names)",
+            )
         when = r.when(p, path)
         with r.within(when):
             label = r.template(r.text(p, "label", path), path + ("label",))
             conditions = _read_conditions(r, p, path, ("sts:AssumeRole",)) if service else ()
         if not service and "condition" in p:
             raise r.error(path + ("condition",), "only a role's trust policy takes conditions")
-        out.append(PrincipalSpec(
-            kind=kind, label=label, service=service, conditions=conditions,
-            instance_profile=r.get(p, "instance_profile", path, bool, False),
-            access_keys=r.get(p, "access_keys", path, bool, False), when=when,
-        ))
+        out.append(
+            PrincipalSpec(
+                kind=kind,
+                label=label,
+                service=service,
+                conditions=conditions,
+                instance_profile=r.get(p, "instance_profile", path, bool, False),
+                access_keys=r.get(p, "access_keys", path, bool, False),
+                when=when,
+            )
+        )
     if not out:
         raise r.error(("principal",), "give at least one [[principal]]")
     return tuple(out)
@@ -590,8 +717,11 @@ def _read_managed(r: _Reader, m: Mapping[str, Any], path: tuple[str | int, ...])
     if name is not None and managed_policy(name) is None:
         from xraybuilder.core.managed import managed_policies
 
-        raise r.error(path + ("name",), f"unknown managed policy {name!r}"
-                      f"{suggest(name, managed_policies())}; for other AWS managed policies give 'arn'")
+        raise r.error(
+            path + ("name",),
+            f"unknown managed policy {name!r}"
+            f"{suggest(name, managed_policies())}; for other AWS managed policies give 'arn'",
+        )
     when = r.when(m, path)
     if arn is not None:
         with r.within(when):
@@ -602,8 +732,12 @@ def _read_managed(r: _Reader, m: Mapping[str, Any], path: tuple[str | int, ...])
 
 
 def _read_key_policy(r: _Reader, k: Mapping[str, Any], path: tuple[str | int, ...]) -> KeyPolicyStatementSpec:
-    r.keys(k, path, ("sid", "principals", "actions", "resources", "condition", "when"),
-           ("sid", "principals", "actions"))
+    r.keys(
+        k,
+        path,
+        ("sid", "principals", "actions", "resources", "condition", "when"),
+        ("sid", "principals", "actions"),
+    )
     sid = r.text(k, "sid", path)
     if not _SID.fullmatch(sid):
         raise r.error(path + ("sid",), f"{sid!r}: a Sid holds only letters and digits")
@@ -611,8 +745,7 @@ def _read_key_policy(r: _Reader, k: Mapping[str, Any], path: tuple[str | int, ..
     _check_actions(r, actions, path + ("actions",))
     when = r.when(k, path)
     with r.within(when):
-        principals = tuple(r.template(v, path + ("principals",))
-                           for v in r.strings(k, "principals", path))
+        principals = tuple(r.template(v, path + ("principals",)) for v in r.strings(k, "principals", path))
         resources = tuple(r.template(v, path + ("resources",)) for v in r.strings(k, "resources", path))
         conditions = _read_conditions(r, k, path, actions)
     if not principals or not actions:
@@ -621,20 +754,27 @@ def _read_key_policy(r: _Reader, k: Mapping[str, Any], path: tuple[str | int, ..
 
 
 def _read_snippet(r: _Reader, s: Mapping[str, Any], path: tuple[str | int, ...]) -> SnippetSpec:
-    r.keys(s, path, ("id", "title", "kind", "file", "template", "profile", "region", "language", "when"),
-           ("id", "title", "kind", "file"))
+    r.keys(
+        s,
+        path,
+        ("id", "title", "kind", "file", "template", "profile", "region", "language", "when"),
+        ("id", "title", "kind", "file"),
+    )
     kind = r.text(s, "kind", path)
     if kind not in SNIPPET_KINDS:
         raise r.error(path + ("kind",), f"unknown snippet kind {kind!r}; use {', '.join(SNIPPET_KINDS)}")
     when = r.when(s, path)
     with r.within(when):
         spec = SnippetSpec(
-            id=r.text(s, "id", path), title=r.template(r.text(s, "title", path), path + ("title",)),
-            kind=kind, file=r.template(r.text(s, "file", path), path + ("file",)),
+            id=r.text(s, "id", path),
+            title=r.template(r.text(s, "title", path), path + ("title",)),
+            kind=kind,
+            file=r.template(r.text(s, "file", path), path + ("file",)),
             template=r.template(r.text(s, "template", path, ""), path + ("template",)),
             profile=r.template(r.text(s, "profile", path, ""), path + ("profile",)),
             region=r.template(r.text(s, "region", path, ""), path + ("region",)),
-            language=r.text(s, "language", path, "ini" if kind != "text" else "text"), when=when,
+            language=r.text(s, "language", path, "ini" if kind != "text" else "text"),
+            when=when,
         )
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", PLACEHOLDER.sub("x", spec.file)):
         raise r.error(path + ("file",), "a plain file name: letters, digits, _ . - (no folders)")
@@ -660,8 +800,12 @@ def _read_expectations(r: _Reader, raw: Mapping[str, Any]) -> tuple[ExpectationS
     for outcome in ("allowed", "denied"):
         for i, e in enumerate(r.tables(raw, outcome, ("expect",))):
             path: tuple[str | int, ...] = ("expect", outcome, i)
-            r.keys(e, path, ("action", "resource", "request_tags", "resource_tags", "context", "why",
-                             "when"), ("action",))
+            r.keys(
+                e,
+                path,
+                ("action", "resource", "request_tags", "resource_tags", "context", "why", "when"),
+                ("action",),
+            )
             action = r.text(e, "action", path)
             _check_action(r, action, path + ("action",))
             when = r.when(e, path)
@@ -676,11 +820,18 @@ def _read_expectations(r: _Reader, raw: Mapping[str, Any]) -> tuple[ExpectationS
                         r.template(value, path + (table, key))
                     pairs[table] = tuple(t.items())
                 resource = r.template(r.text(e, "resource", path, "*"), path + ("resource",))
-            out.append(ExpectationSpec(
-                allowed=outcome == "allowed", action=action, resource=resource,
-                request_tags=pairs["request_tags"], resource_tags=pairs["resource_tags"],
-                context=pairs["context"], why=r.text(e, "why", path, ""), when=when,
-            ))
+            out.append(
+                ExpectationSpec(
+                    allowed=outcome == "allowed",
+                    action=action,
+                    resource=resource,
+                    request_tags=pairs["request_tags"],
+                    resource_tags=pairs["resource_tags"],
+                    context=pairs["context"],
+                    why=r.text(e, "why", path, ""),
+                    when=when,
+                )
+            )
     return tuple(out)
 
 

@@ -41,8 +41,9 @@ def _parse_bool(text: str, _param: Parameter) -> bool:
 def _parse_choice(text: str, param: Parameter) -> str:
     if text in param.choices:
         return text
-    raise _Invalid(f"{text!r} is not one of the choices: {', '.join(param.choices)}"
-                   f"{suggest(text, param.choices)}")
+    raise _Invalid(
+        f"{text!r} is not one of the choices: {', '.join(param.choices)}{suggest(text, param.choices)}"
+    )
 
 
 def _parse_string(text: str, param: Parameter) -> str:
@@ -67,8 +68,7 @@ def _parse_region(text: str, _param: Parameter) -> str:
     every = [r for p in catalog.partitions().values() for r in p.regions]
     if text in every:
         return text
-    raise _Invalid(f"{text!r} is not an AWS Region the catalog knows, like us-east-1"
-                   f"{suggest(text, every)}")
+    raise _Invalid(f"{text!r} is not an AWS Region the catalog knows, like us-east-1{suggest(text, every)}")
 
 
 def _parse_account(text: str, _param: Parameter) -> str:
@@ -86,6 +86,7 @@ def _checker(check: Callable[[str], str | None]) -> Callable[[str, Parameter], s
         if problem is not None:
             raise _Invalid(problem)
         return text
+
     return parse
 
 
@@ -114,8 +115,9 @@ def _parse_kms_key_arn(text: str, _param: Parameter) -> str:
     if svc != "kms":
         raise _Invalid(f"{text!r} is a {svc or 'blank'} ARN, not a KMS key ARN like {example}")
     if rest.startswith("alias/"):
-        raise _Invalid("use the key's ARN (…:key/KEY-ID), not an alias ARN: key policies and grants "
-                       "belong to the key")
+        raise _Invalid(
+            "use the key's ARN (…:key/KEY-ID), not an alias ARN: key policies and grants belong to the key"
+        )
     if not rest.startswith("key/") or not _KMS_KEY_ID.fullmatch(rest[4:]):
         raise _Invalid(f"the resource part must be key/ followed by a key ID, like {example}")
     if catalog.partition_for_region(region) is None or not re.fullmatch(r"\d{12}", account):
@@ -193,16 +195,19 @@ def value_text(value: Value) -> str:
 
 def fill(template: str, values: Mapping[str, Value], *, source: str = "", key: str = "") -> str:
     """Replace ``{name}`` placeholders with parameter values."""
+
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
         if name not in values:
             raise PresetError(source, f"{{{name}}} has no value with these parameters", key=key)
         return value_text(values[name])
+
     return PLACEHOLDER.sub(sub, template)
 
 
-def fill_list(templates: Iterable[str], values: Mapping[str, Value], *, source: str = "",
-              key: str = "") -> list[str]:
+def fill_list(
+    templates: Iterable[str], values: Mapping[str, Value], *, source: str = "", key: str = ""
+) -> list[str]:
     """Fill each template; an item that is just ``{list_param}`` becomes that list's items."""
     out: list[str] = []
     for template in templates:
@@ -256,17 +261,24 @@ def resolve(preset: Preset, given: Mapping[str, str | bool]) -> Resolution:
             else:
                 unused.append(f"{preset.id} does not use {name}: nothing it builds depends on it.")
             continue
-        problems.append(ParameterProblem(
-            name, f"{preset.id} has no parameter {name!r}{suggest(name, preset.parameters)}; "
-            f"it takes {', '.join(preset.parameters)}", "unknown"))
+        problems.append(
+            ParameterProblem(
+                name,
+                f"{preset.id} has no parameter {name!r}{suggest(name, preset.parameters)}; "
+                f"it takes {', '.join(preset.parameters)}",
+                "unknown",
+            )
+        )
     values: dict[str, Value] = {}
     failed: set[str] = set()
     for param in preset.parameters.values():
         if not param.applies(values):
             if param.name in given:
-                unused.append(f"{param.name} is ignored with these choices: it applies only when "
-                              + " and ".join(f"{k} is {' or '.join(map(str, v))}" for k, v in param.when)
-                              + ".")
+                unused.append(
+                    f"{param.name} is ignored with these choices: it applies only when "
+                    + " and ".join(f"{k} is {' or '.join(map(str, v))}" for k, v in param.when)
+                    + "."
+                )
             continue
         raw = given.get(param.name)
         if isinstance(raw, bool):
@@ -284,8 +296,12 @@ def resolve(preset: Preset, given: Mapping[str, str | bool]) -> Resolution:
             if any(r in failed for r in refs):
                 failed.add(param.name)
                 continue
-            raw = fill(param.default, {**values, **builtin_values(values)}, source=preset.source,
-                       key=f"parameters.{param.name}.default")
+            raw = fill(
+                param.default,
+                {**values, **builtin_values(values)},
+                source=preset.source,
+                key=f"parameters.{param.name}.default",
+            )
         try:
             values[param.name] = parse_value(param, raw)
         except ValueError as err:
@@ -316,12 +332,18 @@ def _cross_check(preset: Preset, values: dict[str, Value], problems: list[Parame
     if isinstance(region, str):
         home = catalog.partition_for_region(region)
         if isinstance(partition, str) and home is not None and home.id != partition:
-            problems.append(ParameterProblem(
-                "region", f"{region} is in the {home.id} partition, not {partition}; "
-                f"set partition={home.id} or pick a Region of {partition}"))
+            problems.append(
+                ParameterProblem(
+                    "region",
+                    f"{region} is in the {home.id} partition, not {partition}; "
+                    f"set partition={home.id} or pick a Region of {partition}",
+                )
+            )
         elif home is not None and region not in home.xray_regions:
-            notes.append(f"X-Ray has no endpoint in {region} in the catalog's endpoint data; "
-                         "check that the service is available there.")
+            notes.append(
+                f"X-Ray has no endpoint in {region} in the catalog's endpoint data; "
+                "check that the service is available there."
+            )
     for param in preset.parameters.values():
         if param.type not in _ARN_TYPES or param.name not in values:
             continue
@@ -329,12 +351,19 @@ def _cross_check(preset: Preset, values: dict[str, Value], problems: list[Parame
         for arn in value if isinstance(value, tuple) else (str(value),):
             arn_partition, _, arn_region = arn.split(":")[1:4]
             if isinstance(partition, str) and arn_partition != partition:
-                problems.append(ParameterProblem(
-                    param.name, f"{arn} is in the {arn_partition} partition but partition is {partition}"))
+                problems.append(
+                    ParameterProblem(
+                        param.name, f"{arn} is in the {arn_partition} partition but partition is {partition}"
+                    )
+                )
                 break
             if param.same_region and arn_region and isinstance(region, str) and arn_region != region:
-                problems.append(ParameterProblem(
-                    param.name, f"{arn} is in {arn_region} but region is {region}; "
-                    "X-Ray can only use a key in its own Region"))
+                problems.append(
+                    ParameterProblem(
+                        param.name,
+                        f"{arn} is in {arn_region} but region is {region}; "
+                        "X-Ray can only use a key in its own Region",
+                    )
+                )
                 break
     return notes

@@ -41,8 +41,11 @@ def check(doc: Document) -> None:
         block = st.raw.get("Condition")
         if not isinstance(block, dict) or not block:
             continue
-        context = _Context(st.effect, tuple(text for _, text in st.action_entries),
-                           "NotAction" in st.raw and "Action" not in st.raw)
+        context = _Context(
+            st.effect,
+            tuple(text for _, text in st.action_entries),
+            "NotAction" in st.raw and "Action" not in st.raw,
+        )
         operators = tuple(block)
         for op_name, keys in block.items():
             if not isinstance(keys, dict) or not keys:
@@ -67,8 +70,9 @@ def _freeze(raw: Any) -> _Values:
 
 
 @lru_cache(maxsize=4096)
-def _block_records(op_name: str, items: tuple[tuple[str, _Values], ...], operators: tuple[str, ...],
-                   context: _Context) -> tuple[_Record, ...]:
+def _block_records(
+    op_name: str, items: tuple[tuple[str, _Values], ...], operators: tuple[str, ...], context: _Context
+) -> tuple[_Record, ...]:
     """Every finding for one operator and its keys, relative to the statement.
 
     Cached: while someone types, the other conditions of the policy stay the same.

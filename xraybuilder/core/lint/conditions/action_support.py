@@ -62,37 +62,54 @@ def _check_action_support(doc: _Records, context: _Context, entry: _Entry) -> No
     lacking = f'"{entry.key}" is not in the request context of {subject}'
     if effect == "Allow" and not absent:
         code, severity = "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", ERROR
-        result = (f"so {entry.op_name} is never true for {them} and this statement never allows "
-                  f"{them}")
+        result = f"so {entry.op_name} is never true for {them} and this statement never allows {them}"
     elif effect == "Deny" and not absent:
         code, severity = "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", SECURITY_WARNING
-        result = (f"so {entry.op_name} is never true for {them} and this Deny silently never "
-                  f"denies {them}, whatever the request")
+        result = (
+            f"so {entry.op_name} is never true for {them} and this Deny silently never "
+            f"denies {them}, whatever the request"
+        )
     elif effect == "Allow":
         code, severity = "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", SECURITY_WARNING
-        result = (f"so {entry.op_name} is always true for {them}: this statement allows {them} "
-                  "without the restriction the condition seems to add")
+        result = (
+            f"so {entry.op_name} is always true for {them}: this statement allows {them} "
+            "without the restriction the condition seems to add"
+        )
     else:
         code, severity = "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", WARNING
         result = f"so {entry.op_name} is always true for {them}: this statement always denies {them}"
-    doc.report(code, severity,
-               f"{lacking}, {result}. Move {them} to a statement without this condition key.",
-               entry.path, on_key=True)
+    doc.report(
+        code,
+        severity,
+        f"{lacking}, {result}. Move {them} to a statement without this condition key.",
+        entry.path,
+        on_key=True,
+    )
 
 
 def _check_not_action_tags(doc: _Records, context: _Context, entry: _Entry, low: str) -> None:
     if not _is_tag_key(low):
         return
     if context.effect == "Allow":
-        doc.report("ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", SUGGESTION,
-                   f'NotAction matches actions of every service, and many lack "{entry.key}" in '
-                   "their request context, so this statement allows only the actions that have it. "
-                   "List the actions you mean in Action instead.", entry.path, on_key=True)
+        doc.report(
+            "ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+            SUGGESTION,
+            f'NotAction matches actions of every service, and many lack "{entry.key}" in '
+            "their request context, so this statement allows only the actions that have it. "
+            "List the actions you mean in Action instead.",
+            entry.path,
+            on_key=True,
+        )
     else:
-        doc.report("DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", SECURITY_WARNING,
-                   f'NotAction matches actions of every service, and many lack "{entry.key}" in '
-                   "their request context, so this Deny silently never denies them. List the "
-                   "actions to deny in Action instead.", entry.path, on_key=True)
+        doc.report(
+            "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+            SECURITY_WARNING,
+            f'NotAction matches actions of every service, and many lack "{entry.key}" in '
+            "their request context, so this Deny silently never denies them. List the "
+            "actions to deny in Action instead.",
+            entry.path,
+            on_key=True,
+        )
 
 
 @lru_cache(maxsize=8192)

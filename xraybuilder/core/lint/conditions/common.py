@@ -63,8 +63,16 @@ _Record = tuple[str, Severity, str, Path, Fix | None, bool]
 class _Records(list[_Record]):
     """Findings with paths relative to the statement, kept so a later run can reuse them."""
 
-    def report(self, code: str, severity: Severity, message: str, path: Path = (), *,
-               fix: Fix | None = None, on_key: bool = False) -> None:
+    def report(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        path: Path = (),
+        *,
+        fix: Fix | None = None,
+        on_key: bool = False,
+    ) -> None:
         self.append((code, severity, message, path, fix, on_key))
 
 

@@ -16,23 +16,34 @@ def _check_tags(doc: _Records, entry: _Entry) -> None:
         request = low.startswith("aws:requesttag/")
         problem = _tag_text_problem(tag_key, "key", False, request)
         if problem:
-            doc.report("INVALID_TAG_KEY", WARNING,
-                       f'The tag key "{_shown(tag_key)}" in {_shown(entry.key)} {problem}, so the '
-                       "condition never matches an X-Ray tag.", entry.path, on_key=True)
+            doc.report(
+                "INVALID_TAG_KEY",
+                WARNING,
+                f'The tag key "{_shown(tag_key)}" in {_shown(entry.key)} {problem}, so the '
+                "condition never matches an X-Ray tag.",
+                entry.path,
+                on_key=True,
+            )
         if op.family == "String":
             for path, text in entry.values:
                 problem = _tag_text_problem(text, "value", op.wildcards, False)
                 if problem:
-                    doc.report("INVALID_TAG_VALUE", WARNING,
-                               f'The tag value "{_shown(text)}" {problem}, so it never matches an X-Ray tag.',
-                               path)
+                    doc.report(
+                        "INVALID_TAG_VALUE",
+                        WARNING,
+                        f'The tag value "{_shown(text)}" {problem}, so it never matches an X-Ray tag.',
+                        path,
+                    )
     elif low == "aws:tagkeys" and op.family == "String":
         for path, text in entry.values:
             problem = _tag_text_problem(text, "key", op.wildcards, True)
             if problem:
-                doc.report("INVALID_TAG_KEY", WARNING,
-                           f'The tag key "{_shown(text)}" {problem}, so it never matches an X-Ray tag key.',
-                           path)
+                doc.report(
+                    "INVALID_TAG_KEY",
+                    WARNING,
+                    f'The tag key "{_shown(text)}" {problem}, so it never matches an X-Ray tag key.',
+                    path,
+                )
 
 
 @lru_cache(maxsize=2048)
@@ -54,8 +65,7 @@ def _tag_text_problem(text: str, kind: str, wildcards: bool, request: bool) -> s
     bad = sorted({c for c in literal if not (c.isalnum() or c in allowed)})
     if bad:
         shown = " ".join(repr(c) for c in bad)
-        return (f"holds {shown}; X-Ray tags allow letters, digits, spaces and "
-                f"{' '.join(allowed.strip())}")
+        return f"holds {shown}; X-Ray tags allow letters, digits, spaces and {' '.join(allowed.strip())}"
     if kind == "key" and request and plain.lower().startswith(rules["reserved_prefix"]):
         return f'starts with "{rules["reserved_prefix"]}", which is reserved for tags AWS sets'
     return None
