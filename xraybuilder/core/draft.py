@@ -21,6 +21,7 @@ ORIGINS = ("preset", "custom", "file")
 TARGETS = ("managed", "role", "user", "group")
 EFFECTS = ("Allow", "Deny")
 FORMAT_VERSION = 1
+POLICY_VERSION = "2012-10-17"
 
 # A parameter whose name says it holds a secret, or a value shaped like a secret access
 # key (40 characters of base64) next to such a name, is refused: drafts are saved in
@@ -522,7 +523,7 @@ def policy_of(statements: Sequence[DraftStatement]) -> Any:
                 condition=condition or None,
             )
         )
-    return Policy(tuple(built), "2012-10-17")
+    return Policy(tuple(built), POLICY_VERSION)
 
 
 def _preset_statements(draft: Draft) -> tuple[DraftStatement, ...]:
