@@ -10,12 +10,9 @@ access key, so a saved draft is safe to share.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-
-import tomli_w
 
 ORIGINS = ("preset", "custom", "file")
 TARGETS = ("managed", "role", "user", "group")
@@ -300,11 +297,15 @@ class Draft:
             doc["file"] = file
         if self.statements is not None:
             doc["statements"] = [_statement_toml(s) for s in self.statements]
+        import tomli_w  # only saving needs it
+
         return tomli_w.dumps(doc)
 
     @classmethod
     def from_toml(cls, text: str) -> Draft:
         """Read a draft saved by ``to_toml``; DraftError names the line and key of a problem."""
+        import tomllib
+
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
