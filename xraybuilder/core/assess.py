@@ -332,7 +332,7 @@ def _file_document(draft: Draft) -> tuple[str, str, Policy | None, str]:
             policy = Policy.from_text(text)
         except PolicyShapeError:
             policy = None
-    kind = detect_kind(text) or "identity"
+    kind = draft.kind or detect_kind(text) or "identity"
     doc_id = _ID_OF_KIND[kind]
     title = DOCUMENT_KINDS[doc_id][1]
     if draft.file_name:
