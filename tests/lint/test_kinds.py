@@ -279,3 +279,13 @@ def test_a_mixed_principal_block_is_left_alone() -> None:
     principal = {"AWS": ADMIN, "Federated": "cognito-identity.amazonaws.com"}
     text = policy({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRoleWithWebIdentity"})
     assert "MISMATCHED_ACTION_FOR_PRINCIPAL" not in codes(text, "trust")
+
+
+def test_key_policies_have_their_own_size_quota_and_resource_policies_none_of_ours() -> None:
+    readers = [f"arn:aws:iam::123456789012:role/reader-{i:04d}" for i in range(800)]
+    statement = {"Effect": "Allow", "Principal": {"AWS": readers}, "Action": "kms:Decrypt", "Resource": "*"}
+    text = policy(statement)
+    assert 32768 < len(text.replace(" ", "").replace("\n", "")) < 65536
+    assert codes(text, "key-policy") == {"POLICY_SIZE_EXCEEDS_KEY_POLICY_QUOTA": Severity.ERROR}
+    # Each service sets its own resource-policy quota: no size finding is guessed.
+    assert not any(c.startswith("POLICY_SIZE") for c in codes(text, "resource"))
