@@ -376,7 +376,7 @@ def _plan_file(
     section = existing.section if existing is not None and existing.section else header[1:-1]
     new_text = _edit(list(scanned.lines), existing, header, values, parsed.get(section, {}))
     expected = copy.deepcopy(parsed)
-    settings = expected.setdefault(section, {})
+    settings = expected.setdefault(section, dict(parsed.get(DEFAULT_SECTION, {})))
     for key, value in values.items():
         if value is None:
             settings.pop(key, None)
@@ -434,6 +434,10 @@ def _edit(
             spans[line.option][1] = i
     last = max(spans.values(), key=lambda span: span[1], default=[start, start])
     indent = lines[last[0]].indent if spans else ""
+    # A header indented deeper than the new keys would read as their continuation.
+    following = next((line for line in lines[last[1] + 1 :] if line.kind == "header"), None)
+    if following is not None and len(following.indent) > len(indent):
+        indent = following.indent
     missing = [(k, v) for k, v in values.items() if v is not None and k not in spans]
     replaced: dict[int, str] = {}
     skipped: set[int] = set()
