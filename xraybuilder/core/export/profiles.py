@@ -306,11 +306,11 @@ def plan_profile(
         session_token=session_token or None,
         credentials=credentials,
         config=config,
-        notes=_notes(name, conf_path, config),
+        notes=_misplaced(name, credentials, config) + _overriding(name, config),
     )
 
 
-def _notes(name: str, path: Path, change: FileChange) -> tuple[str, ...]:
+def _overriding(name: str, change: FileChange) -> tuple[str, ...]:
     if change.before is None or change.existing_line is None:
         return ()
     settings = parse(decode(change.before)).get(change.section, {})
@@ -318,9 +318,27 @@ def _notes(name: str, path: Path, change: FileChange) -> tuple[str, ...]:
     if not found:
         return ()
     return (
-        f"{display_path(path)} line {change.existing_line}: profile {name} also sets "
+        f"{change.display} line {change.existing_line}: profile {name} also sets "
         f"{', '.join(found)}, so botocore will not use these keys for it directly",
     )
+
+
+def _misplaced(name: str, credentials: FileChange, config: FileChange) -> tuple[str, ...]:
+    # Each file's header for the other file is a classic mistake botocore ignores silently.
+    notes = []
+    for change, wrong, right in (
+        (credentials, config_header(name), credentials_header(name)),
+        (config, credentials_header(name), config_header(name)),
+    ):
+        if change.before is None or wrong == right:
+            continue
+        for line in scan(decode(change.before)).headers():
+            if f"[{line.section}]" == wrong:
+                notes.append(
+                    f"{change.display} line {line.number}: botocore ignores {wrong} in the "
+                    f"{change.kind} file (it reads {right}); left as it is"
+                )
+    return tuple(notes)
 
 
 def _read(path: Path, target: Path) -> tuple[bytes | None, int | None]:
