@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 import os
 import re
 import stat
@@ -172,6 +173,59 @@ def _mask_diff_line(line: str, secrets: list[str]) -> str:
     for secret in secrets:
         body = body.replace(secret, MASK)
     return prefix + body
+
+
+@dataclass(frozen=True)
+class AccessKey:
+    """An access key as ``aws iam create-access-key`` (or ``aws sts …``) prints it."""
+
+    key_id: str
+    secret: str = field(repr=False)
+    session_token: str | None = field(default=None, repr=False)
+    status: str | None = None  # "Active" | "Inactive"
+    user: str | None = None
+
+
+def _key_block(data: object, where: str) -> dict[str, object]:
+    if isinstance(data, dict):
+        for name in ("AccessKey", "Credentials"):
+            block = data.get(name)
+            if isinstance(block, dict):
+                return block
+    raise ProfileError(
+        f"{where}: expected the JSON 'aws iam create-access-key' prints, "
+        '{"AccessKey": {"AccessKeyId": …, "SecretAccessKey": …}}'
+    )
+
+
+def _key_text(block: dict[str, object], name: str, where: str) -> str:
+    value = block.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ProfileError(f"{where}: no {name} in the access key")
+    return value.strip()
+
+
+def access_key_from_json(text: str, where: str = "the pasted JSON") -> AccessKey:
+    """The access key in the JSON output of ``aws iam create-access-key`` or ``aws sts``.
+
+    ProfileError (saying where: line and column for broken JSON) when it is not there;
+    the message never quotes the text, which holds the secret.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ProfileError(f"{where} line {err.lineno} column {err.colno}: not JSON ({err.msg})") from None
+    block = _key_block(data, where)
+    token = block.get("SessionToken")
+    status = block.get("Status")
+    user = block.get("UserName")
+    return AccessKey(
+        key_id=_key_text(block, "AccessKeyId", where),
+        secret=_key_text(block, "SecretAccessKey", where),
+        session_token=(token.strip() or None) if isinstance(token, str) else None,
+        status=status if isinstance(status, str) else None,
+        user=user if isinstance(user, str) else None,
+    )
 
 
 def check_profile_name(name: str) -> None:
