@@ -282,3 +282,12 @@ def test_hidden_prompts_in_a_real_terminal(aws: AwsFiles) -> None:
     # The terminal never echoed what was typed.
     assert NEW_SECRET.encode() not in seen and SESSION_TOKEN.encode() not in seen
     assert botocore_reads("dev") == (TEMP_KEY_ID, NEW_SECRET, SESSION_TOKEN, "eu-west-1")
+
+
+def test_dry_run_passes_on_the_notes(
+    aws: AwsFiles, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aws.write(b"", b"[dev]\nregion = us-east-1\n")
+    code, out, err = run(["dev", "--region", "eu-west-1", "--from-json", str(key_file), "--dry-run"], capsys)
+    assert code == 0 and "+[profile dev]" in out
+    assert f"note: {aws.config} line 1: botocore ignores [dev] in the config file" in err

@@ -130,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         diff = plan.diff(masked=True)
         sys.stdout.write(diff or f"profile {args.name} is already set as asked; nothing would change\n")
+        for note in plan.notes:
+            print(f"{PROG}: note: {note}", file=sys.stderr)
         if plan.replaces and not args.replace:
             print(f"{PROG}: note: the profile exists; writing needs --replace", file=sys.stderr)
         print(f"{PROG}: dry run: nothing was written", file=sys.stderr)
