@@ -122,6 +122,58 @@ def test_merge_keeps_every_other_byte(tmp_path: Path, text: str, name: str) -> N
     assert sum(line.strip() in ours for line in after_lines) == 2
 
 
+CONFIG_HEADERS = st.sampled_from(
+    ["default", "profile dev", 'profile "ci"', "profile   prod", "sso-session corp", "services s", "dev"]
+)
+CONFIG_KEYS = st.sampled_from(["region", "output", "REGION", "role_arn", "s3", "cli_pager"])
+
+
+@st.composite
+def config_file(draw: st.DrawFn) -> str:
+    lines: list[str] = draw(st.lists(furniture(), max_size=2))
+    for header in draw(st.lists(CONFIG_HEADERS, unique=True, max_size=4)):
+        lines.append(f"[{header}]")
+        for _ in range(draw(st.integers(0, 3))):
+            if draw(st.booleans()):
+                lines.append(draw(furniture()))
+                continue
+            key = draw(CONFIG_KEYS)
+            lines.append(f"{draw(SPACE)}{key}{draw(SPACE)}={draw(SPACE)}{draw(VALUES)}")
+    end = draw(ENDS)
+    text = "".join(line + end for line in lines)
+    if text and draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    return text
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=config_file(), name=st.sampled_from(["default", "dev", "ci", "prod", "new"]))
+def test_config_merge_sets_the_region_botocore_reads(tmp_path: Path, text: str, name: str) -> None:
+    assume(botocore_parses(text, tmp_path))
+    config = tmp_path / "config"
+    config.write_bytes(text.encode())
+    before = botocore.configloader.load_config(str(config))
+    plan = plan_profile(
+        name,
+        NEW_KEY_ID,
+        NEW_SECRET,
+        "eu-west-1",
+        output="text",
+        credentials_path=tmp_path / "credentials",
+        config_path=config,
+    )
+    config.write_bytes(plan.config.after)
+    after = botocore.configloader.load_config(str(config))
+    assert after["profiles"][name]["region"] == "eu-west-1"
+    assert after["profiles"][name]["output"] == "text"
+    # Every other profile, session and service section reads exactly as before.
+    for group in ("profiles", "sso_sessions", "services"):
+        others = {k: v for k, v in after[group].items() if not (group == "profiles" and k == name)}
+        assert others == {k: v for k, v in before[group].items() if not (group == "profiles" and k == name)}
+    kept = {k: v for k, v in before["profiles"].get(name, {}).items() if k not in ("region", "output")}
+    assert {k: v for k, v in after["profiles"][name].items() if k not in ("region", "output")} == kept
+
+
 @settings(max_examples=100, deadline=None)
 @given(text=ini_file())
 def test_the_scan_finds_the_sections_configparser_finds(text: str) -> None:
