@@ -546,7 +546,7 @@ def _write_backup(change: FileChange) -> Path:
     for attempt in range(1, 100):
         backup = _backup_path(change.target, stamp, attempt)
         try:
-            write_bytes_atomic(backup, change.before, mode=FILE_MODE, replace=False)
+            write_bytes_atomic(backup, change.before, mode=FILE_MODE, replace=False, owner_of=change.target)
         except FileExists:
             continue
         return backup
