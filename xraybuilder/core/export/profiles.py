@@ -74,6 +74,8 @@ class ProfileError(Exception):
 def display_path(path: Path) -> str:
     """``path`` with the home folder written as ``~``."""
     home = Path(os.path.expanduser("~"))
+    if home == Path(home.anchor):  # a home at the root would turn every path into ~/…
+        return str(path)
     try:
         return "~/" + path.relative_to(home).as_posix()
     except ValueError:
