@@ -21,7 +21,6 @@ EXIT_USAGE = 2
 FORMATS = ("text", "json", "sarif")
 TARGETS = ("managed", "user", "group", "role")
 SEVERITIES = ("error", "security_warning", "warning", "suggestion")
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,43 +47,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class ReadError(Exception):
-    """A file that cannot be linted; the message says where and why."""
-
-
-def decode(data: bytes) -> str:
-    """Policy text from raw bytes; ReadError names the line and column of bad UTF-8."""
-    if data.startswith(_UTF16_BOMS):
-        raise ReadError("the file is UTF-16 encoded; IAM policies must be UTF-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        byte = data[err.start]
-        raise ReadError(
-            f"line {line}, column {column}: byte 0x{byte:02x} is not valid UTF-8; save the file as UTF-8"
-        ) from None
-
-
-def read_source(name: str) -> str:
-    """The text of ``name`` (``-`` is standard input); ReadError when it cannot be read."""
-    if name == "-":
-        return decode(sys.stdin.buffer.read())
-    try:
-        with open(name, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise ReadError("no such file") from None
-    except IsADirectoryError:
-        raise ReadError("is a directory, not a policy file") from None
-    except PermissionError:
-        raise ReadError("permission denied") from None
-    except OSError as err:
-        raise ReadError(err.strerror or str(err)) from None
-    return decode(data)
-
-
 def use_color(stream: object) -> bool:
     """Colour only for a terminal, and never when NO_COLOR is set or TERM is dumb."""
     if os.environ.get("NO_COLOR"):
@@ -95,47 +57,52 @@ def use_color(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
-def lint_files(names: list[str], target: str) -> list[FileResult]:
-    """Lint every file; unreadable ones come back with ``error`` set."""
+def lint_files(names: list[str], target: str) -> tuple[list[FileResult], list[str]]:
+    """Lint every file; unreadable ones come back with ``error`` set.
+
+    Also returns one message per unreadable file for standard error (``file:line:col:
+    message``, as the other commands say it).
+    """
     from xraybuilder.core.lint import LintContext, lint
-    from xraybuilder.core.lint.output import STDIN_NAME, FileResult
+    from xraybuilder.core.lint.output import FileResult
+    from xraybuilder.core.policy.load import PolicyLoadError, display_name, read_text
 
     context = LintContext(target=target)  # type: ignore[arg-type]
     results = []
+    messages = []
     for name in names:
-        shown = STDIN_NAME if name == "-" else name
+        shown = display_name(name)
         try:
-            text = read_source(name)
-        except ReadError as err:
-            results.append(FileResult(shown, error=str(err)))
+            text = read_text(name).text
+        except PolicyLoadError as err:
+            results.append(FileResult(shown, error=err.detail))
+            messages.append(str(err))
             continue
         try:
             findings = lint(text, context)
         except Exception as err:  # a checker bug must not cost the other files' report
-            results.append(
-                FileResult(
-                    shown,
-                    error=f"internal error while checking ({type(err).__name__}: {err}); please report it",
-                )
-            )
+            problem = f"internal error while checking ({type(err).__name__}: {err}); please report it"
+            results.append(FileResult(shown, error=problem))
+            messages.append(f"{shown}: {problem}")
             continue
         results.append(FileResult(shown, tuple(findings)))
-    return results
+    return results, messages
 
 
 def run(args: argparse.Namespace) -> int:
     """Lint the files, print the report and return the exit status."""
     from xraybuilder import __version__
+    from xraybuilder.commands.console import error, hint_if_terminal
     from xraybuilder.core.lint import Severity
     from xraybuilder.core.lint.output import fails, render_json, render_sarif, render_text
 
     if args.files.count("-") > 1:
-        print("xraybuilder lint: error: '-' (standard input) can be given only once", file=sys.stderr)
+        error("lint", "'-' (standard input) can be given only once")
         return EXIT_USAGE
-    results = lint_files(args.files, args.target)
-    for r in results:
-        if r.error is not None:
-            print(f"xraybuilder lint: error: {r.name}: {r.error}", file=sys.stderr)
+    hint_if_terminal("lint", args.files)
+    results, messages = lint_files(args.files, args.target)
+    for message in messages:
+        error("lint", message)
     if args.format == "json":
         out = render_json(results)
     elif args.format == "sarif":
