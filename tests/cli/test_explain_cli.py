@@ -237,3 +237,39 @@ def test_runs_without_the_tui() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "0 []"
     assert "Compared with AWSXrayReadOnlyAccess" in done.stdout
+
+
+def test_a_deny_with_notaction_is_summarised_by_service(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "xray:*", "Resource": "*"},
+            {"Effect": "Deny", "NotAction": ["xray:GetGroup", "xray:GetGroups"], "Resource": "*"},
+        ],
+    }
+    path = write(tmp_path, "deny.json", json.dumps(policy))
+    code, out, _ = run([str(path)], capsys)
+    assert code == 0
+    denies = out.split("What it denies\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    from xraybuilder.core import catalog
+
+    def total(prefix: str) -> int:
+        svc = catalog.service(prefix)
+        assert svc is not None
+        return len(svc.actions)
+
+    # X-Ray in detail; every other held service in one line and its scope.
+    assert f"  AWS X-Ray: {total('xray') - 2} of {total('xray')} actions" in denies
+    others = [line for line in denies if line.startswith("  ") and not line.startswith("   ")][1:]
+    assert f"  AWS Key Management Service: all {total('kms')} actions" in others
+    assert f"  Amazon S3: all {total('s3')} actions" in others
+    for line in others[:-1]:
+        assert line.endswith(" actions")
+        assert denies[denies.index(line) + 1] == "    on all resources"
+    assert len(denies) < 40
+    # JSON keeps every action.
+    code, out, _ = run([str(path), "--format", "json"], capsys)
+    kms = next(s for s in json.loads(out)["summary"]["denies"] if s["service"] == "kms")
+    assert kms["action_count"] == kms["service_total"] == total("kms")
