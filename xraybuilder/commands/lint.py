@@ -57,52 +57,52 @@ def use_color(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
-def lint_files(names: list[str], target: str) -> tuple[list[FileResult], list[str]]:
-    """Lint every file; unreadable ones come back with ``error`` set.
-
-    Also returns one message per unreadable file for standard error (``file:line:col:
-    message``, as the other commands say it).
-    """
+def lint_files(names: list[str], target: str) -> list[FileResult]:
+    """Lint every file; unreadable ones come back with ``error`` set."""
     from xraybuilder.core.lint import LintContext, lint
-    from xraybuilder.core.lint.output import FileResult
-    from xraybuilder.core.policy.load import PolicyLoadError, display_name, read_text
+    from xraybuilder.core.lint.output import STDIN_NAME, FileResult
 
     context = LintContext(target=target)  # type: ignore[arg-type]
     results = []
-    messages = []
+    from xraybuilder.commands.console import hint_if_terminal
+    from xraybuilder.core.policy.load import PolicyLoadError, read_text
+
     for name in names:
-        shown = display_name(name)
+        shown = STDIN_NAME if name == "-" else name
+        hint_if_terminal("lint", [name])
         try:
             text = read_text(name).text
         except PolicyLoadError as err:
             results.append(FileResult(shown, error=err.detail))
-            messages.append(str(err))
             continue
         try:
             findings = lint(text, context)
         except Exception as err:  # a checker bug must not cost the other files' report
-            problem = f"internal error while checking ({type(err).__name__}: {err}); please report it"
-            results.append(FileResult(shown, error=problem))
-            messages.append(f"{shown}: {problem}")
+            results.append(
+                FileResult(
+                    shown,
+                    error=f"internal error while checking ({type(err).__name__}: {err}); please report it",
+                )
+            )
             continue
         results.append(FileResult(shown, tuple(findings)))
-    return results, messages
+    return results
 
 
 def run(args: argparse.Namespace) -> int:
     """Lint the files, print the report and return the exit status."""
     from xraybuilder import __version__
-    from xraybuilder.commands.console import error, hint_if_terminal
+    from xraybuilder.commands.console import error
     from xraybuilder.core.lint import Severity
     from xraybuilder.core.lint.output import fails, render_json, render_sarif, render_text
 
     if args.files.count("-") > 1:
         error("lint", "'-' (standard input) can be given only once")
         return EXIT_USAGE
-    hint_if_terminal("lint", args.files)
-    results, messages = lint_files(args.files, args.target)
-    for message in messages:
-        error("lint", message)
+    results = lint_files(args.files, args.target)
+    for r in results:
+        if r.error is not None:
+            error("lint", f"{r.name}: {r.error}")
     if args.format == "json":
         out = render_json(results)
     elif args.format == "sarif":
