@@ -22,7 +22,6 @@ FORMATS = ("text", "json", "sarif")
 TARGETS = ("managed", "user", "group", "role")
 KINDS = ("auto", "identity", "trust", "resource", "key-policy")
 SEVERITIES = ("error", "security_warning", "warning", "suggestion")
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,43 +55,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class ReadError(Exception):
-    """A file that cannot be linted; the message says where and why."""
-
-
-def decode(data: bytes) -> str:
-    """Policy text from raw bytes; ReadError names the line and column of bad UTF-8."""
-    if data.startswith(_UTF16_BOMS):
-        raise ReadError("the file is UTF-16 encoded; IAM policies must be UTF-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        byte = data[err.start]
-        raise ReadError(
-            f"line {line}, column {column}: byte 0x{byte:02x} is not valid UTF-8; save the file as UTF-8"
-        ) from None
-
-
-def read_source(name: str) -> str:
-    """The text of ``name`` (``-`` is standard input); ReadError when it cannot be read."""
-    if name == "-":
-        return decode(sys.stdin.buffer.read())
-    try:
-        with open(name, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise ReadError("no such file") from None
-    except IsADirectoryError:
-        raise ReadError("is a directory, not a policy file") from None
-    except PermissionError:
-        raise ReadError("permission denied") from None
-    except OSError as err:
-        raise ReadError(err.strerror or str(err)) from None
-    return decode(data)
-
-
 def use_color(stream: object) -> bool:
     """Colour only for a terminal, and never when NO_COLOR is set or TERM is dumb."""
     if os.environ.get("NO_COLOR"):
@@ -109,12 +71,16 @@ def lint_files(names: list[str], target: str, kind: str = "auto") -> list[FileRe
     from xraybuilder.core.lint.output import STDIN_NAME, FileResult
 
     results = []
+    from xraybuilder.commands.console import hint_if_terminal
+    from xraybuilder.core.policy.load import PolicyLoadError, read_text
+
     for name in names:
         shown = STDIN_NAME if name == "-" else name
+        hint_if_terminal("lint", [name])
         try:
-            text = read_source(name)
-        except ReadError as err:
-            results.append(FileResult(shown, error=str(err)))
+            text = read_text(name).text
+        except PolicyLoadError as err:
+            results.append(FileResult(shown, error=err.detail))
             continue
         try:
             found_kind, findings = lint_as(text, target=target, kind=kind)  # type: ignore[arg-type]
@@ -137,16 +103,17 @@ def lint_files(names: list[str], target: str, kind: str = "auto") -> list[FileRe
 def run(args: argparse.Namespace) -> int:
     """Lint the files, print the report and return the exit status."""
     from xraybuilder import __version__
+    from xraybuilder.commands.console import error
     from xraybuilder.core.lint import Severity
     from xraybuilder.core.lint.output import fails, render_json, render_sarif, render_text
 
     if args.files.count("-") > 1:
-        print("xraybuilder lint: error: '-' (standard input) can be given only once", file=sys.stderr)
+        error("lint", "'-' (standard input) can be given only once")
         return EXIT_USAGE
     results = lint_files(args.files, args.target, args.kind)
     for r in results:
         if r.error is not None:
-            print(f"xraybuilder lint: error: {r.name}: {r.error}", file=sys.stderr)
+            error("lint", f"{r.name}: {r.error}")
     if args.format == "json":
         out = render_json(results)
     elif args.format == "sarif":

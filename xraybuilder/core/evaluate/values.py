@@ -159,6 +159,11 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 }
 
 
+def describe_family(family: str) -> str:
+    """What a value of this family is, in words: ``an IP address``, ``a date``…"""
+    return _FORMAT_NAMES[family]
+
+
 def request_parser(family: str) -> Callable[[str], Any]:
     """How a request value of this family is read (IP requests are addresses, not networks)."""
     return parse_address if family == "IpAddress" else _PARSERS[family]

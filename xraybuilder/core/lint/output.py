@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from xraybuilder.core.lint.finding import Finding, Severity
+from xraybuilder.core.printable import json_safe, printable
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -113,19 +114,23 @@ def _fix_text(finding: Finding) -> str | None:
 
 
 def format_finding(name: str, finding: Finding, *, color: bool = False) -> str:
-    """``file:line:col: severity CODE: message`` plus indented path and fix lines."""
-    where = f"{name}:{finding.line}:{finding.column}:"
+    """``file:line:col: severity CODE: message`` plus indented path and fix lines.
+
+    What comes from the policy (names, messages quoting it) is escaped before any colour
+    is added, so only our own escape sequences reach the terminal.
+    """
+    where = f"{printable(name, keep_newlines=False)}:{finding.line}:{finding.column}:"
     severity = str(finding.severity)
     if color:
         where = f"{_BOLD}{where}{_RESET}"
         severity = f"{_COLOUR[finding.severity]}{severity}{_RESET}"
-    lines = [f"{where} {severity} {finding.code}: {finding.message}"]
+    lines = [f"{where} {severity} {finding.code}: {printable(finding.message, keep_newlines=False)}"]
     if finding.path:
-        at = f"    at {finding.path_str}"
+        at = f"    at {printable(finding.path_str, keep_newlines=False)}"
         lines.append(f"{_DIM}{at}{_RESET}" if color else at)
     fix = _fix_text(finding)
     if fix is not None:
-        lines.append(f"    fix: {fix}")
+        lines.append(f"    fix: {printable(fix, keep_newlines=False)}")
     return "\n".join(lines)
 
 
@@ -159,7 +164,7 @@ def render_json(results: Sequence[FileResult]) -> str:
     if any(r.skipped is not None for r in results):
         totals["skipped"] = sum(1 for r in results if r.skipped is not None)
     doc = {"format_version": JSON_FORMAT_VERSION, "files": files, "summary": totals}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _uri(name: str) -> str:
@@ -249,4 +254,4 @@ def render_sarif(results: Sequence[FileResult], *, tool_version: str) -> str:
         "results": sarif_results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
