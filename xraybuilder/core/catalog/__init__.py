@@ -6,13 +6,14 @@ module only reads them, lazily and once per service, so start-up stays cheap.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
+
+from xraybuilder.core import patterns
 
 ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
 
@@ -213,11 +214,11 @@ def _match(prefix: str, lowered_pattern: str) -> list[Action]:
     svc = service(prefix)
     if svc is None:
         return []
-    if "*" not in lowered_pattern and "?" not in lowered_pattern:
+    if not patterns.has_wildcard(lowered_pattern):
         hit = svc.actions.get(lowered_pattern)
         return [hit] if hit else []
-    rx = re.compile(fnmatch.translate(lowered_pattern))
-    return [a for key, a in svc.actions.items() if rx.match(key)]
+    rx = patterns.compile(lowered_pattern, ignore_case=True)
+    return [a for key, a in svc.actions.items() if rx.fullmatch(key)]
 
 
 def expand_action(pattern: str) -> list[Action]:

@@ -300,10 +300,3 @@ def _spell(parent: dict[_State, tuple[_State, str] | None], state: _State, patte
         else:
             out.append(symbol)
     return "".join(out)
-
-
-@lru_cache(maxsize=4096)
-def glob_regex(text: str) -> re.Pattern[str]:
-    """A case-insensitive regex for an action pattern (``xray:Get*``); IAM has no ``[…]`` classes."""
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
-    return re.compile(body, re.I | re.S)

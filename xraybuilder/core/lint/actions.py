@@ -7,12 +7,11 @@ and cached: the linter runs on every keystroke and policies repeat the same acti
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from xraybuilder.core import catalog
+from xraybuilder.core import catalog, patterns
 from xraybuilder.core.lint.document import Document
 from xraybuilder.core.lint.finding import Fix, Severity
 
@@ -271,8 +270,7 @@ def _wildcard_service(value: str, prefix: str, name: str) -> _Verdict:
 
 @lru_cache(maxsize=256)
 def _prefixes_matching(pattern: str) -> tuple[str, ...]:
-    rx = re.compile(fnmatch.translate(pattern))
-    return tuple(sorted(p for p in catalog.all_service_prefixes() if rx.match(p)))
+    return tuple(sorted(patterns.select(pattern, catalog.all_service_prefixes())))
 
 
 def _unknown_service(value: str, prefix: str, name: str) -> _Issue:
@@ -331,8 +329,7 @@ def _unknown_action(
 
 @lru_cache(maxsize=1024)
 def _names_matching(prefix: str, lowered_pattern: str) -> tuple[str, ...]:
-    rx = re.compile(fnmatch.translate(lowered_pattern))
-    return tuple(key for key in catalog.action_names(prefix) or {} if rx.match(key))
+    return patterns.select(lowered_pattern, catalog.action_names(prefix) or {}, ignore_case=True)
 
 
 def _within_one_edit(word: str, pool: tuple[str, ...]) -> tuple[str, ...]:

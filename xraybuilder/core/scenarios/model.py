@@ -7,11 +7,11 @@ Specs hold templates (``arn:{partition}:…``) and ``when`` conditions on parame
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from xraybuilder.core import catalog
+from xraybuilder.core.patterns import compile as compile_pattern
 
 Value = str | bool | tuple[str, ...]
 """A resolved parameter value: text, a boolean, or a list (for ``*_list`` types)."""
@@ -159,7 +159,7 @@ class ActionQuery:
         svc = catalog.service(self.service)
         if svc is None:
             return []
-        patterns = [re.compile(_glob(p), re.I) for p in self.match]
+        wanted = [compile_pattern(p, ignore_case=True) for p in self.match]
         excluded = {e.lower() for e in self.exclude}
         out = []
         for act in svc.actions.values():
@@ -170,7 +170,7 @@ class ActionQuery:
                 (t == "none" and not types) or t in types for t in self.resource_types
             ):
                 continue
-            if patterns and not any(p.fullmatch(act.name) for p in patterns):
+            if wanted and not any(p.fullmatch(act.name) for p in wanted):
                 continue
             if act.full_name.lower() in excluded:
                 continue
@@ -194,10 +194,6 @@ class ActionQuery:
         if self.exclude:
             parts.append("except " + ", ".join(self.exclude))
         return " ".join(parts)
-
-
-def _glob(pattern: str) -> str:
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
 
 
 @dataclass(frozen=True)
