@@ -8,8 +8,10 @@ data (``data/condition_operators.json``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from xraybuilder.core.datafiles import read_json
@@ -59,8 +61,8 @@ class Operator:
         return family_accepts_key_type(self.family, key_type)
 
 
-def _table() -> dict[str, Any]:
-    data: dict[str, Any] = read_json("condition_operators.json")
+def _table() -> Mapping[str, Any]:
+    data: Mapping[str, Any] = read_json("condition_operators.json")
     return data
 
 
@@ -71,8 +73,8 @@ def base_operators() -> tuple[str, ...]:
 
 
 @cache
-def _by_lower() -> dict[str, str]:
-    return {name.lower(): name for name in base_operators()}
+def _by_lower() -> Mapping[str, str]:
+    return MappingProxyType({name.lower(): name for name in base_operators()})
 
 
 @lru_cache(maxsize=1024)

@@ -22,21 +22,20 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 ARN_PARTS = 6
 
 
+@dataclass(frozen=True, slots=True, eq=False)
 class Wildcard:
-    """A live ``*`` (any run of characters) or ``?`` (exactly one character)."""
+    """A live ``*`` (any run of characters) or ``?`` (exactly one character).
 
-    __slots__ = ("char",)
+    There are two, :data:`STAR` and :data:`QMARK`, compared by identity.
+    """
 
-    def __init__(self, char: str) -> None:
-        self.char = char
-
-    def __repr__(self) -> str:
-        return f"Wildcard({self.char!r})"
+    char: str
 
 
 STAR = Wildcard("*")

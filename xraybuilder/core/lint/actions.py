@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -307,7 +308,7 @@ def _unknown_service(value: str, prefix: str, name: str) -> _Issue:
 
 
 def _unknown_action(
-    value: str, prefix: str, service_name: str, names: dict[str, str], name: str, element: str
+    value: str, prefix: str, service_name: str, names: Mapping[str, str], name: str, element: str
 ) -> _Issue:
     lower = name.lower()
     pool = tuple(names)
