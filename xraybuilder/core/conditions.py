@@ -20,6 +20,26 @@ SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 IF_EXISTS = "IfExists"
 
 
+def wording() -> Mapping[str, Any]:
+    """How condition keys and operators read in words (``data/condition_wording.json``).
+
+    The one table of operator wording: explanations use an operator's ``verb`` and
+    ``none``, evaluation reasons its ``holds`` and ``fails``.
+    """
+    data: Mapping[str, Any] = read_json("condition_wording.json")
+    return data
+
+
+def comparison_words(base: str) -> tuple[str, str]:
+    """How a request value compares with a policy value under a positive base operator.
+
+    ``StringEquals`` -> ``("equals", "does not equal")``; a negated operator uses its
+    positive twin's (:attr:`Operator.positive`).
+    """
+    entry = wording()["operators"][base]
+    return str(entry["holds"]), str(entry["fails"])
+
+
 @dataclass(frozen=True, slots=True)
 class Operator:
     """A parsed condition operator.

@@ -19,7 +19,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from xraybuilder.core.datafiles import read_json
+from xraybuilder.core.conditions import wording
 from xraybuilder.core.explain.patterns import Scope, covered
 
 _QUALIFIERS = ("ForAllValues", "ForAnyValue")
@@ -147,12 +147,6 @@ def _networks_within(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
 
 
 # -- words ------------------------------------------------------------------------------
-
-
-def wording() -> Mapping[str, Any]:
-    """The key and operator wording table (``data/condition_wording.json``)."""
-    data: Mapping[str, Any] = read_json("condition_wording.json")
-    return data
 
 
 @cache
