@@ -17,8 +17,6 @@ from typing import Any
 
 from xraybuilder.core import patterns
 
-ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
-
 
 @dataclass(frozen=True, slots=True)
 class ActionResource:
@@ -122,10 +120,16 @@ def _read(name: str) -> Any:
     return json.loads(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
 
 
+_SCOPE = _read("scope.json")
+_HELD: tuple[str, ...] = tuple(_SCOPE["services"])
+ACCESS_LEVELS: tuple[str, ...] = tuple(_SCOPE["access_levels"])
+"""IAM's access levels, in the order the IAM console lists them (``data/scope.json``)."""
+
+
 @cache
 def service_prefixes() -> tuple[str, ...]:
-    """Services the catalog holds in full."""
-    return ("xray", "kms", "s3", "sts", "iam", "oam")
+    """Services the catalog holds in full (``data/scope.json``)."""
+    return _HELD
 
 
 @cache
