@@ -7,7 +7,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,6 @@ from xraybuilder.core.lint.finding import Severity
 from xraybuilder.core.managed import managed_policies
 
 CORE = Path(__file__).resolve().parents[2] / "xraybuilder" / "core"
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 # Code-shaped strings in the checks that are not codes: an export list, a limit's name,
 # and the element names the MISSING_/EMPTY_ARRAY_ codes are built from.
 NOT_CODES = {"FAMILIES", "XRAY_NAME_MAX", "ACTION", "RESOURCE"}
@@ -98,17 +97,17 @@ def test_the_registry_lists_no_code_the_checks_never_write() -> None:
     assert stale == []
 
 
-def corpus_texts() -> Iterator[tuple[str, str]]:
-    for path in sorted(CORPUS.glob("*.json")):
+def corpus_texts(corpus: Path) -> Iterator[tuple[str, str]]:
+    for path in sorted(corpus.glob("*.json")):
         yield path.name, path.read_bytes().decode("utf-8", errors="replace")
     for name, policy in managed_policies().items():
         yield name, policy.text
 
 
-def test_every_finding_of_the_corpus_is_registered_at_an_allowed_severity() -> None:
+def test_every_finding_of_the_corpus_is_registered_at_an_allowed_severity(corpus: Path) -> None:
     registry = codes()
     reported: set[str] = set()
-    for name, text in corpus_texts():
+    for name, text in corpus_texts(corpus):
         for target in ("managed", "role"):
             for finding in lint(text, LintContext(target=target)):
                 reported.add(finding.code)
@@ -143,9 +142,7 @@ def test_lint_list_codes(fmt: str) -> None:
             assert re.search(rf"^  {code} +{entry.severity} +{re.escape(entry.title)}$", proc.stdout, re.M)
 
 
-def test_lint_without_files_still_says_file_is_required() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "xraybuilder", "lint"], capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 2
-    assert "the following arguments are required: FILE" in proc.stderr
+def test_lint_without_files_still_says_file_is_required(cli: Callable[..., tuple[int, str, str]]) -> None:
+    code, _out, err = cli("lint")
+    assert code == 2
+    assert "the following arguments are required: FILE" in err
