@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from xraybuilder.core import patterns
+from xraybuilder.core.datafiles import read_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +121,15 @@ def _read(name: str) -> Any:
     return json.loads(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
 
 
-_SCOPE = _read("scope.json")
+_SCOPE = read_json("catalog_scope.json")
 _HELD: tuple[str, ...] = tuple(_SCOPE["services"])
 ACCESS_LEVELS: tuple[str, ...] = tuple(_SCOPE["access_levels"])
-"""IAM's access levels, in the order the IAM console lists them (``data/scope.json``)."""
+"""IAM's access levels, in the order the IAM console lists them (``core/data/catalog_scope.json``)."""
 
 
 @cache
 def service_prefixes() -> tuple[str, ...]:
-    """Services the catalog holds in full (``data/scope.json``)."""
+    """Services the catalog holds in full (``core/data/catalog_scope.json``)."""
     return _HELD
 
 

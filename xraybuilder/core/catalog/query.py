@@ -4,7 +4,7 @@ type, name and words.
 One place for the presets' ``[query]`` tables, ``xraybuilder actions`` and the
 explainer's per-level counts. Names match with IAM's wildcards, ignoring case
 (:mod:`xraybuilder.core.patterns`); access levels come in the IAM console's order
-(``data/scope.json``).
+(``core/data/catalog_scope.json``).
 """
 
 from __future__ import annotations
