@@ -16,14 +16,6 @@ from xraybuilder.cli import main
 ACCOUNT = "123456789012"
 
 
-@pytest.fixture(autouse=True)
-def empty_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep the developer's own presets out of these tests."""
-    folder = tmp_path / "config"
-    monkeypatch.setenv("XRAYBUILDER_CONFIG_DIR", str(folder))
-    return folder
-
-
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(["new", *argv])
     out, err = capsys.readouterr()
@@ -178,11 +170,11 @@ def test_print_and_out_are_exclusive(capsys: pytest.CaptureFixture[str], tmp_pat
 
 
 def test_a_broken_user_preset_is_named_when_its_id_is_asked_for(
-    empty_config_dir: Path,
+    config_dir: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    (empty_config_dir / "presets").mkdir(parents=True)
-    (empty_config_dir / "presets" / "mine.toml").write_text('id = "mine"\ntitle = \n', encoding="utf-8")
+    (config_dir / "presets").mkdir(parents=True)
+    (config_dir / "presets" / "mine.toml").write_text('id = "mine"\ntitle = \n', encoding="utf-8")
     code, _, err = run(["mine"], capsys)
     assert code == 2
     assert "mine.toml:2: column 9: TOML syntax error" in err

@@ -26,7 +26,7 @@ SEVERITIES = ("error", "security_warning", "warning", "suggestion")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare lint's options on its sub-parser."""
-    parser.add_argument("files", nargs="+", metavar="FILE", help="policy JSON files; - reads standard input")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="policy JSON files; - reads standard input")
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -53,6 +53,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="fail_on",
         help="exit 1 when a finding is at or above this severity (default: error)",
     )
+    parser.add_argument(
+        "--list-codes",
+        action="store_true",
+        dest="list_codes",
+        help="print every finding code with its default severity, family and title, and exit",
+    )
+    # FILE is optional only for --list-codes; run() reports it missing as argparse would.
+    parser.set_defaults(lint_parser=parser)
 
 
 def use_color(stream: object) -> bool:
@@ -107,6 +115,13 @@ def run(args: argparse.Namespace) -> int:
     from xraybuilder.core.lint import Severity
     from xraybuilder.core.lint.output import fails, render_json, render_sarif, render_text
 
+    if args.list_codes:
+        from xraybuilder.core.lint import codes
+
+        sys.stdout.write(codes.render_json() if args.format == "json" else codes.render_text())
+        return EXIT_CLEAN
+    if not args.files:
+        args.lint_parser.error("the following arguments are required: FILE")
     if args.files.count("-") > 1:
         error("lint", "'-' (standard input) can be given only once")
         return EXIT_USAGE

@@ -7,11 +7,11 @@ part; the whole-ARN check and the form fields place them.
 from __future__ import annotations
 
 import re
-from fnmatch import fnmatchcase
 
 from xraybuilder.core import catalog, names
 from xraybuilder.core.arn.model import Issue, closest, did_you_mean, has_variable, has_wildcard
 from xraybuilder.core.catalog import Partition
+from xraybuilder.core.patterns import matches
 
 # X-Ray API model (botocore xray 2016-04-12): GroupName and RuleName are 1-32 characters.
 # Neither the API model nor the CloudFormation schema sets a character rule, so a name
@@ -44,7 +44,7 @@ def partition_issues(value: str) -> list[Issue]:
     if has_variable(value) or value in ids:
         return []
     if has_wildcard(value):
-        if any(fnmatchcase(p, value) for p in ids):
+        if any(matches(value, p) for p in ids):
             return []
         return [
             Issue(
@@ -139,7 +139,7 @@ def candidate_partitions(partition: str) -> list[Partition]:
     parts = catalog.partitions()
     if partition in parts:
         return [parts[partition]]
-    matched = [p for pid, p in parts.items() if has_wildcard(partition) and fnmatchcase(pid, partition)]
+    matched = [p for pid, p in parts.items() if has_wildcard(partition) and matches(partition, pid)]
     return matched or list(parts.values())
 
 
@@ -170,7 +170,7 @@ def region_issues(value: str, partitions: list[Partition], service: str) -> list
                     "lower-case letters, digits and dashes (e.g. us-east-1 or us-*).",
                 )
             ]
-        if any(fnmatchcase(r, value) for r in known) or all(c in "*?" for c in value):
+        if any(matches(value, r) for r in known) or all(c in "*?" for c in value):
             return []
         return [
             Issue(

@@ -11,6 +11,7 @@ from typing import Any
 
 from xraybuilder.core import catalog
 from xraybuilder.core.catalog import Action
+from xraybuilder.core.catalog.query import level_total
 from xraybuilder.core.explain import capabilities as caps
 from xraybuilder.core.explain.conditions import Condition, describe, to_json
 from xraybuilder.core.explain.grants import Expansion, Grant, Note, OtherGrant, held_services, universe
@@ -357,7 +358,7 @@ def services_of(exp: Expansion, effect: str) -> tuple[ServiceSummary, ...]:
             at_level = sorted((a for a in actions if a.access_level == level), key=lambda a: a.name)
             if not at_level:
                 continue
-            total = sum(1 for a in svc.actions.values() if a.access_level == level)
+            total = level_total(svc.prefix, level)
             summaries = []
             for a in at_level:
                 grants = exp.for_action(a, effect)

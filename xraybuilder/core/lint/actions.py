@@ -7,12 +7,12 @@ and cached: the linter runs on every keystroke and policies repeat the same acti
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from xraybuilder.core import catalog
+from xraybuilder.core import catalog, patterns
 from xraybuilder.core.lint.document import Document
 from xraybuilder.core.lint.finding import Fix, Severity
 
@@ -302,8 +302,7 @@ def _wildcard_service(value: str, prefix: str, name: str) -> _Verdict:
 
 @lru_cache(maxsize=256)
 def _prefixes_matching(pattern: str) -> tuple[str, ...]:
-    rx = re.compile(fnmatch.translate(pattern))
-    return tuple(sorted(p for p in catalog.all_service_prefixes() if rx.match(p)))
+    return tuple(sorted(patterns.select(pattern, catalog.all_service_prefixes())))
 
 
 def _unknown_service(value: str, prefix: str, name: str) -> _Issue:
@@ -340,7 +339,7 @@ def _unknown_service(value: str, prefix: str, name: str) -> _Issue:
 
 
 def _unknown_action(
-    value: str, prefix: str, service_name: str, names: dict[str, str], name: str, element: str
+    value: str, prefix: str, service_name: str, names: Mapping[str, str], name: str, element: str
 ) -> _Issue:
     lower = name.lower()
     pool = tuple(names)
@@ -362,8 +361,7 @@ def _unknown_action(
 
 @lru_cache(maxsize=1024)
 def _names_matching(prefix: str, lowered_pattern: str) -> tuple[str, ...]:
-    rx = re.compile(fnmatch.translate(lowered_pattern))
-    return tuple(key for key in catalog.action_names(prefix) or {} if rx.match(key))
+    return patterns.select(lowered_pattern, catalog.action_names(prefix) or {}, ignore_case=True)
 
 
 def _within_one_edit(word: str, pool: tuple[str, ...]) -> tuple[str, ...]:

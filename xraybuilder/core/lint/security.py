@@ -9,11 +9,10 @@ every resource.
 
 from __future__ import annotations
 
-import re
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from xraybuilder.core import catalog
+from xraybuilder.core import catalog, patterns
 from xraybuilder.core.lint.document import Document
 from xraybuilder.core.lint.finding import Severity
 from xraybuilder.core.policy.source import Path
@@ -37,10 +36,7 @@ def _permissions_management() -> tuple[str, ...]:
 @lru_cache(maxsize=4096)
 def _matches(pattern: str, action: str) -> bool:
     """Whether an Action entry matches a full action name (case-insensitive wildcards)."""
-    if "*" not in pattern and "?" not in pattern:
-        return pattern.lower() == action.lower()
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.lower())
-    return re.fullmatch(regex, action.lower(), re.DOTALL) is not None
+    return patterns.action_matches(pattern.lower(), action.lower())
 
 
 def _has_wildcard(text: str) -> bool:
