@@ -266,10 +266,10 @@ resource = "arn:aws:xray:us-east-1:{account}:group/team_a/x"
 
 
 def test_findings_on_what_new_builds_go_to_stderr(
-    empty_config_dir: Path, capsys: pytest.CaptureFixture[str]
+    config_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (empty_config_dir / "presets").mkdir(parents=True)
-    (empty_config_dir / "presets" / "team-groups.toml").write_text(USER_PRESET, encoding="utf-8")
+    (config_dir / "presets").mkdir(parents=True)
+    (config_dir / "presets" / "team-groups.toml").write_text(USER_PRESET, encoding="utf-8")
     code, out, err = run(["team-groups", "-p", f"account={ACCOUNT}"], capsys)
     assert code == 0, err
     assert json.loads(out)["preset"] == "team-groups", "stdout still holds only the JSON object"
