@@ -36,6 +36,7 @@ from xraybuilder.core.evaluate import Request, evaluate
 from xraybuilder.core.explain import compare, summarize
 from xraybuilder.core.lint import codes as lint_codes
 from xraybuilder.core.lint import lint
+from xraybuilder.core.patterns import STAR, Wildcard
 from xraybuilder.core.policy.model import Policy, PolicyShapeError
 from xraybuilder.core.scenarios.loader import load_library
 from xraybuilder.core.scenarios.principals import service_principals
@@ -57,6 +58,7 @@ _LEAVES = (
     ipaddress.IPv6Address,
     re.Pattern,
     enum.Enum,
+    Wildcard,  # its __setattr__ refuses any change (tested below)
 )
 
 
@@ -196,6 +198,11 @@ _CLOSED_KEYS = ("datafiles.read_json", "catalog.service", "catalog._key_index")
 def test_mutating_a_cached_result_raises(name: str, mutate: Callable[[], Any]) -> None:
     with pytest.raises((AttributeError, TypeError, dataclasses.FrozenInstanceError)):
         mutate()
+
+
+def test_a_wildcard_cannot_change() -> None:
+    with pytest.raises(AttributeError):
+        STAR.char = "?"
 
 
 def test_a_managed_policy_document_is_a_fresh_copy() -> None:
