@@ -26,7 +26,6 @@ from xraybuilder.core.export.objects import objects
 hcl2 = pytest.importorskip("hcl2")
 
 CASES = list(cases())
-OPTIONS = None
 
 
 def _options() -> Any:

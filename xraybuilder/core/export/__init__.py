@@ -30,6 +30,15 @@ TITLES = {
     "cloudformation-json": "CloudFormation (JSON)",
     "aws-config": "~/.aws profile sections",
 }
+# For syntax highlighting in a viewer (Pygments lexer names).
+LANGUAGES = {
+    "json": "json",
+    "aws-cli": "bash",
+    "terraform": "terraform",
+    "cloudformation": "yaml",
+    "cloudformation-json": "json",
+    "aws-config": "ini",
+}
 # format -> (module, function for render, function for render_files)
 _RENDERERS = {
     "json": ("jsondocs", "render", "render_files"),

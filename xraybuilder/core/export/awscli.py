@@ -76,8 +76,7 @@ class _Script:
     def document(self, variable: str, doc: Any) -> None:
         """``VARIABLE=$(cat <<JSON … JSON)``: the document with the shell variables in it."""
         text = json.dumps(doc, indent=2, ensure_ascii=False)
-        uses = any(isinstance(p, Variable) for s in _strings_of(text) for p in self.finder.split(s))
-        if uses:
+        if any(isinstance(p, Variable) for p in self.finder.split(text)):
             body = self.finder.join(text, _heredoc_literal, self._ref)
             self.lines += [f"{variable}=$(cat <<JSON", body, "JSON", ")"]
         else:
@@ -290,9 +289,3 @@ class _Script:
             else:
                 self.step(f"Then, for example: {snippet.title[:1].lower()}{snippet.title[1:]}.")
                 self.lines += ["#   " + line for line in text.splitlines()]
-
-
-def _strings_of(text: str) -> list[str]:
-    # Variables are only ever found inside the document's strings; scanning the whole text is
-    # enough because keys and punctuation never hold a partition, Region or account.
-    return [text]
