@@ -49,6 +49,8 @@ SCENARIOS = [
     if case_id in WANTED
 ]
 
+ALL = list(cases())
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -195,3 +197,39 @@ def test_editing_a_variable_at_the_top_changes_the_documents(
     assert run_script(script, aws_env, tmp_path).returncode == 0
     document = iam.get_role_policy(RoleName="edited", PolicyName="XRayDaemonWrite")["PolicyDocument"]
     assert document["Statement"][1]["Resource"] == ["arn:aws:s3:::aws-xray-assets.eu-west-1/xray-daemon/*"]
+
+
+@pytest.mark.parametrize("key", ["customer-managed", "aws-managed", "default"])
+def test_encryption_admin_runs_up_to_the_xray_step(
+    key: str, iam: Any, aws_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The AWS CLI accepts every command, the X-Ray one included: moto answers it as not implemented.
+
+    The request reaching the server (rather than the CLI's own usage error) is what shows
+    that put-encryption-config is written with the options the AWS CLI takes.
+    """
+    bundle = build(
+        "encryption-admin",
+        {
+            "key": key,
+            "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "admin_arn": "arn:aws:iam::123456789012:role/xray-admin",
+        }
+        if key == "customer-managed"
+        else {"key": key},
+    )
+    proc = run_script(render(bundle, "aws-cli"), aws_env, tmp_path)
+    assert proc.returncode != 0
+    assert "PutEncryptionConfig operation" in proc.stderr and "usage:" not in proc.stderr, proc.stderr
+    check_created(iam, bundle)
+    if bundle.kms_key_policy_statements:
+        written = json.loads((tmp_path / "xray-kms-key-policy-statements.json").read_text(encoding="utf-8"))
+        assert written == {"Statement": [s.to_json() for s in bundle.kms_key_policy_statements]}
+
+
+@pytest.mark.parametrize(("case_id", "bundle"), ALL, ids=[c for c, _ in ALL])
+def test_every_script_is_valid_bash(case_id: str, bundle: Bundle, tmp_path: Path) -> None:
+    script = tmp_path / "setup.sh"
+    script.write_text(render(bundle, "aws-cli"), encoding="utf-8")
+    proc = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr

@@ -42,7 +42,8 @@ DESCRIPTIONS = {
     "policy_name": "Name of the policy.",
     "kms_key_arn": "ARN of the customer managed KMS key X-Ray encrypts traces with.",
 }
-_ENCRYPTION = re.compile(r"--encryption-config\s+Type=(?P<type>\w+)(?:,KeyId=(?P<key>\S+))?")
+_TYPE = re.compile(r"--type\s+(\w+)")
+_KEY_ID = re.compile(r"--key-id\s+(\S+)")
 
 
 def render(bundle: Bundle) -> str:
@@ -325,7 +326,7 @@ def _encryption_config(bundle: Bundle) -> tuple[str, str] | None:
     """(type, key id) from the bundle's put-encryption-config step, if it has one."""
     for snippet in bundle.snippets:
         if snippet.id in SETUP_SNIPPETS:
-            found = _ENCRYPTION.search(snippet.text)
-            if found:
-                return found.group("type"), found.group("key") or ""
+            kind, key_id = _TYPE.search(snippet.text), _KEY_ID.search(snippet.text)
+            if kind:
+                return kind.group(1), key_id.group(1) if key_id else ""
     return None
