@@ -233,3 +233,30 @@ def test_every_script_is_valid_bash(case_id: str, bundle: Bundle, tmp_path: Path
     script.write_text(render(bundle, "aws-cli"), encoding="utf-8")
     proc = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_iam_policy_variables_and_shell_characters_reach_iam_unchanged(
+    iam: Any, aws_env: dict[str, str], tmp_path: Path
+) -> None:
+    """``${aws:username}``, backslashes, quotes and backticks survive the heredoc as written."""
+    from xraybuilder.core.export import bundle_for_policy
+    from xraybuilder.core.policy.model import Policy
+
+    policy = Policy.from_json(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "Own",
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::bucket/${aws:username}/*",
+                    "Condition": {"StringLike": {"s3:prefix": ["a\\\\b", 'q"`$(x)`', "$HOME"]}},
+                }
+            ],
+        }
+    )
+    bundle = bundle_for_policy(policy, name="Odd")
+    proc = run_script(render(bundle, "aws-cli"), aws_env, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    check_created(iam, bundle)

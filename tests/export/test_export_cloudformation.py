@@ -105,3 +105,25 @@ def test_outputs_give_every_arn_and_key_statements_stay_in_metadata() -> None:
         s.to_json() for s in admin.kms_key_policy_statements
     ]
     assert meta["AfterDeployment"][0].startswith("aws xray put-encryption-config")
+
+
+def test_iam_policy_variables_stay_literal_inside_sub() -> None:
+    from xraybuilder.core.export import bundle_for_policy
+    from xraybuilder.core.policy.model import Policy
+
+    policy = Policy.from_json(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::bucket/${aws:username}/*",
+                },
+                {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bucket"},
+            ],
+        }
+    )
+    text = render(bundle_for_policy(policy, name="Own"), "cloudformation")
+    assert 'Resource: !Sub "arn:${AWS::Partition}:s3:::bucket/${!aws:username}/*"' in text
+    assert lint(text, "us-east-1") == []

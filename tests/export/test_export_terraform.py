@@ -51,9 +51,9 @@ def resolve(value: Any, defaults: dict[str, str]) -> Any:
     if isinstance(value, list):
         return [resolve(v, defaults) for v in value]
     if isinstance(value, str):
-        text = re.sub(r"^\$\{var\.(\w+)\}$", lambda m: "${var." + m.group(1) + "}", value)
-        text = re.sub(r"\$\{var\.(\w+)\}", lambda m: defaults[m.group(1)], text)
-        return text.replace("$${", "${")
+        text = re.sub(r"\$\{var\.(\w+)\}", lambda m: defaults[m.group(1)], value)
+        # Terraform reads $${ and %%{ as literal ${ and %{; python-hcl2 leaves them as written.
+        return text.replace("$${", "${").replace("%%{", "%{")
     return value
 
 
@@ -149,3 +149,25 @@ def test_terraform_validate(tmp_path: Path) -> None:
             (folder / name).write_text(text, encoding="utf-8")
         valid = subprocess.run(["terraform", "validate", "-json"], cwd=folder, capture_output=True, text=True)
         assert json.loads(valid.stdout)["valid"], (case_id, valid.stdout)
+
+
+def test_a_custom_policy_with_iam_variables_parses_back_equal() -> None:
+    from xraybuilder.core.export import bundle_for_policy
+    from xraybuilder.core.policy.model import Policy
+
+    doc = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws-us-gov:s3:::bucket/${aws:username}/*",
+                "Condition": {"StringLike": {"s3:prefix": ['q"x', "%{y}"]}},
+            }
+        ],
+    }
+    bundle = bundle_for_policy(Policy.from_json(doc), partition="aws-us-gov")
+    config = parse(render(bundle, "terraform"))
+    defaults = {name: spec["default"] for v in config["variable"] for name, spec in v.items()}
+    policy = unwrap(resources(config)["aws_iam_policy.this"]["policy"], defaults)
+    assert policy == doc
