@@ -25,8 +25,10 @@ OVERLAY = ROOT / "scripts" / "catalog_overlay.toml"
 
 # X-Ray in full, plus the services whose actions the scenarios and the AWS managed
 # X-Ray policies use (KMS key policies, the daemon download from S3, role trust,
-# PassRole, and Observability Access Manager for cross-account sharing).
-SERVICES = ("xray", "kms", "s3", "sts", "iam", "oam")
+# PassRole, and Observability Access Manager for cross-account sharing). Listed once,
+# in the hand-written core/data/catalog_scope.json, which the tool reads too.
+SCOPE = ROOT / "xraybuilder" / "core" / "data" / "catalog_scope.json"
+SERVICES: tuple[str, ...] = tuple(json.loads(SCOPE.read_text("utf-8"))["services"])
 
 
 def _service_data(prefix: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import pytest
 from xraybuilder.core.conditions import (
     base_operators,
     canonical_operator,
+    comparison_words,
     family_accepts_key_type,
     family_accepts_variables,
     is_null_if_exists,
@@ -16,6 +17,7 @@ from xraybuilder.core.conditions import (
     operator_for_key_type,
     parse_operator,
     parse_operator_ignoring_case,
+    wording,
 )
 
 
@@ -226,3 +228,31 @@ def test_matches_when_absent(name: str, values: tuple[str, ...], result: bool) -
 )
 def test_is_null_if_exists(name: str, answer: bool) -> None:
     assert is_null_if_exists(name) is answer
+
+
+def test_every_operator_has_wording_and_every_positive_one_its_comparison_words() -> None:
+    table = wording()["operators"]
+    for base in base_operators():
+        assert base in table, base
+        op = parse_operator(base)
+        assert op is not None
+        if op.family == "Null":  # decided on presence, never by comparing values
+            continue
+        holds, fails = comparison_words(op.positive)
+        assert holds and fails and holds != fails, base
+
+
+def test_comparison_words_are_what_the_evaluator_says() -> None:
+    from xraybuilder.core.evaluate import Request, evaluate
+    from xraybuilder.core.policy.model import Policy
+
+    statement = {
+        "Effect": "Allow",
+        "Action": "xray:GetGroup",
+        "Resource": "*",
+        "Condition": {"NumericGreaterThan": {"s3:max-keys": "10"}},
+    }
+    policy = Policy.from_json({"Version": "2012-10-17", "Statement": [statement]})
+    decision = evaluate([policy], Request.build("xray:GetGroup", context={"s3:max-keys": "3"}))
+    _holds, fails = comparison_words("NumericGreaterThan")
+    assert f"'3' {fails} '10'" in decision.statements[0].reason

@@ -148,7 +148,8 @@ def test_invalid_json_says_where(tmp_path: Path, capsys: pytest.CaptureFixture[s
     code, out, err = run([str(path)], capsys)
     assert (code, out) == (2, "")
     line, col = position(text, '"Statement"')
-    assert err == f"xraybuilder explain: {path}:{line}:{col}: Missing comma between two object members.\n"
+    message = "Missing comma between two object members."
+    assert err == f"xraybuilder explain: error: {path}:{line}:{col}: {message}\n"
 
 
 @pytest.mark.parametrize(
@@ -184,7 +185,7 @@ def test_invalid_policy_says_where(
     code, out, err = run([str(path)], capsys)
     assert (code, out) == (2, "")
     line, col = position(text, needle)
-    assert err.startswith(f"xraybuilder explain: {path}:{line}:{col}: {message}")
+    assert err.startswith(f"xraybuilder explain: error: {path}:{line}:{col}: {message}")
     assert "Traceback" not in err
 
 
@@ -192,7 +193,7 @@ def test_invalid_baseline_says_where(tmp_path: Path, capsys: pytest.CaptureFixtu
     path = write(tmp_path, "base.json", '{"Version": "2012-10-17", "Statement": [}')
     code, out, err = run(["AWSXrayReadOnlyAccess", "--compare", str(path)], capsys)
     assert (code, out) == (2, "")
-    assert err.startswith(f"xraybuilder explain: {path}:1:")
+    assert err.startswith(f"xraybuilder explain: error: {path}:1:")
 
 
 def test_recoverable_slips_are_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -210,14 +211,14 @@ def test_recoverable_slips_are_warnings(tmp_path: Path, capsys: pytest.CaptureFi
 def test_unknown_name_directory_and_encoding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["AWSXrayReadOnly"], capsys)
     assert (code, out) == (2, "")
-    assert err.startswith("xraybuilder explain: AWSXrayReadOnly: no such file, nor an AWS managed")
+    assert err.startswith("xraybuilder explain: error: AWSXrayReadOnly: no such file, and not an AWS managed")
     assert "AWSXrayReadOnlyAccess" in err
     code, _, err = run([str(tmp_path)], capsys)
     assert code == 2 and "is a directory" in err
     latin = tmp_path / "latin.json"
     latin.write_bytes(b'{"Statement": "\xe9"}')
     code, _, err = run([str(latin)], capsys)
-    assert code == 2 and "not UTF-8" in err
+    assert code == 2 and f"error: {latin}:1:16: not valid UTF-8 (byte 0xe9)" in err
 
 
 def test_only_one_input_can_be_stdin(capsys: pytest.CaptureFixture[str]) -> None:
@@ -236,3 +237,39 @@ def test_runs_without_the_tui() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "0 []"
     assert "Compared with AWSXrayReadOnlyAccess" in done.stdout
+
+
+def test_a_deny_with_notaction_is_summarised_by_service(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "xray:*", "Resource": "*"},
+            {"Effect": "Deny", "NotAction": ["xray:GetGroup", "xray:GetGroups"], "Resource": "*"},
+        ],
+    }
+    path = write(tmp_path, "deny.json", json.dumps(policy))
+    code, out, _ = run([str(path)], capsys)
+    assert code == 0
+    denies = out.split("What it denies\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    from xraybuilder.core import catalog
+
+    def total(prefix: str) -> int:
+        svc = catalog.service(prefix)
+        assert svc is not None
+        return len(svc.actions)
+
+    # X-Ray in detail; every other held service in one line and its scope.
+    assert f"  AWS X-Ray: {total('xray') - 2} of {total('xray')} actions" in denies
+    others = [line for line in denies if line.startswith("  ") and not line.startswith("   ")][1:]
+    assert f"  AWS Key Management Service: all {total('kms')} actions" in others
+    assert f"  Amazon S3: all {total('s3')} actions" in others
+    for line in others[:-1]:
+        assert line.endswith(" actions")
+        assert denies[denies.index(line) + 1] == "    on all resources"
+    assert len(denies) < 40
+    # JSON keeps every action.
+    code, out, _ = run([str(path), "--format", "json"], capsys)
+    kms = next(s for s in json.loads(out)["summary"]["denies"] if s["service"] == "kms")
+    assert kms["action_count"] == kms["service_total"] == total("kms")

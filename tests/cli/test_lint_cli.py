@@ -134,10 +134,8 @@ def test_invalid_utf8_names_line_and_column(tmp_path: Path, capsys: pytest.Captu
     bad.write_bytes(b'{\n  "Sid": "caf\xe9"\n}\n')
     code, out, err = run(["lint", str(bad)], capsys)
     assert code == 2
-    assert err == (
-        f"xraybuilder lint: error: {bad}: line 2, column 14: byte 0xe9 is not "
-        "valid UTF-8; save the file as UTF-8\n"
-    )
+    message = "not valid UTF-8 (byte 0xe9); save the file as UTF-8"
+    assert err == f"xraybuilder lint: error: {bad}: line 2, column 14: {message}\n"
     assert "Traceback" not in err + out
 
 

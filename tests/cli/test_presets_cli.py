@@ -23,13 +23,6 @@ SHIPPED = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "config"
-    monkeypatch.setenv("XRAYBUILDER_CONFIG_DIR", str(folder))
-    return folder
-
-
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(["presets", *argv])
     out, err = capsys.readouterr()

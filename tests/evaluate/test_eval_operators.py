@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from xraybuilder.core.evaluate import Request, evaluate, parse_operator
+from xraybuilder.core.evaluate import Request, evaluate
 from xraybuilder.core.policy.model import Policy
 
 GROUP = "arn:aws:xray:eu-west-1:123456789012:group/web/ABC123"
@@ -253,42 +253,6 @@ def test_arn_operators(operator: str, policy_value: Any, request_value: str, exp
 )
 def test_null(policy_value: Any, context: dict[str, Any], expected: bool) -> None:
     assert holds("Null", "aws:TokenIssueTime", policy_value, context) is expected
-
-
-@pytest.mark.parametrize(
-    ("name", "parts"),
-    [
-        ("StringEquals", ("String", "StringEquals", False, None, False)),
-        ("StringNotLikeIfExists", ("String", "StringNotLike", True, None, True)),
-        ("ForAnyValue:StringEquals", ("String", "StringEquals", False, "ForAnyValue", False)),
-        ("ForAllValues:ArnNotLikeIfExists", ("Arn", "ArnNotLike", True, "ForAllValues", True)),
-        ("NotIpAddress", ("IpAddress", "NotIpAddress", False, None, True)),
-        ("Null", ("Null", "Null", False, None, False)),
-        ("BinaryEqualsIfExists", ("Binary", "BinaryEquals", True, None, False)),
-    ],
-)
-def test_parse_operator(name: str, parts: tuple[Any, ...]) -> None:
-    op = parse_operator(name)
-    assert op is not None
-    assert (op.family, op.base, op.if_exists, op.set_qualifier, op.negated) == parts
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "StringEqualz",
-        "NullIfExists",
-        "ForSomeValues:StringEquals",
-        "StringEquals:ForAnyValue",
-        "IfExists",
-        "",
-        "ForAnyValue:",
-        "stringequals",
-        "forAnyValue:StringEquals",
-    ],
-)
-def test_parse_operator_rejects(name: str) -> None:
-    assert parse_operator(name) is None
 
 
 def test_wrongly_cased_operator_never_holds() -> None:

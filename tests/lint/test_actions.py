@@ -211,7 +211,7 @@ def test_services_outside_the_catalog_still_get_form_checks() -> None:
     assert [(f.code, f.severity, f.path_str, fix_value(f)) for f in findings] == [
         ("NONSTANDARD_ACTION_CASE", SUGGESTION, "Statement[0].Action[0]", "ec2:DescribeInstances"),
         ("SERVICE_NOT_IN_CATALOG", SUGGESTION, "Statement[0].Action[0]", None),
-        ("INVALID_ACTION", ERROR, "Statement[0].Action[1]", None),
+        ("INVALID_ACTION", ERROR, "Statement[0].Action[1]", "ec2:DescribeInstances"),
     ]
 
 
@@ -346,3 +346,33 @@ def test_all_service_prefixes_cover_the_held_services_and_more() -> None:
     assert {"ec2", "logs", "lambda", "execute-api", "cloudwatch"} <= prefixes
     assert catalog.all_services()["xray"] == "AWS X-Ray"
     assert all(p == p.lower() for p in prefixes)
+
+
+# -- what is missing, said plainly ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "service"), [("xray", "AWS X-Ray"), ("XRay", "AWS X-Ray"), ("s3", "Amazon S3")]
+)
+def test_a_service_prefix_alone_lacks_the_action(value: str, service: str) -> None:
+    finding = one(value)
+    prefix = value.lower()
+    assert finding.code == "INVALID_ACTION"
+    assert finding.message.startswith(
+        f'"{value}" names the service but no action: write "{prefix}:ActionName"'
+    )
+    assert f'"{prefix}:*" for every {service} action' in finding.message
+    assert "no service prefix" not in finding.message
+
+
+@pytest.mark.parametrize("value", ["xray:Get Group", "xray:Get.Group", "xray:get group", "xray:Get-Group"])
+def test_stray_characters_in_a_name_get_a_did_you_mean(value: str) -> None:
+    finding = one(value)
+    assert finding.code == "INVALID_ACTION"
+    assert 'Did you mean "xray:GetGroup"?' in finding.message
+    assert fix_value(finding) == "xray:GetGroup"
+
+
+def test_stray_characters_with_no_action_behind_them_get_no_guess() -> None:
+    finding = one("xray:Get Nothing")
+    assert "Did you mean" not in finding.message and fix_value(finding) is None

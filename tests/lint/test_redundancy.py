@@ -15,8 +15,10 @@ from xraybuilder.core.lint import redundancy
 from xraybuilder.core.lint.document import Document, LintContext
 from xraybuilder.core.lint.finding import Finding, Severity
 from xraybuilder.core.lint.fixes import apply_fixes
-from xraybuilder.core.lint.redundancy import arn_covers, find_redundant, glob_covers
+from xraybuilder.core.lint.redundancy import find_redundant
 from xraybuilder.core.managed import managed_policies
+from xraybuilder.core.patterns import arn_covers
+from xraybuilder.core.patterns import covers as glob_covers
 from xraybuilder.core.policy.source import parse_json
 
 SUGGESTION = Severity.SUGGESTION

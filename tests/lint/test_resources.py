@@ -333,3 +333,14 @@ def test_odd_shapes_do_not_raise() -> None:
     ):
         run(policy(raw))
     assert [f.code for f in run(policy(stmt("xray:GetGroup", [""])))] == ["INVALID_ARN_PREFIX"]
+
+
+@pytest.mark.parametrize("name", ["my-rule", "*"])
+def test_sampling_rule_arns_end_at_the_name(name: str) -> None:
+    arn = f"arn:aws:xray:us-east-1:123456789012:sampling-rule/{name}/*"
+    (finding,) = run(policy(stmt("xray:UpdateSamplingRule", arn)))
+    assert (finding.code, finding.severity) == ("UNUSUAL_RESOURCE_NAME", Severity.WARNING)
+    assert finding.message.startswith("A sampling-rule ARN ends at the rule name (sampling-rule/NAME)")
+    assert finding.message.endswith(f"Write sampling-rule/{name}.")
+    # The group shape is right for groups.
+    assert run(policy(stmt("xray:UpdateGroup", "arn:aws:xray:us-east-1:123456789012:group/web/*"))) == []

@@ -244,3 +244,46 @@ def test_the_x_ray_guide_tag_example_warns_only_about_encryption() -> None:
         },
     )
     assert triples(found) == [("PERMISSIONS_MANAGEMENT_ACTION", SECURITY_WARNING, "Statement[0].Action")]
+
+
+# -- kms:CreateGrant -------------------------------------------------------------------------
+
+KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "path"),
+    [
+        (["kms:CreateGrant", "kms:DescribeKey"], "*", "Statement[0].Action[0]"),
+        ("kms:*", "*", "Statement[0].Action"),
+        ("kms:Create*", ["arn:aws:kms:*:123456789012:key/*"], "Statement[0].Action"),
+    ],
+)
+def test_create_grant_on_every_key_is_a_security_warning(action: Any, resource: Any, path: str) -> None:
+    (finding,) = run(allow(Action=action, Resource=resource))
+    assert (finding.code, finding.severity, finding.path_str) == (
+        "CREATE_GRANT_ON_ALL_KEYS",
+        SECURITY_WARNING,
+        path,
+    )
+    assert "kms:ViaService" in finding.message and "every KMS key" in finding.message
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        allow(Action="kms:CreateGrant", Resource=KEY),
+        allow(
+            Action="kms:CreateGrant",
+            Resource="*",
+            Condition={"StringEquals": {"kms:ViaService": "xray.eu-west-1.amazonaws.com"}},
+        ),
+        allow(
+            Action="kms:CreateGrant", Resource="*", Condition={"Bool": {"kms:GrantIsForAWSResource": "true"}}
+        ),
+        allow(Action="kms:DescribeKey", Resource="*"),
+        {"Effect": "Deny", "Action": "kms:CreateGrant", "Resource": "*"},
+    ],
+)
+def test_create_grant_scoped_to_a_key_or_a_service_is_fine(statement: dict[str, Any]) -> None:
+    assert [f.code for f in run(statement)] == []

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from xraybuilder.core.catalog import Action
 
-# Mirrors catalog.ACCESS_LEVELS; kept here so building the parser imports nothing.
-ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
 RESOURCE_FILTERS = ("group", "sampling-rule", "none")
 # Never split a word: names and ARNs in descriptions must stay whole to be searchable.
 _WRAP: dict[str, Any] = {"break_long_words": False, "break_on_hyphens": False}
@@ -21,12 +19,21 @@ _WRAP: dict[str, Any] = {"break_long_words": False, "break_on_hyphens": False}
 
 def access_level(text: str) -> str:
     """Accept any case and ``-``/``_`` for spaces: ``permissions-management``."""
-    wanted = text.replace("-", " ").replace("_", " ").strip().lower()
-    for level in ACCESS_LEVELS:
-        if level.lower() == wanted:
-            return level
+    from xraybuilder.core.catalog import ACCESS_LEVELS
+    from xraybuilder.core.catalog.query import parse_access_level
+
+    level = parse_access_level(text)
+    if level is not None:
+        return level
     choices = ", ".join(repr(level) for level in ACCESS_LEVELS)
     raise argparse.ArgumentTypeError(f"unknown access level {text!r} (choose from {choices})")
+
+
+def _levels_help() -> str:
+    from xraybuilder.core.catalog import ACCESS_LEVELS
+
+    typed = [level.replace(" ", "-") for level in ACCESS_LEVELS]
+    return "only this level: " + ", ".join(typed[:-1]) + " or " + typed[-1]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=access_level,
         metavar="LEVEL",
         dest="access_level",
-        help="only this level: List, Read, Write, Permissions-management or Tagging",
+        help=_levels_help(),
     )
     parser.add_argument(
         "--resource-type",
@@ -50,31 +57,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="only actions whose name or description holds every word of TEXT",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-
-
-def select(
-    actions: list[Action],
-    level: str | None = None,
-    resource_type: str | None = None,
-    search: str | None = None,
-) -> list[Action]:
-    """Actions passing every filter, by access level (catalog order) then name."""
-    terms = search.lower().split() if search else []
-    out = []
-    for act in actions:
-        if level is not None and act.access_level != level:
-            continue
-        types = {rt.resource_type for rt in act.resource_types}
-        if resource_type == "none" and types:
-            continue
-        if resource_type not in (None, "none") and resource_type not in types:
-            continue
-        haystack = f"{act.full_name} {act.description}".lower()
-        if not all(term in haystack for term in terms):
-            continue
-        out.append(act)
-    order = {name: i for i, name in enumerate(ACCESS_LEVELS)}
-    return sorted(out, key=lambda a: (order.get(a.access_level, len(order)), a.name.lower()))
 
 
 def _resources_text(act: Action) -> str:
@@ -158,9 +140,15 @@ def render_text(actions: list[Action], width: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the selected actions."""
-    from xraybuilder.core import catalog
+    from xraybuilder.core.catalog.query import ActionQuery
 
-    chosen = select(list(catalog.xray().actions.values()), args.access_level, args.resource_type, args.search)
+    query = ActionQuery(
+        "xray",
+        access_levels=(args.access_level,) if args.access_level is not None else (),
+        resource_types=(args.resource_type,) if args.resource_type is not None else (),
+        words=tuple(args.search.split()) if args.search else (),
+    )
+    chosen = list(query.select())
     if args.format == "json":
         sys.stdout.write(render_json(chosen))
     else:

@@ -20,13 +20,13 @@ EXIT_USAGE = 2
 
 FORMATS = ("text", "json", "sarif")
 TARGETS = ("managed", "user", "group", "role")
+KINDS = ("auto", "identity", "trust", "resource", "key-policy")
 SEVERITIES = ("error", "security_warning", "warning", "suggestion")
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare lint's options on its sub-parser."""
-    parser.add_argument("files", nargs="+", metavar="FILE", help="policy JSON files; - reads standard input")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="policy JSON files; - reads standard input")
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -40,49 +40,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where the policy will be attached; sets the size quota (default: managed)",
     )
     parser.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="auto",
+        help="the policy's kind, which decides its rules: identity, trust (a role's trust policy), "
+        "resource or key-policy (KMS); default: auto, from the document's shape, else identity",
+    )
+    parser.add_argument(
         "--fail-on",
         choices=SEVERITIES,
         default="error",
         dest="fail_on",
         help="exit 1 when a finding is at or above this severity (default: error)",
     )
-
-
-class ReadError(Exception):
-    """A file that cannot be linted; the message says where and why."""
-
-
-def decode(data: bytes) -> str:
-    """Policy text from raw bytes; ReadError names the line and column of bad UTF-8."""
-    if data.startswith(_UTF16_BOMS):
-        raise ReadError("the file is UTF-16 encoded; IAM policies must be UTF-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        byte = data[err.start]
-        raise ReadError(
-            f"line {line}, column {column}: byte 0x{byte:02x} is not valid UTF-8; save the file as UTF-8"
-        ) from None
-
-
-def read_source(name: str) -> str:
-    """The text of ``name`` (``-`` is standard input); ReadError when it cannot be read."""
-    if name == "-":
-        return decode(sys.stdin.buffer.read())
-    try:
-        with open(name, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise ReadError("no such file") from None
-    except IsADirectoryError:
-        raise ReadError("is a directory, not a policy file") from None
-    except PermissionError:
-        raise ReadError("permission denied") from None
-    except OSError as err:
-        raise ReadError(err.strerror or str(err)) from None
-    return decode(data)
+    parser.add_argument(
+        "--list-codes",
+        action="store_true",
+        dest="list_codes",
+        help="print every finding code with its default severity, family and title, and exit",
+    )
+    # FILE is optional only for --list-codes; run() reports it missing as argparse would.
+    parser.set_defaults(lint_parser=parser)
 
 
 def use_color(stream: object) -> bool:
@@ -95,22 +73,25 @@ def use_color(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
-def lint_files(names: list[str], target: str) -> list[FileResult]:
-    """Lint every file; unreadable ones come back with ``error`` set."""
-    from xraybuilder.core.lint import LintContext, lint
+def lint_files(names: list[str], target: str, kind: str = "auto") -> list[FileResult]:
+    """Lint every file; unreadable ones come back with ``error`` set, non-policies ``skipped``."""
+    from xraybuilder.core.lint import lint_as
     from xraybuilder.core.lint.output import STDIN_NAME, FileResult
 
-    context = LintContext(target=target)  # type: ignore[arg-type]
     results = []
+    from xraybuilder.commands.console import hint_if_terminal
+    from xraybuilder.core.policy.load import PolicyLoadError, read_text
+
     for name in names:
         shown = STDIN_NAME if name == "-" else name
+        hint_if_terminal("lint", [name])
         try:
-            text = read_source(name)
-        except ReadError as err:
-            results.append(FileResult(shown, error=str(err)))
+            text = read_text(name).text
+        except PolicyLoadError as err:
+            results.append(FileResult(shown, error=err.detail))
             continue
         try:
-            findings = lint(text, context)
+            found_kind, findings = lint_as(text, target=target, kind=kind)  # type: ignore[arg-type]
         except Exception as err:  # a checker bug must not cost the other files' report
             results.append(
                 FileResult(
@@ -119,23 +100,35 @@ def lint_files(names: list[str], target: str) -> list[FileResult]:
                 )
             )
             continue
-        results.append(FileResult(shown, tuple(findings)))
+        if found_kind is None:
+            why = "not a policy (a JSON object without Version or Statement); use --kind to lint it anyway"
+            results.append(FileResult(shown, skipped=why))
+            continue
+        results.append(FileResult(shown, tuple(findings), kind=found_kind))
     return results
 
 
 def run(args: argparse.Namespace) -> int:
     """Lint the files, print the report and return the exit status."""
     from xraybuilder import __version__
+    from xraybuilder.commands.console import error
     from xraybuilder.core.lint import Severity
     from xraybuilder.core.lint.output import fails, render_json, render_sarif, render_text
 
+    if args.list_codes:
+        from xraybuilder.core.lint import codes
+
+        sys.stdout.write(codes.render_json() if args.format == "json" else codes.render_text())
+        return EXIT_CLEAN
+    if not args.files:
+        args.lint_parser.error("the following arguments are required: FILE")
     if args.files.count("-") > 1:
-        print("xraybuilder lint: error: '-' (standard input) can be given only once", file=sys.stderr)
+        error("lint", "'-' (standard input) can be given only once")
         return EXIT_USAGE
-    results = lint_files(args.files, args.target)
+    results = lint_files(args.files, args.target, args.kind)
     for r in results:
         if r.error is not None:
-            print(f"xraybuilder lint: error: {r.name}: {r.error}", file=sys.stderr)
+            error("lint", f"{r.name}: {r.error}")
     if args.format == "json":
         out = render_json(results)
     elif args.format == "sarif":

@@ -8,14 +8,36 @@ data (``data/condition_operators.json``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from xraybuilder.core.datafiles import read_json
 
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 IF_EXISTS = "IfExists"
+
+
+def wording() -> Mapping[str, Any]:
+    """How condition keys and operators read in words (``data/condition_wording.json``).
+
+    The one table of operator wording: explanations use an operator's ``verb`` and
+    ``none``, evaluation reasons its ``holds`` and ``fails``.
+    """
+    data: Mapping[str, Any] = read_json("condition_wording.json")
+    return data
+
+
+def comparison_words(base: str) -> tuple[str, str]:
+    """How a request value compares with a policy value under a positive base operator.
+
+    ``StringEquals`` -> ``("equals", "does not equal")``; a negated operator uses its
+    positive twin's (:attr:`Operator.positive`).
+    """
+    entry = wording()["operators"][base]
+    return str(entry["holds"]), str(entry["fails"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +81,8 @@ class Operator:
         return family_accepts_key_type(self.family, key_type)
 
 
-def _table() -> dict[str, Any]:
-    data: dict[str, Any] = read_json("condition_operators.json")
+def _table() -> Mapping[str, Any]:
+    data: Mapping[str, Any] = read_json("condition_operators.json")
     return data
 
 
@@ -71,8 +93,8 @@ def base_operators() -> tuple[str, ...]:
 
 
 @cache
-def _by_lower() -> dict[str, str]:
-    return {name.lower(): name for name in base_operators()}
+def _by_lower() -> Mapping[str, str]:
+    return MappingProxyType({name.lower(): name for name in base_operators()})
 
 
 @lru_cache(maxsize=1024)

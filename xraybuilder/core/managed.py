@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
-from xraybuilder.core.datafiles import read_json
+from xraybuilder.core.datafiles import read_json, thawed
 from xraybuilder.core.policy.model import Policy
 
 
@@ -15,7 +18,14 @@ class ManagedPolicy:
     name: str
     version: str
     description: str
-    document: dict[str, Any]
+    text: str
+    """The policy document as JSON text; :attr:`document` parses a fresh copy."""
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The policy document, a new dict on every call (callers may change theirs)."""
+        parsed: dict[str, Any] = json.loads(self.text)
+        return parsed
 
     def arn(self, partition: str = "aws") -> str:
         return f"arn:{partition}:iam::aws:policy/{self.name}"
@@ -26,13 +36,17 @@ class ManagedPolicy:
 
 
 @cache
-def managed_policies() -> dict[str, ManagedPolicy]:
+def managed_policies() -> Mapping[str, ManagedPolicy]:
     raw = read_json("managed_policies.json")
-    return {
-        name: ManagedPolicy(name, info["version"], info["description"], info["document"])
-        for name, info in raw.items()
-        if not name.startswith("_")
-    }
+    return MappingProxyType(
+        {
+            name: ManagedPolicy(
+                name, info["version"], info["description"], json.dumps(thawed(info["document"]))
+            )
+            for name, info in raw.items()
+            if not name.startswith("_")
+        }
+    )
 
 
 def managed_policy(name: str) -> ManagedPolicy | None:

@@ -52,6 +52,18 @@ def _fields_regex(resource_text: str) -> re.Pattern[str]:
     return re.compile("".join(out), re.DOTALL)
 
 
+def _sampling_rule_tail(value: str) -> Issue:
+    """``sampling-rule/NAME/*``: the group ARN's shape (group/NAME/ID) copied to a rule."""
+    name, _, rest = value.partition("/")
+    return Issue(
+        "UNUSUAL_RESOURCE_NAME",
+        "warning",
+        f"A sampling-rule ARN ends at the rule name (sampling-rule/NAME): unlike a group's "
+        f'(group/NAME/ID) it has nothing after the name, so "/{rest}" matches only a rule whose '
+        f"name holds '/', which the X-Ray console does not allow. Write sampling-rule/{name or '*'}.",
+    )
+
+
 def _xray_name_issues(resource: str, templates: list[Template]) -> list[Issue]:
     for t in templates:
         if t.rtype.service != "xray":
@@ -63,6 +75,9 @@ def _xray_name_issues(resource: str, templates: list[Template]) -> list[Issue]:
         for key, value in m.groupdict().items():
             if key.endswith("Name"):
                 label = "group name" if t.rtype.name == "group" else f"{t.rtype.name} name"
+                if t.rtype.name == "sampling-rule" and "/" in value:
+                    out.append(replace(_sampling_rule_tail(value), span=(m.start(key), m.end(key))))
+                    continue
                 for issue in name_issues(value, label):
                     out.append(replace(issue, span=(m.start(key), m.end(key))))
         return out

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from xraybuilder.core.patterns import has_wildcard as has_wildcard
+
 Level = Literal["error", "warning"]
 PartName = Literal["prefix", "partition", "service", "region", "account", "resource"]
 PARTS: tuple[PartName, ...] = ("prefix", "partition", "service", "region", "account", "resource")
@@ -148,10 +150,6 @@ def parse_arn(text: str) -> Arn | None:
 
 def has_variable(value: str) -> bool:
     return "${" in value
-
-
-def has_wildcard(value: str) -> bool:
-    return "*" in value or "?" in value
 
 
 def closest(value: str, candidates: Iterable[str], cutoff: float = 0.75) -> str | None:

@@ -7,17 +7,17 @@ part; the whole-ARN check and the form fields place them.
 from __future__ import annotations
 
 import re
-from fnmatch import fnmatchcase
 
-from xraybuilder.core import catalog
+from xraybuilder.core import catalog, names
 from xraybuilder.core.arn.model import Issue, closest, did_you_mean, has_variable, has_wildcard
 from xraybuilder.core.catalog import Partition
+from xraybuilder.core.patterns import matches
 
 # X-Ray API model (botocore xray 2016-04-12): GroupName and RuleName are 1-32 characters.
-# The console adds "letters, digits and dashes"; the API's own character rule is not
-# documented, so that one is only ever a warning.
+# Neither the API model nor the CloudFormation schema sets a character rule, so a name
+# outside the one ``core.names`` applies when building (the same rule, so a policy that
+# ``new`` writes never draws this warning) is only ever a warning.
 XRAY_NAME_MAX = 32
-_CONSOLE_NAME_CHARS = re.compile(r"[A-Za-z0-9-]")
 
 REGION_SHAPE = re.compile(r"[a-z]{2,}(?:-[a-z]+)+-\d+")
 # Anything else made of lower-case words joined by dashes is a region name, just not a known one.
@@ -44,7 +44,7 @@ def partition_issues(value: str) -> list[Issue]:
     if has_variable(value) or value in ids:
         return []
     if has_wildcard(value):
-        if any(fnmatchcase(p, value) for p in ids):
+        if any(matches(value, p) for p in ids):
             return []
         return [
             Issue(
@@ -139,7 +139,7 @@ def candidate_partitions(partition: str) -> list[Partition]:
     parts = catalog.partitions()
     if partition in parts:
         return [parts[partition]]
-    matched = [p for pid, p in parts.items() if has_wildcard(partition) and fnmatchcase(pid, partition)]
+    matched = [p for pid, p in parts.items() if has_wildcard(partition) and matches(partition, pid)]
     return matched or list(parts.values())
 
 
@@ -170,7 +170,7 @@ def region_issues(value: str, partitions: list[Partition], service: str) -> list
                     "lower-case letters, digits and dashes (e.g. us-east-1 or us-*).",
                 )
             ]
-        if any(fnmatchcase(r, value) for r in known) or all(c in "*?" for c in value):
+        if any(matches(value, r) for r in known) or all(c in "*?" for c in value):
             return []
         return [
             Issue(
@@ -334,16 +334,16 @@ def name_issues(value: str, label: str) -> list[Issue]:
                 "so this ARN matches nothing.",
             )
         ]
-    odd = sorted({c for c in value if c not in "*?" and not _CONSOLE_NAME_CHARS.fullmatch(c)})
+    rule = names.GROUP_RULE if label.startswith("group") else names.SAMPLING_RULE_RULE
+    odd = sorted({c for c in value if c not in "*?" and not rule.pattern.fullmatch(c)})
     if odd:
         shown = " ".join(repr(c) for c in odd)
         return [
             Issue(
                 "UNUSUAL_RESOURCE_NAME",
                 "warning",
-                f"The {label} holds {shown}: the X-Ray console allows only letters, digits and "
-                "dashes in names (the API's rule is not documented). Check that a resource with "
-                "this name can exist.",
+                f"The {label} holds {shown}: {rule.source}, so xraybuilder builds names of "
+                f"{rule.allowed} only. Check that a resource with this name can exist.",
             )
         ]
     return []

@@ -7,9 +7,10 @@ when some ARN fits both.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from types import MappingProxyType
 
 from xraybuilder.core import catalog
 from xraybuilder.core.arn.model import Arn, has_variable, has_wildcard, parse_arn, split_spans
@@ -54,12 +55,12 @@ def _slash_free_placeholders(templates: Iterable[str]) -> frozenset[str]:
 
 
 @cache
-def templates_by_service() -> dict[str, tuple[Template, ...]]:
+def templates_by_service() -> Mapping[str, tuple[Template, ...]]:
     """Templates keyed by the service their ARN names (sts's ``role`` is under iam)."""
     out: dict[str, list[Template]] = {}
     for t in _templates():
         out.setdefault(t.service, []).append(t)
-    return {k: tuple(v) for k, v in out.items()}
+    return MappingProxyType({k: tuple(v) for k, v in out.items()})
 
 
 @cache

@@ -6,15 +6,17 @@ module only reads them, lazily and once per service, so start-up stays cheap.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
-ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
+from xraybuilder.core import patterns
+from xraybuilder.core.datafiles import read_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,15 +92,15 @@ class ConditionKey:
 class Service:
     prefix: str
     name: str
-    actions: dict[str, Action]
+    actions: Mapping[str, Action]
     """Keyed by lower-case action name."""
-    resource_types: dict[str, ResourceType]
-    condition_keys: dict[str, ConditionKey]
+    resource_types: Mapping[str, ResourceType]
+    condition_keys: Mapping[str, ConditionKey]
 
     def action(self, name: str) -> Action | None:
         return self.actions.get(name.lower())
 
-    def match_actions(self, pattern: str) -> list[Action]:
+    def match_actions(self, pattern: str) -> tuple[Action, ...]:
         """Actions whose name matches a ``*``/``?`` pattern (the part after ``service:``)."""
         return _match(self.prefix, pattern.lower())
 
@@ -119,16 +121,22 @@ def _read(name: str) -> Any:
     return json.loads(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
 
 
+_SCOPE = read_json("catalog_scope.json")
+_HELD: tuple[str, ...] = tuple(_SCOPE["services"])
+ACCESS_LEVELS: tuple[str, ...] = tuple(_SCOPE["access_levels"])
+"""IAM's access levels, in the order the IAM console lists them (``core/data/catalog_scope.json``)."""
+
+
 @cache
 def service_prefixes() -> tuple[str, ...]:
-    """Services the catalog holds in full."""
-    return ("xray", "kms", "s3", "sts", "iam", "oam")
+    """Services the catalog holds in full (``core/data/catalog_scope.json``)."""
+    return _HELD
 
 
 @cache
-def all_services() -> dict[str, str]:
+def all_services() -> Mapping[str, str]:
     """Every service prefix AWS defines (held in full or not) -> the service's name."""
-    return dict(_read("services.json"))
+    return MappingProxyType(dict(_read("services.json")))
 
 
 @cache
@@ -138,12 +146,12 @@ def all_service_prefixes() -> frozenset[str]:
 
 
 @cache
-def _uncatalogued_action_names() -> dict[str, str]:
-    return dict(_read("action-names.json"))
+def _uncatalogued_action_names() -> Mapping[str, str]:
+    return MappingProxyType(dict(_read("action-names.json")))
 
 
 @lru_cache(maxsize=64)
-def action_names(prefix: str) -> dict[str, str] | None:
+def action_names(prefix: str) -> Mapping[str, str] | None:
     """Lower-case name -> name of every action of any AWS service, or None for an unknown prefix.
 
     For the services held in full this comes from their data; for the others from a
@@ -152,11 +160,11 @@ def action_names(prefix: str) -> dict[str, str] | None:
     prefix = prefix.lower()
     svc = service(prefix)
     if svc is not None:
-        return {key: a.name for key, a in svc.actions.items()}
+        return MappingProxyType({key: a.name for key, a in svc.actions.items()})
     names = _uncatalogued_action_names().get(prefix)
     if names is None:
         return None
-    return {n.lower(): n for n in names.split()}
+    return MappingProxyType({n.lower(): n for n in names.split()})
 
 
 @cache
@@ -190,7 +198,9 @@ def service(prefix: str) -> Service | None:
         name: ConditionKey(name, info["type"], info.get("description", ""))
         for name, info in raw["condition_keys"].items()
     }
-    return Service(prefix, raw["name"], actions, rtypes, keys)
+    return Service(
+        prefix, raw["name"], MappingProxyType(actions), MappingProxyType(rtypes), MappingProxyType(keys)
+    )
 
 
 def xray() -> Service:
@@ -209,22 +219,22 @@ def action(full_name: str) -> Action | None:
 
 
 @lru_cache(maxsize=4096)
-def _match(prefix: str, lowered_pattern: str) -> list[Action]:
+def _match(prefix: str, lowered_pattern: str) -> tuple[Action, ...]:
     svc = service(prefix)
     if svc is None:
-        return []
-    if "*" not in lowered_pattern and "?" not in lowered_pattern:
+        return ()
+    if not patterns.has_wildcard(lowered_pattern):
         hit = svc.actions.get(lowered_pattern)
-        return [hit] if hit else []
-    rx = re.compile(fnmatch.translate(lowered_pattern))
-    return [a for key, a in svc.actions.items() if rx.match(key)]
+        return (hit,) if hit else ()
+    rx = patterns.compile(lowered_pattern, ignore_case=True)
+    return tuple(a for key, a in svc.actions.items() if rx.fullmatch(key))
 
 
-def expand_action(pattern: str) -> list[Action]:
-    """Expand ``xray:Get*`` (case-insensitive) to the catalog's actions; [] when unknown."""
+def expand_action(pattern: str) -> tuple[Action, ...]:
+    """Expand ``xray:Get*`` (case-insensitive) to the catalog's actions; () when unknown."""
     prefix, sep, name = pattern.partition(":")
-    if not sep or "*" in prefix or "?" in prefix:
-        return []
+    if not sep or patterns.has_wildcard(prefix):
+        return ()
     return _match(prefix.lower(), name.lower())
 
 
@@ -236,9 +246,9 @@ def actions_by_access_level(prefix: str, level: str) -> list[Action]:
 
 
 @cache
-def global_condition_keys() -> dict[str, ConditionKey]:
+def global_condition_keys() -> Mapping[str, ConditionKey]:
     raw = _read("global-condition-keys.json")
-    return {name: ConditionKey(name, info["type"]) for name, info in raw.items()}
+    return MappingProxyType({name: ConditionKey(name, info["type"]) for name, info in raw.items()})
 
 
 @lru_cache(maxsize=2048)
@@ -250,16 +260,15 @@ def condition_key(name: str) -> ConditionKey | None:
     """
     lowered = name.lower()
     prefix = lowered.partition(":")[0]
-    pools: list[dict[str, ConditionKey]] = [global_condition_keys()] if prefix == "aws" else []
-    svc = service(prefix) if prefix != "aws" else None
-    if svc is not None:
-        pools.append(svc.condition_keys)
+    owners = ["aws"] if prefix == "aws" else []
+    if prefix != "aws" and service(prefix) is not None:
+        owners.append(prefix)
     elif prefix != "aws":
         # Services document some keys of services not held here (xray names
         # logs:LogGeneratingResourceArns), so look for the key in every held service.
-        pools.extend(s.condition_keys for s in map(service, service_prefixes()) if s is not None)
-    for pool in pools:
-        exact, templates = _key_index(pool)
+        owners.extend(service_prefixes())
+    for owner in owners:
+        exact, templates = _key_index(owner)
         if lowered in exact:
             return exact[lowered]
         for key_name, key in templates:
@@ -268,25 +277,18 @@ def condition_key(name: str) -> ConditionKey | None:
     return None
 
 
-# The pools are the catalog's own cached dicts, alive for the whole process, so their
-# id() is a stable cache key (dicts themselves are unhashable).
-_KEY_INDEXES: dict[int, tuple[dict[str, ConditionKey], tuple[tuple[str, ConditionKey], ...]]] = {}
-
-
-def _key_index(
-    pool: dict[str, ConditionKey],
-) -> tuple[dict[str, ConditionKey], tuple[tuple[str, ConditionKey], ...]]:
+@cache
+def _key_index(owner: str) -> tuple[Mapping[str, ConditionKey], tuple[tuple[str, ConditionKey], ...]]:
     """Plain key names by lower-case name, and the few template names to try as patterns.
 
     Compiling a pattern for every key of a service (KMS has over a hundred) is what made
     looking up one key slow; only names with a ``${…}`` part need a pattern.
     """
-    index = _KEY_INDEXES.get(id(pool))
-    if index is None:
-        exact = {name.lower(): key for name, key in pool.items() if "${" not in name}
-        templates = tuple((name, key) for name, key in pool.items() if "${" in name)
-        index = _KEY_INDEXES[id(pool)] = (exact, templates)
-    return index
+    svc = service(owner) if owner != "aws" else None
+    pool = global_condition_keys() if svc is None else svc.condition_keys
+    exact = {name.lower(): key for name, key in pool.items() if "${" not in name}
+    templates = tuple((name, key) for name, key in pool.items() if "${" in name)
+    return MappingProxyType(exact), templates
 
 
 @lru_cache(maxsize=512)
@@ -316,13 +318,15 @@ def _template_regex(template: str) -> re.Pattern[str]:
 
 
 @cache
-def partitions() -> dict[str, Partition]:
-    return {
-        p["id"]: Partition(
-            p["id"], p["dns_suffix"], p["region_regex"], tuple(p["regions"]), tuple(p["xray_regions"])
-        )
-        for p in _read("partitions.json")
-    }
+def partitions() -> Mapping[str, Partition]:
+    return MappingProxyType(
+        {
+            p["id"]: Partition(
+                p["id"], p["dns_suffix"], p["region_regex"], tuple(p["regions"]), tuple(p["xray_regions"])
+            )
+            for p in _read("partitions.json")
+        }
+    )
 
 
 def partition_for_region(region: str) -> Partition | None:

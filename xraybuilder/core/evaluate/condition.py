@@ -36,33 +36,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xraybuilder.core.conditions import Operator, canonical_operator, parse_operator
+from xraybuilder.core.conditions import Operator, canonical_operator, comparison_words, parse_operator
 from xraybuilder.core.evaluate.request import Request
 from xraybuilder.core.evaluate.values import BadRequestValue, ValueSet, parse_bool
 from xraybuilder.core.evaluate.variables import Variable
 from xraybuilder.core.policy.model import Condition, ConditionValue
-
-# positive base operator -> (phrase when it holds, phrase when it does not)
-_RELATIONS: dict[str, tuple[str, str]] = {
-    "StringEquals": ("equals", "does not equal"),
-    "StringEqualsIgnoreCase": ("equals, ignoring case,", "does not equal, ignoring case,"),
-    "StringLike": ("matches", "does not match"),
-    "NumericEquals": ("equals", "does not equal"),
-    "NumericLessThan": ("is less than", "is not less than"),
-    "NumericLessThanEquals": ("is at most", "is not at most"),
-    "NumericGreaterThan": ("is greater than", "is not greater than"),
-    "NumericGreaterThanEquals": ("is at least", "is not at least"),
-    "DateEquals": ("is the same time as", "is not the same time as"),
-    "DateLessThan": ("is before", "is not before"),
-    "DateLessThanEquals": ("is at or before", "is not at or before"),
-    "DateGreaterThan": ("is after", "is not after"),
-    "DateGreaterThanEquals": ("is at or after", "is not at or after"),
-    "Bool": ("equals", "does not equal"),
-    "BinaryEquals": ("equals", "does not equal"),
-    "IpAddress": ("is in", "is not in"),
-    "ArnEquals": ("matches", "does not match"),
-    "ArnLike": ("matches", "does not match"),
-}
 
 
 def _as_strings(value: ConditionValue) -> tuple[str, ...]:
@@ -147,7 +125,7 @@ class CompiledCondition:
 
     def _describe(self, value: str, index: int | None, note: str | None) -> str:
         assert self.op is not None
-        yes, no = _RELATIONS[self.op.positive]
+        yes, no = comparison_words(self.op.positive)
         if index is not None:
             return f"{value!r} {yes} {self.raw[index]!r}"
         if not self.raw:

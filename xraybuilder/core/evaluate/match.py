@@ -22,54 +22,11 @@ How IAM treats wildcards, and the model used here:
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from xraybuilder.core.evaluate.variables import Resolved
+from xraybuilder.core.patterns import ARN_PARTS as ARN_SEGMENTS
+from xraybuilder.core.patterns import action_matches, compile_pieces
 
-from xraybuilder.core.evaluate.variables import STAR, Resolved, Wildcard
-
-ARN_SEGMENTS = 6
-
-
-@lru_cache(maxsize=4096)
-def action_regex(pattern: str) -> re.Pattern[str]:
-    """The case-insensitive regex for an Action/NotAction entry."""
-    return re.compile(_glob(pattern), re.IGNORECASE | re.DOTALL)
-
-
-def action_matches(pattern: str, action: str) -> bool:
-    """Does the Action entry ``pattern`` cover ``action``?"""
-    return action_regex(pattern).fullmatch(action) is not None
-
-
-def _glob(pattern: str) -> str:
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-
-
-@lru_cache(maxsize=8192)
-def glob_regex(resolved: Resolved, ignore_case: bool = False) -> re.Pattern[str]:
-    """A regex for a resolved template where ``*``/``?`` match anything, colons included."""
-    parts = [re.escape(p) if isinstance(p, str) else ".*" if p is STAR else "." for p in resolved]
-    return re.compile("".join(parts), (re.IGNORECASE if ignore_case else 0) | re.DOTALL)
-
-
-@lru_cache(maxsize=8192)
-def arn_regex(resolved: Resolved, expand_trailing: bool) -> re.Pattern[str]:
-    """A regex matching an ARN segment by segment (see the module docstring)."""
-    out: list[str] = []
-    colons = 0
-    last = len(resolved) - 1
-    for i, piece in enumerate(resolved):
-        if isinstance(piece, str):
-            out.append(re.escape(piece))
-            colons += piece.count(":")
-            continue
-        in_resource_part = colons >= ARN_SEGMENTS - 1
-        if piece is STAR:
-            spans = in_resource_part or (expand_trailing and i == last)
-            out.append(".*" if spans else "[^:]*")
-        else:
-            out.append("." if in_resource_part else "[^:]")
-    return re.compile("".join(out), re.DOTALL)
+__all__ = ["action_matches", "arn_like", "like", "resource_matches", "split_arn"]
 
 
 def is_arn_pattern(resolved: Resolved) -> bool:
@@ -80,8 +37,8 @@ def is_arn_pattern(resolved: Resolved) -> bool:
 def resource_matches(resolved: Resolved, resource: str) -> bool:
     """Does a resolved Resource/NotResource entry match the request's resource?"""
     if is_arn_pattern(resolved):
-        return arn_regex(resolved, True).fullmatch(resource) is not None
-    return glob_regex(resolved).fullmatch(resource) is not None
+        return compile_pieces(resolved, arn=True, expand_trailing=True).fullmatch(resource) is not None
+    return compile_pieces(resolved).fullmatch(resource) is not None
 
 
 def arn_like(resolved: Resolved, value: str) -> bool:
@@ -89,8 +46,13 @@ def arn_like(resolved: Resolved, value: str) -> bool:
     if is_arn_pattern(resolved):
         if value.count(":") < ARN_SEGMENTS - 1:
             return False
-        return arn_regex(resolved, False).fullmatch(value) is not None
-    return glob_regex(resolved).fullmatch(value) is not None
+        return compile_pieces(resolved, arn=True).fullmatch(value) is not None
+    return compile_pieces(resolved).fullmatch(value) is not None
+
+
+def like(resolved: Resolved, value: str) -> bool:
+    """StringLike: ``*`` and ``?`` match anything, colons included, case-sensitive."""
+    return compile_pieces(resolved).fullmatch(value) is not None
 
 
 def split_arn(arn: str) -> tuple[str, ...] | None:
@@ -99,8 +61,3 @@ def split_arn(arn: str) -> tuple[str, ...] | None:
     if len(parts) != ARN_SEGMENTS or parts[0] != "arn":
         return None
     return tuple(parts)
-
-
-def has_wildcard(resolved: Resolved) -> bool:
-    """True when a resolved template holds a live ``*`` or ``?``."""
-    return any(isinstance(p, Wildcard) for p in resolved)

@@ -34,6 +34,8 @@ def render_text(decision: Decision, indent: str = "") -> str:
     if decision.resource != req.resource:
         lines.append(f"{indent}          evaluated against resource {decision.resource}")
     lines.append(f"{indent}Context:  {_context_line(decision)}")
+    for key, source in req.assumed:
+        lines.append(f"{indent}Assumed:  {key}={req.context[key]}, from {source}")
     lines.append(f"{indent}Decision: {OUTCOME_WORDS[decision.outcome]}")
     if decision.deciding:
         verb = "Allowed by" if decision.allowed else "Denied by"
@@ -41,7 +43,10 @@ def render_text(decision: Decision, indent: str = "") -> str:
             lines.append(f"{indent}  {verb} {result.label}:")
             for detail in result.details:
                 lines.append(f"{indent}    - {detail}")
-    others = [r for r in decision.statements if r not in decision.deciding]
+    # By position, not by equality: comparing each result with every deciding one is
+    # quadratic when thousands of statements match.
+    deciding = {(r.policy_index, r.statement_index) for r in decision.deciding}
+    others = [r for r in decision.statements if (r.policy_index, r.statement_index) not in deciding]
     if others:
         lines.append(f"{indent}Other statements:")
         for result in others:

@@ -7,13 +7,15 @@ list or tuple is a multivalued key (``aws:TagKeys``). Keys the catalog knows as
 multivalued are always held as a tuple, even when given a single value.
 
 ``aws:CurrentTime`` defaults to now (UTC, to the second) and ``aws:EpochTime`` to the
-same instant; give either to evaluate at another time.
+same instant; give either to evaluate at another time. :func:`with_requested_region`
+fills ``aws:RequestedRegion``, which every real request carries, and records that it was
+assumed; :func:`check_context` refuses values that a key of its type can never hold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,6 +88,8 @@ class Request:
     action: str
     resource: str = "*"
     context: Mapping[str, Any] = field(default_factory=dict)
+    assumed: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    """Context keys filled in rather than given: (key, where the value came from)."""
     _lookup: dict[str, ContextValue] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -175,8 +179,83 @@ class Request:
         return cls(action, resource, merged)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "action": self.action,
             "resource": self.resource,
             "context": {k: list(v) if isinstance(v, tuple) else v for k, v in self.context.items()},
         }
+        if self.assumed:
+            out["assumed"] = {key: source for key, source in self.assumed}
+        return out
+
+
+REQUESTED_REGION = "aws:RequestedRegion"
+FROM_RESOURCE = "the Region of the resource ARN"
+FROM_GIVEN = "the Region given"
+
+
+def arn_region(resource: str) -> str | None:
+    """The Region part of a resource ARN, or None (``*``, global ARNs, wildcards)."""
+    parts = split_arn(resource) if resource != "*" else None
+    if parts is None:
+        return None
+    region = parts[3]
+    return region if region and not any(c in region for c in "*?$") else None
+
+
+def with_requested_region(request: Request, region: str | None = None) -> Request:
+    """``request`` with ``aws:RequestedRegion`` filled in, unless its context gives it.
+
+    AWS sets the key to the Region the call is sent to: ``region`` when given, else the
+    Region of the resource ARN. The key is recorded in ``assumed`` with its source, so
+    the output can say what was assumed.
+    """
+    if request.get(REQUESTED_REGION) is not None:
+        return request
+    value, source = (region, FROM_GIVEN) if region else (arn_region(request.resource), FROM_RESOURCE)
+    if not value:
+        return request
+    context = dict(request.context)
+    context[REQUESTED_REGION] = value
+    return replace(request, context=context, assumed=request.assumed + ((REQUESTED_REGION, source),))
+
+
+def check_context(request: Request) -> None:
+    """Raise ValueError for a context value its key's type can never hold.
+
+    ``aws:SourceIp=notanip`` or ``aws:CurrentTime=yesterday`` would make every condition
+    on the key fail to match, so a Deny would silently stop applying: refuse them, reading
+    values with the same grammar as the linter and the evaluator.
+    """
+    from xraybuilder.core.catalog import condition_key
+    from xraybuilder.core.evaluate.values import describe_family, request_parser
+
+    for key, value in request.context.items():
+        known = condition_key(key)
+        family = _FAMILIES.get(known.base_type) if known is not None else None
+        if family is None:
+            continue
+        parse = request_parser(family)
+        for item in value if isinstance(value, tuple) else (value,):
+            if parse(item) is None:
+                raise ValueError(
+                    f"context value {item!r} for {key} is not {describe_family(family)}; "
+                    f"{key} holds {_EXAMPLES[family]}"
+                )
+
+
+# Catalog key types whose values have a grammar (condition_values), by evaluator family.
+_FAMILIES = {
+    "IPAddress": "IpAddress",
+    "Date": "Date",
+    "Bool": "Bool",
+    "Numeric": "Numeric",
+    "Binary": "Binary",
+}
+_EXAMPLES = {
+    "IpAddress": "an IPv4 or IPv6 address, e.g. 203.0.113.7",
+    "Date": "an ISO 8601 date and time, e.g. 2027-01-01T00:00:00Z, or epoch seconds",
+    "Bool": "true or false",
+    "Numeric": "a number, e.g. 3600",
+    "Binary": "base-64 text",
+}

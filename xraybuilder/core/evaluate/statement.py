@@ -13,8 +13,6 @@ same policies (the TUI's live panel) reads each policy once.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from xraybuilder.core.evaluate.condition import CompiledCondition, compile_condition
@@ -160,23 +158,16 @@ def compile_statement(st: Statement, index: int, variables: bool) -> CompiledSta
     )
 
 
-_CACHE: dict[int, tuple[weakref.ref[Policy], CompiledPolicy]] = {}
-
-
-def _forget(key: int) -> Callable[[weakref.ref[Policy]], None]:
-    # Dropped when the Policy dies, so a new object reusing the id is compiled afresh.
-    def callback(_ref: weakref.ref[Policy]) -> None:
-        _CACHE.pop(key, None)
-
-    return callback
+# A Policy is frozen, so its compiled form is kept on the object itself: it lives and
+# dies with the policy, and no table keyed by object identity has to be kept in step.
+_COMPILED = "_compiled_for_evaluation"
 
 
 def compile_policy(policy: Policy) -> CompiledPolicy:
     """The compiled form of ``policy``, cached for as long as the Policy object lives."""
-    key = id(policy)
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0]() is policy:
-        return cached[1]
+    cached = policy.__dict__.get(_COMPILED)
+    if isinstance(cached, CompiledPolicy):
+        return cached
     variables = policy.version == VARIABLES_VERSION
     statements = tuple(compile_statement(st, i, variables) for i, st in enumerate(policy.statements))
     notes: list[str] = []
@@ -196,5 +187,6 @@ def compile_policy(policy: Policy) -> CompiledPolicy:
                 "variable (variables need Version 2012-10-17)"
             )
     compiled = CompiledPolicy(statements, tuple(notes))
-    _CACHE[key] = (weakref.ref(policy, _forget(key)), compiled)
+    # Two threads may both compile; either result is the same, so the last write wins.
+    object.__setattr__(policy, _COMPILED, compiled)
     return compiled

@@ -26,7 +26,7 @@ from xraybuilder.core.condition_values import (
     parse_number,
 )
 from xraybuilder.core.conditions import Operator
-from xraybuilder.core.evaluate.match import arn_like, glob_regex
+from xraybuilder.core.evaluate.match import arn_like, like
 from xraybuilder.core.evaluate.variables import (
     Lookup,
     Template,
@@ -134,7 +134,7 @@ class ValueSet:
                 note = note or err.reason
                 continue
             if positive == "StringLike":
-                hit = glob_regex(resolved).fullmatch(value) is not None
+                hit = like(resolved, value)
             elif self.family == "Arn":
                 hit = arn_like(resolved, value)
             else:
@@ -157,6 +157,11 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "Binary": parse_binary,
     "IpAddress": parse_network,
 }
+
+
+def describe_family(family: str) -> str:
+    """What a value of this family is, in words: ``an IP address``, ``a date``…"""
+    return _FORMAT_NAMES[family]
 
 
 def request_parser(family: str) -> Callable[[str], Any]:

@@ -24,23 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from xraybuilder.core.patterns import QMARK, STAR, Wildcard
+
 VARIABLES_VERSION = "2012-10-17"
-
-
-class Wildcard:
-    """``*`` (any run of characters) or ``?`` (exactly one character)."""
-
-    __slots__ = ("char",)
-
-    def __init__(self, char: str) -> None:
-        self.char = char
-
-    def __repr__(self) -> str:
-        return f"Wildcard({self.char!r})"
-
-
-STAR = Wildcard("*")
-QMARK = Wildcard("?")
 
 
 @dataclass(frozen=True, slots=True)

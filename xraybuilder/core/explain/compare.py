@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from xraybuilder.core import catalog
+from xraybuilder.core.catalog.query import level_rank, level_total
 from xraybuilder.core.explain.capabilities import grant_text
 from xraybuilder.core.explain.conditions import Condition, describe, implies, to_json
 from xraybuilder.core.explain.grants import (
@@ -194,7 +195,7 @@ def _render(lines: list[str], diffs: Iterable[Difference], width: int) -> None:
                     groups.setdefault((d.text(), d.reasons), []).append(d)
             for (scope_text, reasons), members in groups.items():
                 names = [m.action.partition(":")[2] if svc else m.action for m in members]
-                total = sum(1 for a in svc.actions.values() if a.access_level == level) if svc else 0
+                total = level_total(svc.prefix, level) if svc else 0
                 if svc and len(members) == total and total > _LIST_NAMES_UP_TO:
                     head = f"{level}: all {total} {level} actions"
                 else:
@@ -361,10 +362,9 @@ def _excess(mine: Expansion, theirs: Expansion, other: str) -> list[Difference]:
 
 def _order(d: Difference) -> tuple[int, int, str]:
     services = [s.prefix for s in held_services()]
-    levels = list(catalog.ACCESS_LEVELS)
     return (
         services.index(d.service) if d.service in services else len(services),
-        levels.index(d.access_level) if d.access_level in levels else len(levels),
+        level_rank(d.access_level),
         d.action.lower(),
     )
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
-from xraybuilder.core.datafiles import read_json
+from xraybuilder.core.conditions import wording
 from xraybuilder.core.explain.patterns import Scope, covered
 
 _QUALIFIERS = ("ForAllValues", "ForAnyValue")
@@ -147,15 +149,9 @@ def _networks_within(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
 # -- words ------------------------------------------------------------------------------
 
 
-def wording() -> dict[str, Any]:
-    """The key and operator wording table (``data/condition_wording.json``)."""
-    data: dict[str, Any] = read_json("condition_wording.json")
-    return data
-
-
 @cache
-def _operator_names() -> dict[str, str]:
-    return {name.lower(): name for name in wording()["operators"]}
+def _operator_names() -> Mapping[str, str]:
+    return MappingProxyType({name.lower(): name for name in wording()["operators"]})
 
 
 def _canonical_operator(name: str) -> str:
@@ -163,7 +159,7 @@ def _canonical_operator(name: str) -> str:
 
 
 @cache
-def _key_patterns() -> tuple[tuple[re.Pattern[str], dict[str, Any]], ...]:
+def _key_patterns() -> tuple[tuple[re.Pattern[str], Mapping[str, Any]], ...]:
     out = []
     for template, info in wording()["keys"].items():
         parts = re.split(r"\$\{[^}]+\}", template)
@@ -172,7 +168,7 @@ def _key_patterns() -> tuple[tuple[re.Pattern[str], dict[str, Any]], ...]:
     return tuple(out)
 
 
-def _key_info(key: str) -> tuple[dict[str, Any], str]:
+def _key_info(key: str) -> tuple[Mapping[str, Any], str]:
     for rx, info in _key_patterns():
         m = rx.fullmatch(key)
         if m:

@@ -26,10 +26,10 @@ from xraybuilder.core.explain.patterns import (
     Pattern,
     Scope,
     covered,
-    glob_regex,
     overlaps,
     template_pattern,
 )
+from xraybuilder.core.patterns import action_matches
 from xraybuilder.core.policy.model import Policy, PolicyShapeError, Statement, format_path
 from xraybuilder.core.policy.source import Path
 
@@ -238,7 +238,7 @@ def expand(policies: Sequence[Policy]) -> Expansion:
 
 def _matches(patterns: Iterable[str], action: Action) -> bool:
     name = action.full_name
-    return any(glob_regex(p).fullmatch(name) for p in patterns)
+    return any(action_matches(p, name) for p in patterns)
 
 
 def _held_actions(patterns: tuple[str, ...]) -> tuple[list[Action], list[str]]:

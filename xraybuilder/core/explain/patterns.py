@@ -12,10 +12,10 @@ pattern plus one stand-in for every other character. A policy variable is treate
 one opaque symbol, matched only by the same variable or by ``*``: its value is not
 known until the request, so nothing narrower can be said to cover it.
 
-Resource patterns that are ARNs are read the way the evaluator matches them
-(:mod:`xraybuilder.core.evaluate.match`): in the first five colon-separated parts a
-wildcard never crosses a colon, except a final ``*`` in a pattern that stops before
-the sixth part (``arn:aws:xray:*`` covers every X-Ray ARN).
+Wildcards mean what :mod:`xraybuilder.core.patterns` says (``*`` and ``?`` only), and
+resource patterns that are ARNs are read the way it matches them: in the first five
+colon-separated parts a wildcard never crosses a colon, except a final ``*`` in a
+pattern that stops before the sixth part (``arn:aws:xray:*`` covers every X-Ray ARN).
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
+from xraybuilder.core.patterns import ARN_PARTS
+
 # Token kinds: a literal character, ``?``, ``*``, and their forms that never match a
 # colon (inside the first five parts of an ARN), and a policy variable.
 LIT, ONE, STAR, SEGMENT, ONE_IN_SEGMENT, VAR = "lit", "one", "star", "seg", "oneseg", "var"
-_ARN_PARTS = 6
 
 Token = tuple[str, str]
 Pattern = tuple[Token, ...]
@@ -57,7 +58,7 @@ def _by_segment(tokens: Pattern) -> Pattern:
     colons = 0
     last = len(tokens) - 1
     for i, (kind, value) in enumerate(tokens):
-        in_resource_part = colons >= _ARN_PARTS - 1
+        in_resource_part = colons >= ARN_PARTS - 1
         if kind == LIT:
             colons += value == ":"
         elif kind == STAR and not in_resource_part and i != last:
@@ -300,10 +301,3 @@ def _spell(parent: dict[_State, tuple[_State, str] | None], state: _State, patte
         else:
             out.append(symbol)
     return "".join(out)
-
-
-@lru_cache(maxsize=4096)
-def glob_regex(text: str) -> re.Pattern[str]:
-    """A case-insensitive regex for an action pattern (``xray:Get*``); IAM has no ``[…]`` classes."""
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
-    return re.compile(body, re.I | re.S)

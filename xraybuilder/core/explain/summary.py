@@ -11,6 +11,7 @@ from typing import Any
 
 from xraybuilder.core import catalog
 from xraybuilder.core.catalog import Action
+from xraybuilder.core.catalog.query import level_total
 from xraybuilder.core.explain import capabilities as caps
 from xraybuilder.core.explain.conditions import Condition, describe, to_json
 from xraybuilder.core.explain.grants import Expansion, Grant, Note, OtherGrant, held_services, universe
@@ -265,9 +266,26 @@ def _render_services(
     lines: list[str], services: tuple[ServiceSummary, ...], width: int, descriptions: bool
 ) -> None:
     for svc in services:
+        whole = _whole_service_scope(svc)
+        if whole is not None:
+            # Every action of another service, all alike (what NotAction and "svc:*" give):
+            # one line says it; listing them by level would bury the X-Ray ones.
+            scope_texts, denied = whole
+            lines.append(f"  {svc.name}: all {svc.service_total} actions")
+            lines.extend(line for text in scope_texts for line in wrap(text, 4, width))
+            lines.extend(line for text in denied for line in wrap("but denied " + text, 4, width))
+            continue
         lines.append(f"  {svc.name}: {svc.action_count} of {svc.service_total} actions")
         for level in svc.levels:
             _render_level(lines, level, width, descriptions)
+
+
+def _whole_service_scope(svc: ServiceSummary) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The one scope every action of a service other than X-Ray has, if all are granted alike."""
+    if svc.prefix == "xray" or svc.action_count != svc.service_total:
+        return None
+    shapes = {(tuple(s.text() for s in a.scopes), a.denied) for a in svc.actions()}
+    return shapes.pop() if len(shapes) == 1 else None
 
 
 def _render_level(lines: list[str], level: LevelSummary, width: int, descriptions: bool) -> None:
@@ -340,7 +358,7 @@ def services_of(exp: Expansion, effect: str) -> tuple[ServiceSummary, ...]:
             at_level = sorted((a for a in actions if a.access_level == level), key=lambda a: a.name)
             if not at_level:
                 continue
-            total = sum(1 for a in svc.actions.values() if a.access_level == level)
+            total = level_total(svc.prefix, level)
             summaries = []
             for a in at_level:
                 grants = exp.for_action(a, effect)

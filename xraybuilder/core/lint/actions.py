@@ -7,12 +7,12 @@ and cached: the linter runs on every keystroke and policies repeat the same acti
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from xraybuilder.core import catalog
+from xraybuilder.core import catalog, patterns
 from xraybuilder.core.lint.document import Document
 from xraybuilder.core.lint.finding import Fix, Severity
 
@@ -23,6 +23,7 @@ SUGGESTION = Severity.SUGGESTION
 # are letters and digits, with a rare dash ("AssociateViaAWSService-EventsAndStates").
 _PREFIX_CHARS = re.compile(r"[A-Za-z0-9-]+")
 _NAME_CHARS = re.compile(r"[A-Za-z0-9_*?-]+")
+_NOT_NAME_CHARS = re.compile(r"[^A-Za-z0-9_*?-]+")
 # What people type instead of the colon: "xray.GetGroup", "xray/GetGroup", "xray GetGroup".
 _WRONG_SEPARATOR = re.compile(r"([A-Za-z0-9-]+)\s*[./\s]\s*([A-Za-z0-9_*?-]+)")
 
@@ -134,12 +135,7 @@ def _judge(value: str, element: str) -> _Verdict:
             f"{catalog.all_services()[lower]} action, or name one.",
         )
     if not _NAME_CHARS.fullmatch(name):
-        return _one(
-            "INVALID_ACTION",
-            ERROR,
-            f'"{name}" is not an action name: action names hold only letters and digits, '
-            "with * and ? as wildcards.",
-        )
+        return _Verdict((_bad_name_characters(lower, name),))
     svc = catalog.service(lower)
     # Services held in full and the others alike have their action names checked; only
     # the held ones have resource types and condition keys for the other families.
@@ -167,6 +163,23 @@ def _judge(value: str, element: str) -> _Verdict:
         full = f"{lower}:{canonical}"
         return _Verdict(() if value == full else (_case_issue(value, full),), uncatalogued)
     return _Verdict((_unknown_action(value, lower, service_name, names, name, element),), uncatalogued)
+
+
+def _bad_name_characters(prefix: str, name: str) -> _Issue:
+    """A name with a character no action name has; suggest the action it spells without them."""
+    names = catalog.action_names(prefix) or {}
+    squeezed = _NOT_NAME_CHARS.sub("", name)
+    found = names.get(squeezed.lower()) if squeezed else None
+    hint = f' Did you mean "{prefix}:{found}"?' if found else ""
+    fixed = f"{prefix}:{found}" if found else None
+    return _Issue(
+        "INVALID_ACTION",
+        ERROR,
+        f'"{name}" is not an action name: action names hold only letters and digits, '
+        f"with * and ? as wildcards.{hint}",
+        fixed,
+        f'Write "{fixed}"',
+    )
 
 
 def _one(code: str, severity: Severity, message: str) -> _Verdict:
@@ -210,7 +223,25 @@ def _no_prefix(value: str) -> _Issue:
             fixed if known else None,
             f'Write "{fixed}"',
         )
+    lower = value.lower()
+    if lower in catalog.all_service_prefixes():
+        # A service prefix on its own: what is missing is the action, not the service.
+        return _Issue(
+            "INVALID_ACTION",
+            ERROR,
+            f'"{value}" names the service but no action: write "{lower}:ActionName" '
+            f'(e.g. "{_example_of(lower)}"), or "{lower}:*" for every '
+            f"{catalog.all_services()[lower]} action.",
+        )
     return _missing_prefix(value, value)
+
+
+def _example_of(prefix: str) -> str:
+    """An action of ``prefix`` to show in a message (the usual example for X-Ray)."""
+    if EXAMPLE_ACTION.startswith(f"{prefix}:"):
+        return EXAMPLE_ACTION
+    names = sorted((catalog.action_names(prefix) or {}).values())
+    return f"{prefix}:{names[0]}" if names else f"{prefix}:*"
 
 
 def _missing_prefix(value: str, name: str) -> _Issue:
@@ -271,8 +302,7 @@ def _wildcard_service(value: str, prefix: str, name: str) -> _Verdict:
 
 @lru_cache(maxsize=256)
 def _prefixes_matching(pattern: str) -> tuple[str, ...]:
-    rx = re.compile(fnmatch.translate(pattern))
-    return tuple(sorted(p for p in catalog.all_service_prefixes() if rx.match(p)))
+    return tuple(sorted(patterns.select(pattern, catalog.all_service_prefixes())))
 
 
 def _unknown_service(value: str, prefix: str, name: str) -> _Issue:
@@ -309,7 +339,7 @@ def _unknown_service(value: str, prefix: str, name: str) -> _Issue:
 
 
 def _unknown_action(
-    value: str, prefix: str, service_name: str, names: dict[str, str], name: str, element: str
+    value: str, prefix: str, service_name: str, names: Mapping[str, str], name: str, element: str
 ) -> _Issue:
     lower = name.lower()
     pool = tuple(names)
@@ -331,8 +361,7 @@ def _unknown_action(
 
 @lru_cache(maxsize=1024)
 def _names_matching(prefix: str, lowered_pattern: str) -> tuple[str, ...]:
-    rx = re.compile(fnmatch.translate(lowered_pattern))
-    return tuple(key for key in catalog.action_names(prefix) or {} if rx.match(key))
+    return patterns.select(lowered_pattern, catalog.action_names(prefix) or {}, ignore_case=True)
 
 
 def _within_one_edit(word: str, pool: tuple[str, ...]) -> tuple[str, ...]:

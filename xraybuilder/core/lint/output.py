@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from xraybuilder.core.lint.finding import Finding, Severity
+from xraybuilder.core.printable import json_safe, printable
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -56,6 +57,10 @@ class FileResult:
     name: str
     findings: tuple[Finding, ...] = ()
     error: str | None = None
+    kind: str = "identity"
+    """The rules it was linted by: identity, trust, resource or key-policy."""
+    skipped: str | None = None
+    """Why it was not linted (it is not a policy), or None."""
 
 
 def counts(results: Iterable[FileResult]) -> dict[Severity, int]:
@@ -78,14 +83,17 @@ def _plural(n: int, words: tuple[str, str]) -> str:
 
 def summary_line(results: Sequence[FileResult]) -> str:
     """One closing line: files checked, findings per severity, unreadable files."""
-    checked = sum(1 for r in results if r.error is None)
-    unreadable = len(results) - checked
+    checked = sum(1 for r in results if r.error is None and r.skipped is None)
+    skipped = sum(1 for r in results if r.skipped is not None)
+    unreadable = sum(1 for r in results if r.error is not None)
     head = f"{_plural(checked, ('file', 'files'))} checked"
     by_severity = counts(results)
     if sum(by_severity.values()) == 0:
         line = f"{head}: no findings"
     else:
         line = f"{head}: " + ", ".join(_plural(by_severity[s], _LABEL[s]) for s in _SEVERITIES)
+    if skipped:
+        line += f"; {_plural(skipped, ('file', 'files'))} skipped (not a policy)"
     if unreadable:
         line += f"; {_plural(unreadable, ('file', 'files'))} could not be read"
     return line + "."
@@ -106,19 +114,23 @@ def _fix_text(finding: Finding) -> str | None:
 
 
 def format_finding(name: str, finding: Finding, *, color: bool = False) -> str:
-    """``file:line:col: severity CODE: message`` plus indented path and fix lines."""
-    where = f"{name}:{finding.line}:{finding.column}:"
+    """``file:line:col: severity CODE: message`` plus indented path and fix lines.
+
+    What comes from the policy (names, messages quoting it) is escaped before any colour
+    is added, so only our own escape sequences reach the terminal.
+    """
+    where = f"{printable(name, keep_newlines=False)}:{finding.line}:{finding.column}:"
     severity = str(finding.severity)
     if color:
         where = f"{_BOLD}{where}{_RESET}"
         severity = f"{_COLOUR[finding.severity]}{severity}{_RESET}"
-    lines = [f"{where} {severity} {finding.code}: {finding.message}"]
+    lines = [f"{where} {severity} {finding.code}: {printable(finding.message, keep_newlines=False)}"]
     if finding.path:
-        at = f"    at {finding.path_str}"
+        at = f"    at {printable(finding.path_str, keep_newlines=False)}"
         lines.append(f"{_DIM}{at}{_RESET}" if color else at)
     fix = _fix_text(finding)
     if fix is not None:
-        lines.append(f"    fix: {fix}")
+        lines.append(f"    fix: {printable(fix, keep_newlines=False)}")
     return "\n".join(lines)
 
 
@@ -128,6 +140,7 @@ def render_text(results: Sequence[FileResult], *, color: bool = False) -> str:
     Unreadable files are only counted here: the caller says why on standard error.
     """
     lines = [format_finding(r.name, f, color=color) for r in results if r.error is None for f in r.findings]
+    lines += [f"{r.name}: note: skipped: {r.skipped}" for r in results if r.skipped is not None]
     lines.append(summary_line(results))
     return "\n".join(lines) + "\n"
 
@@ -139,13 +152,19 @@ def render_json(results: Sequence[FileResult]) -> str:
         entry: dict[str, Any] = {"file": r.name}
         if r.error is not None:
             entry["error"] = r.error
+        if r.skipped is not None:
+            entry["skipped"] = r.skipped
+        elif r.kind != "identity":
+            entry["kind"] = r.kind
         entry["findings"] = [f.to_json() for f in r.findings]
         files.append(entry)
     totals: dict[str, Any] = {str(s): n for s, n in counts(results).items()}
     totals["files"] = len(results)
     totals["unreadable"] = sum(1 for r in results if r.error is not None)
+    if any(r.skipped is not None for r in results):
+        totals["skipped"] = sum(1 for r in results if r.skipped is not None)
     doc = {"format_version": JSON_FORMAT_VERSION, "files": files, "summary": totals}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _uri(name: str) -> str:
@@ -235,4 +254,4 @@ def render_sarif(results: Sequence[FileResult], *, tool_version: str) -> str:
         "results": sarif_results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"

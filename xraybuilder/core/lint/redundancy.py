@@ -14,7 +14,6 @@ in doubt, an entry is kept.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,132 +21,22 @@ from typing import Any
 
 from xraybuilder.core.lint.document import Document, StatementView
 from xraybuilder.core.lint.finding import REMOVE, Fix, Severity
+from xraybuilder.core.patterns import (
+    arn_covers,
+    arn_fields,
+    has_wildcard,
+    has_wildcard_or_placeholder,
+    literal_prefix,
+    with_placeholders,
+)
+from xraybuilder.core.patterns import covers as glob_covers
 from xraybuilder.core.policy.source import Path
 
 SUGGESTION = Severity.SUGGESTION
 
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
-# Policy variables stand for text nobody knows in advance: each becomes one character
-# from a private-use plane (IAM policies never hold such characters), which only a "*"
-# (or the same variable) can cover.
-_PLACEHOLDER_BASE = 0xF0000
 _STATEMENT_ELEMENTS = frozenset(
     {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 )
-
-
-# -- pattern coverage (shared with the conditions family) ----------------------------
-
-_WILD_OR_VARIABLE = re.compile("[*?\U000f0000-\U000ffffd]")
-_WILD = re.compile("[*?]")
-_PLACEHOLDER_LIMIT = 0xFFFFD - _PLACEHOLDER_BASE
-# One character per variable text, the same in every statement and every run, so
-# statements can be compared with each other and cached results stay valid.
-_placeholders: dict[str, str] = {}
-
-
-def _is_placeholder(char: str) -> bool:
-    return _PLACEHOLDER_BASE <= ord(char) <= _PLACEHOLDER_BASE + _PLACEHOLDER_LIMIT
-
-
-def _placeholder(match: re.Match[str]) -> str:
-    variable = match.group(0)
-    found = _placeholders.get(variable)
-    if found is None:
-        if len(_placeholders) > _PLACEHOLDER_LIMIT:
-            # Unreachable in practice; starting afresh keeps every mapping one-to-one.
-            _placeholders.clear()
-            _grant.cache_clear()
-        found = _placeholders[variable] = chr(_PLACEHOLDER_BASE + len(_placeholders))
-    return found
-
-
-def with_placeholders(texts: Iterable[str]) -> list[str]:
-    """The texts with each distinct policy variable replaced by its own placeholder character."""
-    return [_VARIABLE.sub(_placeholder, t) if "${" in t else t for t in texts]
-
-
-def _has_wildcard(text: str) -> bool:
-    """Whether the text holds * or ? or a variable placeholder."""
-    return _WILD_OR_VARIABLE.search(text) is not None
-
-
-@lru_cache(maxsize=4096)
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    # "?" stands for exactly one character, which a variable's value need not be.
-    parts = []
-    for char in pattern:
-        if char == "*":
-            parts.append(".*")
-        elif char == "?":
-            parts.append("[^\U000f0000-\U000ffffd]")
-        else:
-            parts.append(re.escape(char))
-    return re.compile("".join(parts), re.DOTALL)
-
-
-@lru_cache(maxsize=16384)
-def glob_covers(general: str, specific: str) -> bool:
-    """Whether every string the pattern ``specific`` matches is matched by ``general``.
-
-    Both are ``*``/``?`` patterns compared as given (lower them first to ignore case).
-    The answer is exact for ordinary patterns and errs towards False otherwise.
-    """
-    if general == specific or general == "*":
-        return True
-    if _WILD.search(general) is None:
-        return False
-    if not _has_wildcard(specific):
-        return _pattern_regex(general).fullmatch(specific) is not None
-    return _covers_pattern(general, specific)
-
-
-def _covers_pattern(general: str, specific: str) -> bool:
-    # Walk both patterns: a literal of ``general`` must meet the same literal, its "?"
-    # one character of ``specific`` that is not a wildcard or a variable, its "*" any run.
-    g_len, s_len = len(general), len(specific)
-    # reach[j]: general[:i] covers specific[:j]
-    reach = [True] + [False] * s_len
-    for i in range(g_len):
-        char = general[i]
-        nxt = [False] * (s_len + 1)
-        if char == "*":
-            running = False
-            for j in range(s_len + 1):
-                running = running or reach[j]
-                nxt[j] = running
-        else:
-            for j in range(s_len):
-                if not reach[j]:
-                    continue
-                other = specific[j]
-                if char == "?":
-                    ok = other != "*" and not _is_placeholder(other)
-                else:
-                    ok = other == char
-                if ok:
-                    nxt[j + 1] = True
-        reach = nxt
-        if not any(reach):
-            return False
-    return reach[s_len]
-
-
-def arn_fields(text: str) -> tuple[str, ...] | None:
-    """The six fields of an ARN pattern (the last keeps its colons), or None if it has fewer."""
-    fields = tuple(text.split(":", 5))
-    return fields if len(fields) == 6 else None
-
-
-@lru_cache(maxsize=16384)
-def arn_covers(general: str, specific: str) -> bool:
-    """Whether the resource pattern ``general`` matches every ARN ``specific`` matches (case-sensitive)."""
-    if general == specific or general == "*":
-        return True
-    g_fields, s_fields = arn_fields(general), arn_fields(specific)
-    if g_fields is None or s_fields is None:
-        return False
-    return all(glob_covers(g, s) for g, s in zip(g_fields, s_fields, strict=True))
 
 
 def find_redundant(
@@ -230,9 +119,9 @@ def _action_groups(norms: Sequence[str]) -> Callable[[int], list[int]]:
     for i, text in enumerate(norms):
         same.setdefault(text, []).append(i)
         prefix, colon, _ = text.partition(":")
-        if _WILD.search(text) is None:
+        if not has_wildcard(text):
             continue
-        if not colon or _WILD.search(prefix) is not None:
+        if not colon or has_wildcard(prefix):
             anywhere.append(i)
         else:
             wild.setdefault(prefix, []).append(i)
@@ -277,10 +166,10 @@ def _resource_groups(norms: Sequence[str]) -> Callable[[int], list[int]]:
     anywhere: list[int] = []
     for i, text in enumerate(norms):
         same.setdefault(text, []).append(i)
-        if not _has_wildcard(text):
+        if not has_wildcard_or_placeholder(text):
             continue
         fields = arn_fields(text)
-        if fields is None or _has_wildcard(fields[2]):
+        if fields is None or has_wildcard_or_placeholder(fields[2]):
             anywhere.append(i)
         else:
             wild.setdefault(fields[2], []).append(i)
@@ -338,8 +227,7 @@ class _Grant:
 
 
 def _prefix(entry: str) -> str | None:
-    match = _WILD_OR_VARIABLE.search(entry)
-    return entry[: match.start()] if match is not None else None
+    return literal_prefix(entry)
 
 
 @lru_cache(maxsize=4096)

@@ -3,16 +3,16 @@
 Reported as security warnings: X-Ray's permissions-management action
 (``xray:PutEncryptionConfig``, found by access level in the catalog) granted broadly,
 ``NotAction`` or ``NotResource`` with Allow, ``iam:PassRole`` on any role (the Access
-Analyzer ``PASS_ROLE_*`` checks), and every action on every resource.
+Analyzer ``PASS_ROLE_*`` checks), ``kms:CreateGrant`` on any key, and every action on
+every resource.
 """
 
 from __future__ import annotations
 
-import re
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from xraybuilder.core import catalog
+from xraybuilder.core import catalog, patterns
 from xraybuilder.core.lint.document import Document
 from xraybuilder.core.lint.finding import Severity
 from xraybuilder.core.policy.source import Path
@@ -21,6 +21,10 @@ SECURITY_WARNING = Severity.SECURITY_WARNING
 
 PASS_ROLE = "iam:PassRole"
 _PASSED_TO_SERVICE = "iam:passedtoservice"
+CREATE_GRANT = "kms:CreateGrant"
+# Conditions that keep a grant to what an AWS service does for the caller (the AWS KMS
+# Developer Guide's advice for kms:CreateGrant in IAM policies).
+_GRANT_SCOPES = ("kms:viaservice", "kms:grantisforawsresource")
 
 
 @cache
@@ -32,10 +36,7 @@ def _permissions_management() -> tuple[str, ...]:
 @lru_cache(maxsize=4096)
 def _matches(pattern: str, action: str) -> bool:
     """Whether an Action entry matches a full action name (case-insensitive wildcards)."""
-    if "*" not in pattern and "?" not in pattern:
-        return pattern.lower() == action.lower()
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.lower())
-    return re.fullmatch(regex, action.lower(), re.DOTALL) is not None
+    return patterns.action_matches(pattern.lower(), action.lower())
 
 
 def _has_wildcard(text: str) -> bool:
@@ -51,6 +52,7 @@ class _Facts(NamedTuple):
     not_resources: tuple[str, ...] | None
     has_condition: bool
     passed_to_service: bool
+    grant_scoped: bool
 
 
 # A finding: (code, message, where). ``where`` is ("Action", i) for an Action entry,
@@ -70,7 +72,8 @@ def check(doc: Document) -> None:
             _texts(st.resource_entries) if "Resource" in raw else None,
             _texts(st.not_resource_entries) if "NotResource" in raw else None,
             isinstance(raw.get("Condition"), dict) and bool(raw["Condition"]),
-            _has_passed_to_service(raw.get("Condition")),
+            _has_key(raw.get("Condition"), (_PASSED_TO_SERVICE,)),
+            _has_key(raw.get("Condition"), _GRANT_SCOPES),
         )
         for code, message, where in _records(facts):
             if isinstance(where, tuple):
@@ -97,6 +100,8 @@ def _records(facts: _Facts) -> tuple[_Record, ...]:
     if not star_on_star:
         _check_permissions_management(out, facts)
     _check_pass_role(out, facts)
+    if not star_on_star:  # full administrator access already says it all
+        _check_create_grant(out, facts)
     return tuple(out)
 
 
@@ -247,10 +252,42 @@ def _check_pass_role(out: list[_Record], facts: _Facts) -> None:
     )
 
 
-def _has_passed_to_service(block: Any) -> bool:
+def _key_wildcard(text: str) -> bool:
+    """A Resource entry that names every KMS key of an account (or more)."""
+    if text == "*":
+        return True
+    fields = text.split(":", 5)
+    if len(fields) != 6 or fields[0] != "arn":
+        return False
+    return fields[5] in ("*", "key/*", "key*") and fields[2] in ("kms", "*")
+
+
+def _check_create_grant(out: list[_Record], facts: _Facts) -> None:
+    if facts.not_resources is not None or facts.grant_scoped:
+        return
+    broad = [text for text in facts.resources or () if _key_wildcard(text)]
+    granted = _granted_by(facts, CREATE_GRANT) if broad else None
+    if granted is None:
+        return
+    how, where = granted
+    via = {"named": "", "wildcard": " through a wildcard action", "notaction": " through NotAction"}[how]
+    out.append(
+        (
+            "CREATE_GRANT_ON_ALL_KEYS",
+            f'This statement allows {CREATE_GRANT}{via} on every KMS key ("{broad[0]}"): whoever '
+            "holds it can grant any principal, themselves included, the use of any key whose key "
+            "policy defers to IAM, and so read what those keys protect. Name the key ARN in "
+            "Resource, or add a condition on kms:ViaService (for X-Ray, "
+            '{"StringEquals": {"kms:ViaService": "xray.REGION.amazonaws.com"}}).',
+            where,
+        )
+    )
+
+
+def _has_key(block: Any, lowered_keys: tuple[str, ...]) -> bool:
+    """Whether a Condition block tests any of these condition keys (given lower-case)."""
     if not isinstance(block, dict):
         return False
     return any(
-        isinstance(keys, dict) and any(k.lower() == _PASSED_TO_SERVICE for k in keys)
-        for keys in block.values()
+        isinstance(keys, dict) and any(k.lower() in lowered_keys for k in keys) for keys in block.values()
     )

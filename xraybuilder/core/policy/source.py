@@ -98,9 +98,21 @@ class SourceMap:
         return Span(1, 1, 1, 1)
 
 
+def _integer(text: str) -> int | float:
+    """An integer literal; one too long for Python's int-string limit is read as a float.
+
+    A float that long is infinite, which is how ``1e400`` is read too, so every number
+    beyond float range means the same to the linter, the explainer and the evaluator.
+    """
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
 # The C scanner behind json.loads: returns (value, end) for the JSON value at an offset,
 # which is how the lazy map skips a whole sibling without a Python loop over its text.
-_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_SCAN = json.JSONDecoder(parse_int=_integer).scan_once  # type: ignore[attr-defined]
 
 
 class _SpanDict(dict[Path, tuple[int, int]]):
@@ -262,7 +274,12 @@ def parse_json(text: str) -> Parsed:
         dupes: list[str] = []
         try:
             # NaN/Infinity are not JSON (IAM rejects them): let the reader report them.
-            value = json.loads(text, object_pairs_hook=_pairs_hook(dupes), parse_constant=_reject_constant)
+            value = json.loads(
+                text,
+                object_pairs_hook=_pairs_hook(dupes),
+                parse_constant=_reject_constant,
+                parse_int=_integer,
+            )
         except (ValueError, RecursionError):
             pass
         else:
@@ -383,7 +400,7 @@ class _Reader:
             if not m:
                 raise _Fatal(f"Expected a value but found {self._describe(i)}.", i)
             text = m.group()
-            value = float(text) if (m.group(1) or m.group(2)) else int(text)
+            value = float(text) if (m.group(1) or m.group(2)) else _integer(text)
             i = m.end()
         self.source_map.values[path] = (start, i)
         return value, i

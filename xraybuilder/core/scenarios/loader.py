@@ -8,11 +8,13 @@ others; a file is read again only when it changes.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 
 from xraybuilder.core.scenarios.model import Preset, PresetError, UnknownPreset
 from xraybuilder.core.scenarios.reader import key_lines, read_preset
@@ -69,14 +71,18 @@ def _shipped() -> tuple[tuple[Preset, ...], tuple[PresetError, ...]]:
     return tuple(found), tuple(errors)
 
 
+# A user file is read again only when its size or time stamp changes; shells load the
+# library from worker threads, hence the lock.
 _USER_CACHE: dict[Path, tuple[tuple[int, int], Preset | PresetError]] = {}
+_USER_CACHE_LOCK = threading.Lock()
 
 
 def _read_user_file(path: Path) -> Preset | PresetError:
     try:
         stat = path.stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
-        hit = _USER_CACHE.get(path)
+        with _USER_CACHE_LOCK:
+            hit = _USER_CACHE.get(path)
         if hit is not None and hit[0] == stamp:
             return hit[1]
         data = path.read_bytes()
@@ -90,7 +96,8 @@ def _read_user_file(path: Path) -> Preset | PresetError:
         result = PresetError(str(path), "the file is not UTF-8 text", line=line)
     except PresetError as err:
         result = err
-    _USER_CACHE[path] = (stamp, result)
+    with _USER_CACHE_LOCK:
+        _USER_CACHE[path] = (stamp, result)
     return result
 
 
@@ -122,7 +129,7 @@ def load_library(user_dir: Path | None = None, *, include_user: bool = True) -> 
                 warnings.append(f"{path}: replaces the shipped preset {result.id!r}")
             user_ids[result.id] = str(path)
             presets[result.id] = result
-    return Library(presets, tuple(all_errors), tuple(warnings))
+    return Library(MappingProxyType(presets), tuple(all_errors), tuple(warnings))
 
 
 def _id_line(path: Path) -> int | None:

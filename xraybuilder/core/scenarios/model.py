@@ -7,11 +7,10 @@ Specs hold templates (``arn:{partition}:…``) and ``when`` conditions on parame
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from xraybuilder.core import catalog
+from xraybuilder.core.catalog.query import ActionQuery as ActionQuery
 
 Value = str | bool | tuple[str, ...]
 """A resolved parameter value: text, a boolean, or a list (for ``*_list`` types)."""
@@ -51,7 +50,10 @@ class ParameterProblem:
     name: str
     message: str
     kind: str = "invalid"
-    """``missing``, ``unknown`` or ``invalid``."""
+    """``missing``, ``unknown``, ``empty`` or ``invalid``."""
+    parts: tuple[tuple[str, str, int, int], ...] = ()
+    """Every problem found in the value as typed, as (level, message, start, end), when the
+    checker can place them (ARNs): ``message`` leads with the first error only."""
 
     def __str__(self) -> str:
         return f"{self.name}: {self.message}"
@@ -142,62 +144,6 @@ class Parameter:
         if isinstance(self.default, bool):
             return "true" if self.default else "false"
         return self.default
-
-
-@dataclass(frozen=True)
-class ActionQuery:
-    """A catalog query: actions of a service by access level, resource type and name."""
-
-    service: str
-    access_levels: tuple[str, ...] = ()
-    resource_types: tuple[str, ...] = ()
-    match: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-
-    def run(self) -> list[str]:
-        """The matching actions' full names, sorted by name."""
-        svc = catalog.service(self.service)
-        if svc is None:
-            return []
-        patterns = [re.compile(_glob(p), re.I) for p in self.match]
-        excluded = {e.lower() for e in self.exclude}
-        out = []
-        for act in svc.actions.values():
-            if self.access_levels and act.access_level not in self.access_levels:
-                continue
-            types = {rt.resource_type for rt in act.resource_types}
-            if self.resource_types and not any(
-                (t == "none" and not types) or t in types for t in self.resource_types
-            ):
-                continue
-            if patterns and not any(p.fullmatch(act.name) for p in patterns):
-                continue
-            if act.full_name.lower() in excluded:
-                continue
-            out.append(act.full_name)
-        return sorted(out, key=str.lower)
-
-    def describe(self) -> str:
-        """The query in words, for ``presets show``."""
-        parts = []
-        if self.access_levels:
-            parts.append("access level " + " and ".join(self.access_levels))
-        else:
-            parts.append("every action")
-        parts.append(f"of {self.service}")
-        if self.resource_types:
-            parts.append(
-                "scoped to " + " or ".join("'*' only" if t == "none" else t for t in self.resource_types)
-            )
-        if self.match:
-            parts.append("named " + " or ".join(self.match))
-        if self.exclude:
-            parts.append("except " + ", ".join(self.exclude))
-        return " ".join(parts)
-
-
-def _glob(pattern: str) -> str:
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
 
 
 @dataclass(frozen=True)

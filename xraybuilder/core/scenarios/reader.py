@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from xraybuilder.core import catalog
@@ -326,7 +327,7 @@ def read_preset(file: str, text: str, *, shipped: bool) -> Preset:
         title=r.text(data, "title", ()),
         summary=r.text(data, "summary", ()),
         description=r.text(data, "description", ()).strip(),
-        parameters=params,
+        parameters=MappingProxyType(params),
         principals=_read_principals(r, data),
         names=_read_names(r, r.get(data, "names", (), dict, {})),
         statements=tuple(
@@ -422,7 +423,7 @@ def _read_parameters(r: _Reader, raw: dict[str, Any]) -> dict[str, Parameter]:
             default=default,
             required=r.get(spec, "required", path, bool, False),
             choices=choices,
-            choice_help=dict(help_table),
+            choice_help=MappingProxyType(dict(help_table)),
             when=r.when(spec, path, params),
             min_length=r.get(spec, "min_length", path, int),
             max_length=r.get(spec, "max_length", path, int),

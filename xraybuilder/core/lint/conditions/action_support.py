@@ -116,7 +116,7 @@ def _check_not_action_tags(doc: _Records, context: _Context, entry: _Entry, low:
 def _support(pattern: str, key: str) -> tuple[int, int, tuple[str, ...]]:
     """For one Action entry and key: (known actions, how many support the key, names that don't)."""
     if pattern == "*":
-        actions = [a for p in catalog.service_prefixes() for a in _service_actions(p)]
+        actions = tuple(a for p in catalog.service_prefixes() for a in _service_actions(p))
     else:
         actions = catalog.expand_action(pattern)
     supported = 0

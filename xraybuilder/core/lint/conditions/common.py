@@ -7,7 +7,7 @@ file of value rules, and how values and names are quoted in messages.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -25,8 +25,8 @@ SUGGESTION = Severity.SUGGESTION
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
-def _value_rules() -> dict[str, Any]:
-    data: dict[str, Any] = read_json("condition_values.json")
+def _value_rules() -> Mapping[str, Any]:
+    data: Mapping[str, Any] = read_json("condition_values.json")
     return data
 
 

@@ -26,7 +26,9 @@ from xraybuilder.core.lint.conditions.common import (
     _value_rules,
 )
 from xraybuilder.core.lint.finding import REMOVE, Fix, Severity
-from xraybuilder.core.lint.redundancy import arn_covers, find_redundant, glob_covers, with_placeholders
+from xraybuilder.core.lint.redundancy import find_redundant
+from xraybuilder.core.patterns import arn_covers, with_placeholders
+from xraybuilder.core.patterns import covers as glob_covers
 from xraybuilder.core.policy.source import Path
 
 
