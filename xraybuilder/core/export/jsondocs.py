@@ -44,4 +44,6 @@ def render(bundle: Bundle) -> str:
 
 def render_files(bundle: Bundle) -> dict[str, str]:
     """Each document pretty-printed, plus the managed-policy ARNs, the snippets and a README."""
-    return bundle.files()
+    from xraybuilder.core.export.files import files
+
+    return files(bundle)
