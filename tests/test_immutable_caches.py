@@ -28,8 +28,10 @@ import pytest
 
 import xraybuilder.core as core
 from xraybuilder.core import catalog, managed
+from xraybuilder.core.assess import assess
 from xraybuilder.core.bundle import build
 from xraybuilder.core.datafiles import read_json
+from xraybuilder.core.draft import Draft
 from xraybuilder.core.evaluate import Request, evaluate
 from xraybuilder.core.explain import compare, summarize
 from xraybuilder.core.lint import codes as lint_codes
@@ -71,7 +73,13 @@ def mutable_part(value: Any, where: str = "result", seen: set[int] | None = None
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         if not value.__dataclass_params__.frozen:
             return f"{where} ({type(value).__name__} is not frozen)"
-        items = ((f"{where}.{f.name}", getattr(value, f.name)) for f in dataclasses.fields(value))
+        # A private memo (``init=False``, ``_``-named) only holds values derived from the
+        # frozen fields on first use; the public fields are what callers share.
+        items = (
+            (f"{where}.{f.name}", getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init or not f.name.startswith("_")
+        )
     else:
         return f"{where} ({type(value).__name__})"
     for inner_where, inner in items:
@@ -93,10 +101,11 @@ def cached_functions() -> dict[str, Callable[..., Any]]:
 
 
 def workload() -> None:
-    """What the shells do: lint, explain, evaluate and build."""
+    """What the shells do: lint, explain, evaluate, build and assess drafts."""
     for path in sorted(CORPUS.glob("*.json")):
         text = path.read_text("utf-8", errors="replace")
         lint(text)
+        assess(Draft.from_text(text, path.name))
         try:
             policy = Policy.from_text(text)
             summarize(policy)
@@ -107,6 +116,7 @@ def workload() -> None:
             evaluate([policy], Request.build(action, "arn:aws:xray:eu-west-1:123456789012:group/web/ID"))
     for preset in load_library(include_user=False).ordered():
         try:
+            assess(Draft.from_preset(preset.id, {"account": "123456789012"}).editable())
             build(preset.id, {"account": "123456789012"})
         except Exception:  # noqa: BLE001 - presets needing more parameters still read the catalog
             continue

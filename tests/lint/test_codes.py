@@ -20,7 +20,7 @@ from xraybuilder.core.managed import managed_policies
 CORE = Path(__file__).resolve().parents[2] / "xraybuilder" / "core"
 # Code-shaped strings in the checks that are not codes: an export list, a limit's name,
 # and the element names the MISSING_/EMPTY_ARRAY_ codes are built from.
-NOT_CODES = {"FAMILIES", "XRAY_NAME_MAX", "ACTION", "RESOURCE"}
+NOT_CODES = {"FAMILIES", "KINDS", "XRAY_NAME_MAX", "ACTION", "RESOURCE"}
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{3,}")
 _SEVERITY_NAMES = {s.name: s for s in Severity}
 # ARN problems are reported by the resources family.

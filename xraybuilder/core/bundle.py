@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from xraybuilder.core import credentials
@@ -295,10 +296,10 @@ def build_resolved(preset: Preset, resolution: Resolution) -> Bundle:
             continue
         key = f"expect[{i}]"
 
-        def pairs(items: tuple[tuple[str, str], ...], key: str = key) -> dict[str, str]:
-            return {
-                fill(k, values, source=src, key=key): fill(v, values, source=src, key=key) for k, v in items
-            }
+        def pairs(items: tuple[tuple[str, str], ...], key: str = key) -> Mapping[str, str]:
+            return MappingProxyType(
+                {fill(k, values, source=src, key=key): fill(v, values, source=src, key=key) for k, v in items}
+            )
 
         expectations.append(
             Expectation(
@@ -317,19 +318,19 @@ def build_resolved(preset: Preset, resolution: Resolution) -> Bundle:
         principal_kind=principal.kind,
         principal_label=fill(principal.label, values, source=src, key="principal"),
         lint_target=principal.lint_target,
-        parameters=dict(resolution.values),
+        parameters=MappingProxyType(dict(resolution.values)),
         identity_policy=identity,
         trust_policy=trust,
         managed_policy_arns=tuple(managed),
         kms_key_policy_statements=tuple(key_statements),
-        names=names,
+        names=MappingProxyType(names),
         instance_profile=instance_profile,
         access_keys=principal.access_keys,
         snippets=tuple(snippets),
         notes=tuple(notes),
         expectations=tuple(expectations),
         baseline=preset.baseline,
-        outside_baseline=outside,
+        outside_baseline=MappingProxyType(outside),
     )
 
 
@@ -340,7 +341,7 @@ def _one_or_many(items: list[str]) -> str | tuple[str, ...]:
 def _condition(
     specs: tuple[ConditionSpec, ...], values: Mapping[str, Value], source: str, key: str
 ) -> Condition | None:
-    out: Condition = {}
+    out: dict[str, dict[str, ConditionValue]] = {}
     for c in specs:
         if not holds(c.when, values):
             continue

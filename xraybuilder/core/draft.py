@@ -524,11 +524,11 @@ def statements_from_policy(policy: Any, *, where: str = "") -> tuple[DraftStatem
 
 def policy_of(statements: Sequence[DraftStatement]) -> Any:
     """The identity ``Policy`` the statements make, shaped as presets build theirs."""
-    from xraybuilder.core.policy.model import Condition, ConditionValue, Policy, Statement
+    from xraybuilder.core.policy.model import ConditionValue, Policy, Statement
 
     built = []
     for s in statements:
-        condition: Condition = {}
+        condition: dict[str, dict[str, ConditionValue]] = {}
         for c in s.conditions:
             value: ConditionValue = c.values[0] if len(c.values) == 1 else c.values
             condition.setdefault(c.operator, {})[c.key] = value

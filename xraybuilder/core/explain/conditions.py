@@ -56,7 +56,7 @@ class Clause:
 Condition = tuple[Clause, ...]
 
 
-def normalize(condition: dict[str, dict[str, Any]] | None) -> Condition:
+def normalize(condition: Mapping[str, Mapping[str, Any]] | None) -> Condition:
     """The model's condition dict as clauses, values as IAM compares them (text)."""
     if not condition:
         return ()

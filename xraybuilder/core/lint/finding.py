@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 from xraybuilder.core.policy.model import format_path
@@ -25,8 +25,14 @@ class Severity(StrEnum):
 
 _RANK = {Severity.ERROR: 3, Severity.SECURITY_WARNING: 2, Severity.WARNING: 1, Severity.SUGGESTION: 0}
 
-# Marker for a fix that removes the element at ``Fix.path``.
-REMOVE = object()
+
+class _Marker(Enum):
+    REMOVE = "remove"
+
+
+# Marker for a fix that removes the element at ``Fix.path``; an enum member, so a
+# cached finding that holds it is immutable throughout.
+REMOVE = _Marker.REMOVE
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ object or a list of them) so that rendering gives back what was read. Use the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from xraybuilder.core.policy.source import Path, parse_json
@@ -28,8 +30,27 @@ POLICY_ELEMENTS = ("Version", "Id", "Statement")
 
 StrOrList = str | tuple[str, ...]
 ConditionValue = str | bool | int | float | tuple[str | bool | int | float, ...]
-# operator -> condition key -> value(s); insertion order is kept for rendering.
-Condition = dict[str, dict[str, ConditionValue]]
+# operator -> condition key -> value(s); insertion order is kept for rendering. A
+# Statement holds it read-only (see ``Statement.__post_init__``).
+Condition = Mapping[str, Mapping[str, ConditionValue]]
+
+
+def _freeze(value: Any) -> Any:
+    # Statements are shared by caches and by long-running shells: hold JSON objects and
+    # lists read-only so no caller can change what every later caller sees.
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
 
 
 class PolicyShapeError(ValueError):
@@ -72,6 +93,12 @@ class Statement:
     principal: Any = None
     not_principal: Any = None
 
+    def __post_init__(self) -> None:
+        for name in ("condition", "principal", "not_principal"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                object.__setattr__(self, name, _freeze(value))
+
     def actions(self) -> tuple[str, ...]:
         return as_tuple(self.action)
 
@@ -98,7 +125,7 @@ class Statement:
             ("NotResource", self.not_resource),
         ):
             if value is not None:
-                out[name] = list(value) if isinstance(value, tuple) else value
+                out[name] = _thaw(value)
         if self.condition is not None:
             out["Condition"] = {
                 op: {k: list(v) if isinstance(v, tuple) else v for k, v in keys.items()}
@@ -182,7 +209,7 @@ def _condition(value: Any, path: Path) -> Condition | None:
         return None
     if not isinstance(value, dict):
         raise PolicyShapeError(path, "Condition must be an object of operators")
-    out: Condition = {}
+    out: dict[str, dict[str, ConditionValue]] = {}
     for op, keys in value.items():
         if not isinstance(keys, dict):
             raise PolicyShapeError(path + (op,), "each condition operator must map keys to values")
