@@ -88,17 +88,13 @@ def test_unknown_scenario_lists_the_known_ones(capsys: pytest.CaptureFixture[str
     assert "Known scenarios: beanstalk, console-read, ec2, ecs, encryption-admin" in err
 
 
-@pytest.mark.parametrize(
-    ("fmt", "words"),
-    [
-        ("terraform", "--format terraform is not available yet; only json is supported for now"),
-        ("yaml", "--format 'yaml' is unknown; only json is supported for now"),
-    ],
-)
-def test_only_json_is_accepted_for_now(capsys: pytest.CaptureFixture[str], fmt: str, words: str) -> None:
-    code, out, err = run(["ec2", "--format", fmt], capsys)
+def test_an_unknown_format_lists_the_valid_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["ec2", "--format", "yaml"], capsys)
     assert (code, out) == (2, "")
-    assert words in err
+    assert (
+        "--format 'yaml' is unknown; choose one of json, aws-cli, terraform, cloudformation, "
+        "cloudformation-json, aws-config"
+    ) in err
 
 
 def test_malformed_and_repeated_params(capsys: pytest.CaptureFixture[str]) -> None:
@@ -198,6 +194,91 @@ def test_new_does_not_import_the_tui() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+FORMATS = ("json", "aws-cli", "terraform", "cloudformation", "cloudformation-json", "aws-config")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_print_shows_the_export_and_out_writes_the_same_content(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xraybuilder.core.bundle import build
+    from xraybuilder.core.export import render, render_files
+
+    argv = ["ecs", "-p", f"account={ACCOUNT}", "-p", "daemon=instance", "--format", fmt]
+    bundle = build("ecs", {"account": ACCOUNT, "daemon": "instance"})
+    code, out, err = run([*argv, "--print"], capsys)
+    assert (code, err) == (0, "")
+    assert out == render(bundle, fmt)
+    code, out, err = run([*argv, "--out", str(tmp_path / "out")], capsys)
+    assert (code, err) == (0, "")
+    expected = render_files(bundle, fmt)
+    for name, text in expected.items():
+        assert (tmp_path / "out" / name).read_text(encoding="utf-8") == text
+    manifest = json.loads((tmp_path / "out" / "bundle.json").read_text(encoding="utf-8"))
+    assert manifest["files"] == [*expected, "bundle.json"] and manifest["format"] == fmt
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(manifest["files"])
+
+
+def test_an_option_named_like_a_parameter_points_to_p(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["new", "ec2", "--region", "eu-west-1"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert "usage: xraybuilder new" in err  # new's usage, not the top-level one
+    assert "--region is not an option of new; parameters are set with -p, e.g. -p region=eu-west-1" in err
+    with pytest.raises(SystemExit):
+        main(["new", "ec2", "--role-name=orders"])
+    assert "e.g. -p role_name=orders" in capsys.readouterr().err
+
+
+def test_force_without_out_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["ec2", "--force"], capsys)
+    assert (code, out) == (2, "")
+    assert "--force only applies with --out DIR" in err
+
+
+def test_an_empty_out_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["ec2", "--out", ""], capsys)
+    assert (code, out) == (2, "")
+    assert "--out needs a folder name" in err
+    assert [p.name for p in tmp_path.iterdir()] in ([], ["config"])  # nothing written
+
+
+def test_force_over_another_scenario_leaves_no_stale_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "bundle"
+    assert run(["ec2", "--out", str(out_dir)], capsys)[0] == 0
+    (out_dir / "notes-of-mine.txt").write_text("keep me", encoding="utf-8")
+    code, _, err = run(["lambda", "--format", "terraform", "--out", str(out_dir)], capsys)
+    assert code == 2 and "would overwrite bundle.json" in err
+    code, _, err = run(["lambda", "--format", "terraform", "--out", str(out_dir), "--force"], capsys)
+    assert (code, err) == (0, "")
+    # ec2's policy.json, trust-policy.json and README.txt are gone; the user's own file stays.
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "bundle.json", "main.tf", "notes-of-mine.txt", "outputs.tf", "variables.tf"
+    ]  # fmt: skip
+    assert (out_dir / "notes-of-mine.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_hand_edited_manifest_never_removes_files_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "bundle"
+    outside = tmp_path / "precious.txt"
+    outside.write_text("mine", encoding="utf-8")
+    out_dir.mkdir()
+    (out_dir / "bundle.json").write_text(
+        json.dumps({"files": ["../precious.txt", str(outside), "bundle.json"]}), encoding="utf-8"
+    )
+    code, _, err = run(["lambda", "--out", str(out_dir), "--force"], capsys)
+    assert (code, err) == (0, "")
+    assert outside.read_text(encoding="utf-8") == "mine"
 
 
 def test_an_empty_parameter_is_an_error_not_the_default(capsys: pytest.CaptureFixture[str]) -> None:

@@ -154,13 +154,13 @@ def test_encryption_admin_key_choices() -> None:
     assert statements[0]["Principal"] == {"AWS": ADMIN}
     assert statements[1]["Principal"] == {"AWS": [ADMIN, "arn:aws:iam::123456789012:user/ana"]}
     assert statements[1]["Condition"] == {"StringEquals": {"kms:ViaService": "xray.us-east-1.amazonaws.com"}}
-    assert "KeyId=" + KEY in cmk.snippets[0].text
+    assert "--type KMS --key-id " + KEY in cmk.snippets[0].text
     for key in ("aws-managed", "default"):
         plain = make("encryption-admin", key=key)
         assert plain.kms_key_policy_statements == () and plain.principal_kind == "existing-identity"
         assert any("No key-policy statements are needed" in n for n in plain.notes)
     assert "alias/aws/xray" in make("encryption-admin", key="aws-managed").snippets[0].text
-    assert "Type=NONE" in make("encryption-admin", key="default").snippets[0].text
+    assert "--type NONE" in make("encryption-admin", key="default").snippets[0].text
 
 
 def test_encryption_admin_without_a_region_condition_draws_the_security_warning() -> None:

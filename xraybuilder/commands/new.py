@@ -1,9 +1,14 @@
 """``xraybuilder new``: build a scenario's policies from the command line, without the TUI.
 
-``--print`` (the default) writes one JSON object to standard output; ``--out DIR`` writes
-policy.json, trust-policy.json and the rest as files, never replacing an existing file
-unless ``--force`` is given. Exit status: 0 on success, 2 when the scenario, a parameter,
-the format or the output folder is wrong (nothing is written then).
+``--format`` chooses the export (see ``core.export.FORMATS``). ``--print`` (the default)
+writes one self-contained text to standard output; ``--out DIR`` writes one file per
+document, never replacing an existing file unless ``--force`` is given. Exit status: 0 on
+success, 2 when the scenario, a parameter, the format or the output folder is wrong
+(nothing is written then).
+
+Every ``--out`` folder gets a ``bundle.json`` that lists the files written. With
+``--force``, files an earlier ``new`` listed there and this run does not write are
+removed, so a folder never mixes two scenarios; files ``new`` did not write are left alone.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from xraybuilder.core.assess import Assessment
@@ -23,9 +28,8 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-FORMATS = ("json",)
-PLANNED_FORMATS = ("aws-cli", "terraform", "cloudformation")
 PROG = "xraybuilder new"
+MANIFEST = "bundle.json"
 
 
 class UsageError(Exception):
@@ -45,23 +49,60 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="set a parameter; repeat for several (see 'xraybuilder presets show SCENARIO')",
     )
+    from xraybuilder.core.export import FORMATS
+
     parser.add_argument(
         "--format",
         default="json",
         metavar="FORMAT",
-        help="output format; only json for now (AWS CLI, Terraform and CloudFormation are planned)",
+        help=f"what to write: {', '.join(FORMATS)} (default json)",
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--print",
         action="store_true",
         dest="print_",
-        help="print one JSON object to standard output (the default)",
+        help="print one self-contained text to standard output (the default)",
     )
-    where.add_argument(
-        "--out", metavar="DIR", type=Path, help="write policy.json, trust-policy.json, … into DIR"
+    where.add_argument("--out", metavar="DIR", help="write one file per document into DIR")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with --out, replace files that already exist (and remove those an earlier run wrote)",
     )
-    parser.add_argument("--force", action="store_true", help="with --out, replace files that already exist")
+    _explain_unknown_options(parser)
+
+
+def _explain_unknown_options(parser: argparse.ArgumentParser) -> None:
+    """Make ``new ec2 --region eu-west-1`` say to write ``-p region=eu-west-1``.
+
+    argparse hands options it does not know back to the top-level parser, which prints the
+    top-level usage. Checking them here keeps the message next to new's own usage.
+    """
+    parse_known_args = parser.parse_known_args
+
+    def checked(args: Any = None, namespace: Any = None) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extra = parse_known_args(args, namespace)
+        if extra:
+            parser.error(unknown_options_message(extra))
+        return parsed, extra
+
+    setattr(parser, "parse_known_args", checked)  # noqa: B010 - an instance override, on purpose
+
+
+def unknown_options_message(extra: list[str]) -> str:
+    """``--region eu-west-1`` -> a message pointing to ``-p region=eu-west-1``."""
+    first = extra[0]
+    if first.startswith("--") and len(first) > 2:
+        name, eq, value = first[2:].partition("=")
+        if not eq and len(extra) > 1 and not extra[1].startswith("-"):
+            value = extra[1]
+        key = name.replace("-", "_")
+        return (
+            f"{first} is not an option of new; parameters are set with -p, "
+            f"e.g. -p {key}={value or 'VALUE'} (see 'xraybuilder presets show SCENARIO')"
+        )
+    return f"unrecognized arguments: {' '.join(extra)}"
 
 
 def parse_params(items: list[str]) -> dict[str, str]:
@@ -79,15 +120,22 @@ def parse_params(items: list[str]) -> dict[str, str]:
 
 
 def check_format(name: str) -> None:
-    """Only json exists yet; say so for the formats that are planned."""
-    if name in FORMATS:
-        return
-    if name in PLANNED_FORMATS:
-        raise UsageError(f"--format {name} is not available yet; only json is supported for now")
-    raise UsageError(
-        f"--format {name!r} is unknown; only json is supported for now "
-        f"({', '.join(PLANNED_FORMATS)} are planned)"
-    )
+    """UsageError listing the formats when ``name`` is not one of them."""
+    from xraybuilder.core.export import FORMATS
+
+    if name not in FORMATS:
+        raise UsageError(f"--format {name!r} is unknown; choose one of {', '.join(FORMATS)}")
+
+
+def check_output_options(args: argparse.Namespace) -> Path | None:
+    """The --out folder (None for --print); UsageError for an empty name or --force without --out."""
+    if args.out is None:
+        if args.force:
+            raise UsageError("--force only applies with --out DIR (it allows replacing files there)")
+        return None
+    if not args.out.strip():
+        raise UsageError("--out needs a folder name (use --out . for the current folder)")
+    return Path(args.out)
 
 
 def clashes(folder: Path, names: list[str]) -> list[str]:
@@ -107,19 +155,43 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_bundle(bundle: Bundle, folder: Path, *, force: bool) -> list[Path]:
-    """Write the bundle's files (plus bundle.json); UsageError lists clashes unless ``force``."""
-    files = bundle.files()
-    files["bundle.json"] = json.dumps(bundle.to_json(), indent=2, ensure_ascii=False) + "\n"
+def earlier_files(folder: Path) -> list[str]:
+    """Files an earlier ``new --out`` wrote into ``folder``, as its bundle.json lists them."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    names = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(names, list):
+        return []
+    # Only plain names of files in the folder itself: a hand-edited list never reaches elsewhere.
+    return [n for n in names if isinstance(n, str) and n and Path(n).name == n and n not in (".", "..")]
+
+
+def write_bundle(bundle: Bundle, folder: Path, *, force: bool, fmt: str = "json") -> list[Path]:
+    """Write the bundle's files in ``fmt`` plus bundle.json; UsageError lists clashes unless ``force``.
+
+    With ``force``, files listed by an earlier bundle.json that this run does not write are
+    removed, so no stale file of another scenario or format stays behind.
+    """
+    from xraybuilder.core.export import render_files
+
+    files = render_files(bundle, fmt)
+    manifest = {**bundle.to_json(), "format": fmt, "files": [*files, MANIFEST]}
+    files[MANIFEST] = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {folder}: exists and is not a folder")
-    if not force and folder.is_dir():
-        taken = clashes(folder, list(files))
-        if taken:
-            raise UsageError(
-                f"--out {folder}: would overwrite {', '.join(taken)}; "
-                "use --force to replace them, or choose another folder"
-            )
+    stale: list[str] = []
+    if folder.is_dir():
+        if not force:
+            taken = clashes(folder, list(files))
+            if taken:
+                raise UsageError(
+                    f"--out {folder}: would overwrite {', '.join(taken)}; "
+                    "use --force to replace them, or choose another folder"
+                )
+        else:
+            stale = [n for n in earlier_files(folder) if n not in files and (folder / n).is_file()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         written = []
@@ -127,6 +199,8 @@ def write_bundle(bundle: Bundle, folder: Path, *, force: bool) -> list[Path]:
             path = folder / name
             _write_atomic(path, text)
             written.append(path)
+        for name in stale:
+            (folder / name).unlink()
     except OSError as err:
         raise UsageError(f"--out {folder}: {err.strerror or err}") from None
     return written
@@ -175,6 +249,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         check_format(args.format)
+        out_folder = check_output_options(args)
         params = parse_params(args.param)
         library = load_library()
         try:
@@ -197,12 +272,14 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         bundle = assessment.bundle
         _report_findings(assessment)
-        if args.out is not None:
-            written = write_bundle(bundle, args.out, force=args.force)
+        if out_folder is not None:
+            written = write_bundle(bundle, out_folder, force=args.force, fmt=args.format)
             for path in written:
                 print(f"wrote {path}")
         else:
-            sys.stdout.write(json.dumps(bundle.to_json(), indent=2, ensure_ascii=False) + "\n")
+            from xraybuilder.core.export import render
+
+            sys.stdout.write(render(bundle, args.format))
     except UsageError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return EXIT_USAGE
