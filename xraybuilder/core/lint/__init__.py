@@ -16,6 +16,7 @@ from xraybuilder.core.lint import (
     actions,
     conditions,
     grammar,
+    interactions,
     kinds,
     redundancy,
     resources,
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 # Order matters only for the order of findings of equal position.
-FAMILIES = (grammar, kinds, actions, resources, conditions, security, size, redundancy)
+FAMILIES = (grammar, kinds, actions, resources, conditions, security, size, redundancy, interactions)
 
 
 def lint(source: str | Policy | dict[str, Any], context: LintContext | None = None) -> list[Finding]:
