@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -118,7 +119,7 @@ def without_condition_entry(doc: dict[str, Any], finding: Finding) -> dict[str, 
 
 
 def named_actions(finding: Finding) -> tuple[str, ...]:
-    head = finding.message.split(" never carry ", 1)[0]
+    head = re.split(r" never carr(?:y|ies) ", finding.message, maxsplit=1)[0]
     return tuple(n for n in head.split(" and ")[0].split(", ") if ":" in n)
 
 

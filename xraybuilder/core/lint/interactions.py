@@ -16,10 +16,12 @@ certain (when in doubt, nothing is reported):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from xraybuilder.core import catalog
-from xraybuilder.core.conditions import matches_when_absent
+from xraybuilder.core.conditions import matches_when_absent, parse_operator
 from xraybuilder.core.evaluate.condition import CompiledCondition, compile_condition
 from xraybuilder.core.evaluate.request import Request
 from xraybuilder.core.evaluate.values import request_parser
@@ -49,18 +51,17 @@ _PROBE_ACTION = "xray:GetGroup"
 def check(doc: Document) -> None:
     """Report shadowed Allows, unmatchable resources, unsatisfiable and wider-than-written conditions."""
     statements = [st for st in doc.statements if st.effect in ("Allow", "Deny")]
-    denies = [st for st in statements if st.effect == "Deny" and _plain(st)]
+    denies = [_deny_shape(st) for st in statements if st.effect == "Deny" and _plain(st)]
     for st in statements:
         block = st.raw.get("Condition")
         if block is not None and not isinstance(block, dict):
             continue
-        compiled = _compiled(block)
-        never = _check_conditions(doc, st, compiled)
-        if never:
+        if block and _check_conditions(doc, st, block):
             continue
         _check_created_resources(doc, st)
         if st.effect == "Allow":
-            _check_always_true(doc, st, compiled)
+            if block:
+                _check_always_true(doc, st, block)
             if denies and _plain(st):
                 _check_shadowed(doc, st, denies)
 
@@ -109,35 +110,56 @@ def _values(value: Any) -> frozenset[str] | None:
     return frozenset(out)
 
 
-def _implied(deny: dict[str, Any] | None, allow: dict[str, Any] | None) -> bool:
-    """Whether the Deny's conditions hold whenever the Allow's do: each Deny entry is also an
-    entry of the Allow, with the same operator, key and values (so the same truth value)."""
-    if not deny:
-        return True
-    if not isinstance(deny, dict) or not isinstance(allow, dict):
-        return False
-    for op, keys in deny.items():
-        theirs = allow.get(op)
-        if not isinstance(keys, dict) or not isinstance(theirs, dict):
-            return False
+_Entries = frozenset[tuple[str, str, frozenset[str]]]
+
+
+def _entries(block: Any) -> _Entries | None:
+    """The Condition block as (operator, key, values) entries; None when ill-typed."""
+    if not block:
+        return frozenset()
+    if not isinstance(block, dict):
+        return None
+    out = set()
+    for op, keys in block.items():
+        if not isinstance(keys, dict):
+            return None
         for key, value in keys.items():
-            mine = _values(value)
-            if mine is None or key not in theirs or _values(theirs[key]) != mine:
-                return False
-    return True
+            values = _values(value)
+            if values is None:
+                return None
+            out.add((op, key, values))
+    return frozenset(out)
 
 
-def _check_shadowed(doc: Document, st: StatementView, denies: list[StatementView]) -> None:
+@dataclass(frozen=True)
+class _DenyShape:
+    statement: StatementView
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    condition: _Entries | None
+    """Its Condition entries: the Deny holds whenever an Allow holds that has all of them
+    (the same operator, key and values take the same truth value)."""
+
+
+def _deny_shape(st: StatementView) -> _DenyShape:
+    return _DenyShape(
+        st,
+        tuple(text.lower() for _, text in st.action_entries),
+        tuple(with_placeholders([text for _, text in st.resource_entries])),
+        _entries(st.raw.get("Condition")),
+    )
+
+
+def _check_shadowed(doc: Document, st: StatementView, denies: list[_DenyShape]) -> None:
     actions = [text.lower() for _, text in st.action_entries]
     resources = with_placeholders([text for _, text in st.resource_entries])
     allow_condition = st.raw.get("Condition")
-    relevant = []
-    for deny in denies:
-        if not _implied(deny.raw.get("Condition"), allow_condition):
-            continue
-        deny_actions = [text.lower() for _, text in deny.action_entries]
-        deny_resources = with_placeholders([text for _, text in deny.resource_entries])
-        relevant.append((deny, deny_actions, deny_resources))
+    allow_entries = _entries(allow_condition) if allow_condition else frozenset()
+    relevant = [
+        (d.statement, d.actions, d.resources)
+        for d in denies
+        if d.condition is not None and allow_entries is not None and d.condition <= allow_entries
+    ]
     if not relevant:
         return
 
@@ -205,6 +227,7 @@ def _check_shadowed(doc: Document, st: StatementView, denies: list[StatementView
 _CREATE_GROUP = "xray:CreateGroup"
 
 
+@lru_cache(maxsize=4096)
 def group_id_is_concrete(arn: str) -> str | None:
     """For an X-Ray group ARN whose Id is written out, the ARN with the Id replaced by ``*``."""
     fields = arn_fields(arn)
@@ -217,7 +240,9 @@ def group_id_is_concrete(arn: str) -> str | None:
 
 
 def _check_created_resources(doc: Document, st: StatementView) -> None:
-    if "NotAction" in st.raw or not any(action_matches(p, _CREATE_GROUP) for _, p in st.action_entries):
+    if "NotAction" in st.raw or not any(group_id_is_concrete(text) for _, text in st.resource_entries):
+        return
+    if not any(action_matches(p, _CREATE_GROUP) for _, p in st.action_entries):
         return
     verb = "allow" if st.effect == "Allow" else "deny"
     for path, text in st.resource_entries:
@@ -238,16 +263,28 @@ def _check_created_resources(doc: Document, st: StatementView) -> None:
 # -- unsatisfiable conditions ---------------------------------------------------------------
 
 
-def _compiled(block: dict[str, Any] | None) -> tuple[CompiledCondition, ...]:
-    if not block:
-        return ()
+def _compiled(block: dict[str, Any]) -> dict[str, list[CompiledCondition]]:
+    """Entries of the keys the checks below read, by lower-case key: keys named by more than
+    one operator, and aws:RequestedRegion. (Compiling is the costly part: skip the rest.)"""
+    seen: dict[str, int] = {}
+    for keys in block.values():
+        if isinstance(keys, dict):
+            for key in keys:
+                low = key.lower()
+                seen[low] = seen.get(low, 0) + 1
+    wanted = {low for low, n in seen.items() if n > 1 or low == REQUESTED_REGION}
+    if not wanted:
+        return {}
     clean: dict[str, dict[str, Any]] = {}
     for op, keys in block.items():
         if isinstance(keys, dict):
-            good = {k: v for k, v in keys.items() if _values(v) is not None}
+            good = {k: v for k, v in keys.items() if k.lower() in wanted and _values(v) is not None}
             if good:
                 clean[op] = good
-    return compile_condition(clean, True)
+    by_key: dict[str, list[CompiledCondition]] = {}
+    for entry in compile_condition(clean, True):
+        by_key.setdefault(entry.key.lower(), []).append(entry)
+    return by_key
 
 
 def _usable(entry: CompiledCondition) -> bool:
@@ -339,11 +376,11 @@ def _contradiction(entries: list[CompiledCondition]) -> str | None:
     return None
 
 
-def _check_conditions(doc: Document, st: StatementView, compiled: tuple[CompiledCondition, ...]) -> bool:
+def _check_conditions(doc: Document, st: StatementView, block: dict[str, Any]) -> bool:
     """Report an unsatisfiable block (True: the statement never applies) or unreachable resources."""
-    by_key: dict[str, list[CompiledCondition]] = {}
-    for entry in compiled:
-        by_key.setdefault(entry.key.lower(), []).append(entry)
+    by_key = _compiled(block)
+    if not by_key:
+        return False
     applies = "allows" if st.effect == "Allow" else "denies"
     for entries in by_key.values():
         if not all(_usable(e) for e in entries):
@@ -430,33 +467,39 @@ def _region_words(entries: list[CompiledCondition]) -> str:
 # -- conditions that are always true for some actions ---------------------------------------
 
 
-def _check_always_true(doc: Document, st: StatementView, compiled: tuple[CompiledCondition, ...]) -> None:
+def _check_always_true(doc: Document, st: StatementView, block: dict[str, Any]) -> None:
     if "NotAction" in st.raw or not st.action_entries:
         return
-    for entry in compiled:
-        op = entry.op
-        if op is None or op.family == "Null" or op.set_qualifier is not None:
+    for op_name, keys in block.items():
+        op = parse_operator(op_name)
+        if op is None or op.family == "Null" or op.set_qualifier is not None or not isinstance(keys, dict):
             continue
         if not (op.negated or op.if_exists) or not matches_when_absent(op):
             continue
-        low = entry.key.lower()
-        if ":" not in low or not _is_action_specific(low):
-            continue
-        missing: dict[str, None] = {}
-        for _, text in st.action_entries:
-            _total, _supported, lacking = _support(text.lower(), low)
-            missing.update(dict.fromkeys(lacking))
-        if not missing:
-            continue
-        names = list(missing)
-        them = "them" if len(names) > 1 else "it"
-        doc.report(
-            "CONDITION_ALWAYS_TRUE_FOR_ACTIONS",
-            SECURITY_WARNING,
-            f'{_names(names)} never carry "{entry.key}" in their requests, and {entry.operator_name} '
-            f"holds when the key is absent, so for {them} this condition is always true: this "
-            f"statement allows {them} unconditionally. Move {them} to a statement whose condition "
-            f"{'they carry' if len(names) > 1 else 'it carries'}, or use a positive operator.",
-            st.path + ("Condition", entry.operator_name, entry.key),
-            on_key=True,
-        )
+        for key in keys:
+            _report_always_true(doc, st, op_name, key)
+
+
+def _report_always_true(doc: Document, st: StatementView, op_name: str, key: str) -> None:
+    low = key.lower()
+    if ":" not in low or not _is_action_specific(low):
+        return
+    missing: dict[str, None] = {}
+    for _, text in st.action_entries:
+        _total, _supported, lacking = _support(text.lower(), low)
+        missing.update(dict.fromkeys(lacking))
+    if not missing:
+        return
+    names = list(missing)
+    them = "them" if len(names) > 1 else "it"
+    doc.report(
+        "CONDITION_ALWAYS_TRUE_FOR_ACTIONS",
+        SECURITY_WARNING,
+        f'{_names(names)} {"never carry" if len(names) > 1 else "never carries"} "{key}" in '
+        f"their requests, and {op_name} "
+        f"holds when the key is absent, so for {them} this condition is always true: this "
+        f"statement allows {them} unconditionally. Move {them} to a statement whose condition "
+        f"{'they carry' if len(names) > 1 else 'it carries'}, or use a positive operator.",
+        st.path + ("Condition", op_name, key),
+        on_key=True,
+    )
