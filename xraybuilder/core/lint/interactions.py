@@ -51,7 +51,7 @@ _PROBE_ACTION = "xray:GetGroup"
 def check(doc: Document) -> None:
     """Report shadowed Allows, unmatchable resources, unsatisfiable and wider-than-written conditions."""
     statements = [st for st in doc.statements if st.effect in ("Allow", "Deny")]
-    denies = [_deny_shape(st) for st in statements if st.effect == "Deny" and _plain(st)]
+    denies = _DenyIndex([_deny_shape(st) for st in statements if st.effect == "Deny" and _plain(st)])
     for st in statements:
         block = st.raw.get("Condition")
         if block is not None and not isinstance(block, dict):
@@ -62,7 +62,7 @@ def check(doc: Document) -> None:
         if st.effect == "Allow":
             if block:
                 _check_always_true(doc, st, block)
-            if denies and _plain(st):
+            if denies.shapes and _plain(st):
                 _check_shadowed(doc, st, denies)
 
 
@@ -141,6 +141,30 @@ class _DenyShape:
     (the same operator, key and values take the same truth value)."""
 
 
+class _DenyIndex:
+    """Which Denies name a given action: literal names by dictionary, patterns one by one
+    (a policy's Denies are few; its Allows many)."""
+
+    def __init__(self, shapes: list[_DenyShape]) -> None:
+        self.shapes = [s for s in shapes if s.condition is not None]
+        self.literal: dict[str, list[int]] = {}
+        self.patterns: list[tuple[str, int]] = []
+        for i, shape in enumerate(self.shapes):
+            for action in shape.actions:
+                if has_wildcard(action):
+                    self.patterns.append((action, i))
+                else:
+                    self.literal.setdefault(action, []).append(i)
+
+    def touching(self, actions: Sequence[str]) -> list[_DenyShape]:
+        """The Denies that cover at least one of ``actions`` (lower-case), in policy order."""
+        found: set[int] = set()
+        for action in actions:
+            found.update(self.literal.get(action, ()))
+            found.update(i for pattern, i in self.patterns if i not in found and glob_covers(pattern, action))
+        return [self.shapes[i] for i in sorted(found)]
+
+
 def _deny_shape(st: StatementView) -> _DenyShape:
     return _DenyShape(
         st,
@@ -150,18 +174,24 @@ def _deny_shape(st: StatementView) -> _DenyShape:
     )
 
 
-def _check_shadowed(doc: Document, st: StatementView, denies: list[_DenyShape]) -> None:
+def _check_shadowed(doc: Document, st: StatementView, denies: _DenyIndex) -> None:
     actions = [text.lower() for _, text in st.action_entries]
-    resources = with_placeholders([text for _, text in st.resource_entries])
+    # A Deny that covers none of the actions overrides nothing here: the cheap test first.
+    touching = denies.touching(actions)
+    if not touching:
+        return
     allow_condition = st.raw.get("Condition")
-    allow_entries = _entries(allow_condition) if allow_condition else frozenset()
+    allow_entries: _Entries | None = frozenset()
+    if allow_condition and any(d.condition for d in touching):
+        allow_entries = _entries(allow_condition)
     relevant = [
         (d.statement, d.actions, d.resources)
-        for d in denies
+        for d in touching
         if d.condition is not None and allow_entries is not None and d.condition <= allow_entries
     ]
     if not relevant:
         return
+    resources = with_placeholders([text for _, text in st.resource_entries])
 
     def action_shadow(action: str) -> StatementView | None:
         for deny, d_actions, d_resources in relevant:
@@ -263,16 +293,19 @@ def _check_created_resources(doc: Document, st: StatementView) -> None:
 # -- unsatisfiable conditions ---------------------------------------------------------------
 
 
-def _compiled(block: dict[str, Any]) -> dict[str, list[CompiledCondition]]:
+def _compiled(block: dict[str, Any], st: StatementView) -> dict[str, list[CompiledCondition]]:
     """Entries of the keys the checks below read, by lower-case key: keys named by more than
-    one operator, and aws:RequestedRegion. (Compiling is the costly part: skip the rest.)"""
+    one operator, and aws:RequestedRegion when a resource is a regional ARN. (Compiling is
+    the costly part: skip the rest.)"""
     seen: dict[str, int] = {}
     for keys in block.values():
         if isinstance(keys, dict):
             for key in keys:
                 low = key.lower()
                 seen[low] = seen.get(low, 0) + 1
-    wanted = {low for low, n in seen.items() if n > 1 or low == REQUESTED_REGION}
+    wanted = {low for low, n in seen.items() if n > 1}
+    if REQUESTED_REGION in seen and any(_regional(text) for _, text in st.resource_entries):
+        wanted.add(REQUESTED_REGION)
     if not wanted:
         return {}
     clean: dict[str, dict[str, Any]] = {}
@@ -285,6 +318,12 @@ def _compiled(block: dict[str, Any]) -> dict[str, list[CompiledCondition]]:
     for entry in compile_condition(clean, True):
         by_key.setdefault(entry.key.lower(), []).append(entry)
     return by_key
+
+
+def _regional(resource: str) -> bool:
+    """Whether a Resource entry is an ARN with a Region part (not "*", not a global ARN)."""
+    fields = arn_fields(resource)
+    return fields is not None and bool(fields[3])
 
 
 def _usable(entry: CompiledCondition) -> bool:
@@ -378,7 +417,7 @@ def _contradiction(entries: list[CompiledCondition]) -> str | None:
 
 def _check_conditions(doc: Document, st: StatementView, block: dict[str, Any]) -> bool:
     """Report an unsatisfiable block (True: the statement never applies) or unreachable resources."""
-    by_key = _compiled(block)
+    by_key = _compiled(block, st)
     if not by_key:
         return False
     applies = "allows" if st.effect == "Allow" else "denies"
