@@ -318,6 +318,10 @@ def test_unsatisfiable_conditions_are_errors_and_proved(condition: dict[str, Any
         {"Null": {TAG: "false"}, "StringEquals": {TAG: "a"}},
         {"StringEquals": {TAG: "${aws:username}"}, "StringLike": {TAG: "b*"}},  # a variable: no claim
         {"ForAnyValue:StringEquals": {"aws:TagKeys": "a"}, "ForAllValues:StringEquals": {"aws:TagKeys": "b"}},
+        {
+            "StringEquals": {"xray:SomeFutureKey": "a"},
+            "StringLike": {"xray:SomeFutureKey": "b*"},
+        },  # unknown key
     ],
 )
 def test_satisfiable_conditions_are_not_reported(condition: dict[str, Any]) -> None:

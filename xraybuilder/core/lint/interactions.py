@@ -327,13 +327,14 @@ def _regional(resource: str) -> bool:
 
 
 def _usable(entry: CompiledCondition) -> bool:
-    """An entry the checks below can reason about: a known operator on a single-valued key,
-    without set qualifier or policy variable."""
+    """An entry the checks below can reason about: a known operator on a key the catalog
+    knows as single-valued, without set qualifier or policy variable."""
     op = entry.op
     if op is None or op.set_qualifier is not None or any("$" in v for v in entry.raw):
         return False
+    # A key the catalog does not know may be multivalued, where two operators can both hold.
     known = catalog.condition_key(entry.key)
-    return known is None or not known.multivalued
+    return known is not None and not known.multivalued
 
 
 def _holds(entries: Iterable[CompiledCondition], key: str, value: str) -> bool:
