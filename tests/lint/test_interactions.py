@@ -288,6 +288,13 @@ def test_a_sampling_rule_arn_has_no_generated_part() -> None:
             },
             "range",
         ),
+        (  # epoch seconds (2030) against an ISO date (2029)
+            {
+                "DateGreaterThan": {"aws:CurrentTime": "1893456000"},
+                "DateLessThan": {"aws:CurrentTime": "2029-01-01T00:00:00Z"},
+            },
+            "range",
+        ),
         ({"Null": {TAG: "true"}, "StringEquals": {TAG: "a"}}, "absent"),
         ({"Null": {TAG: "true"}, "StringLike": {"aws:resourcetag/TEAM": "*"}}, "absent"),  # keys ignore case
     ],
