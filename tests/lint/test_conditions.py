@@ -632,8 +632,6 @@ def test_key_not_in_the_request_context_with_deny_is_a_security_warning() -> Non
 @pytest.mark.parametrize(
     ("operator", "effect", "severity", "words"),
     [
-        ("StringEqualsIfExists", "Allow", SECURITY_WARNING, "allows them without the restriction"),
-        ("StringNotEquals", "Allow", SECURITY_WARNING, "allows them without the restriction"),
         ("StringEqualsIfExists", "Deny", WARNING, "always denies"),
     ],
 )
@@ -643,6 +641,12 @@ def test_key_absent_but_the_condition_holds_anyway(
     f = one(when({operator: {"aws:RequestTag/team": "x"}}, effect=effect))
     assert (f.code, f.severity) == ("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", severity)
     assert words in f.message
+
+
+@pytest.mark.parametrize("operator", ["StringEqualsIfExists", "StringNotEquals", "StringNotLike"])
+def test_an_allow_always_true_for_some_actions_is_left_to_the_interactions_family(operator: str) -> None:
+    # CONDITION_ALWAYS_TRUE_FOR_ACTIONS names those actions (tests/lint/test_interactions.py).
+    assert when({operator: {"aws:RequestTag/team": "x"}}) == []
 
 
 def test_null_on_an_absent_key() -> None:

@@ -531,15 +531,15 @@ def _report_always_true(doc: Document, st: StatementView, op_name: str, key: str
     if not missing:
         return
     names = list(missing)
-    them = "them" if len(names) > 1 else "it"
+    many = len(names) > 1
+    them, carry, their = ("them", "never carry", "their") if many else ("it", "never carries", "its")
     doc.report(
         "CONDITION_ALWAYS_TRUE_FOR_ACTIONS",
         SECURITY_WARNING,
-        f'{_names(names)} {"never carry" if len(names) > 1 else "never carries"} "{key}" in '
-        f"their requests, and {op_name} "
-        f"holds when the key is absent, so for {them} this condition is always true: this "
-        f"statement allows {them} unconditionally. Move {them} to a statement whose condition "
-        f"{'they carry' if len(names) > 1 else 'it carries'}, or use a positive operator.",
+        f'{_names(names)} {carry} "{key}" in {their} requests, and {op_name} holds when the key '
+        f"is absent, so for {them} this condition is always true: this statement allows {them} "
+        f"unconditionally. Move {them} to a statement of {their} own, with a condition on a key "
+        f"{'they carry' if many else 'it carries'}.",
         st.path + ("Condition", op_name, key),
         on_key=True,
     )

@@ -36,6 +36,13 @@ def _check_action_support(doc: _Records, context: _Context, entry: _Entry) -> No
     op = entry.op
     assert op is not None
     absent = matches_when_absent(op, tuple(t for _, t in entry.values))
+    if (
+        effect == "Allow"
+        and (op.negated or op.if_exists)
+        and op.set_qualifier is None
+        and op.family != "Null"
+    ):
+        return  # always true for those actions: the interactions family says which
     if context.not_action:
         _check_not_action_tags(doc, context, entry, low)
         return
