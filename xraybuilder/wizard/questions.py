@@ -320,6 +320,7 @@ class Interview:
     def resource_choices(self) -> tuple[Choice, ...]:
         """ARNs of the resource types the chosen actions take, with the answers filled in."""
         from xraybuilder.core.arn.build import fill_template
+        from xraybuilder.core.arn.templates import PLACEHOLDER
 
         partition = self.params.get("partition", "aws")
         region = self.params.get("region", "*") or "*"
@@ -334,7 +335,10 @@ class Interview:
                 rtype = svc.resource_types.get(ref.resource_type)
                 if rtype is None:
                     continue
-                arn = fill_template(rtype, partition, region, account)
+                # Names and ids are the person's to type: start them as "any".
+                names = PLACEHOLDER.findall(rtype.arn_template)
+                wild = ["*"] * sum(n not in ("Partition", "Region", "Account") for n in names)
+                arn = fill_template(rtype, partition, region, account, *wild)
                 out.setdefault(arn, f"{rtype.name} ({svc.prefix})")
         return tuple(Choice(arn, meta) for arn, meta in out.items())
 
