@@ -78,7 +78,7 @@ def parse(text: str) -> dict[str, dict[str, str]]:
     try:
         parser.read_file(io.StringIO(text, newline=None))
     except configparser.Error as err:
-        raise _problem(err, split_lines(text)) from None
+        raise _problem(_earliest(err, text), split_lines(text)) from None
     parsed: dict[str, dict[str, str]] = {}
     for section in parser.sections():
         parsed[section] = {}
@@ -88,6 +88,23 @@ def parse(text: str) -> dict[str, dict[str, str]]:
                 _check_nested(text, section, option, value)
             parsed[section][option] = value
     return parsed
+
+
+def _earliest(err: configparser.Error, text: str) -> configparser.Error:
+    # The parser collects malformed lines and reports them at the end, but stops at once
+    # on a repeated section or key; a malformed line above that is the real culprit
+    # (an unterminated "[dev" makes the keys below it repeat the previous section's).
+    if isinstance(err, configparser.ParsingError | configparser.MissingSectionHeaderError):
+        return err
+    lenient = configparser.RawConfigParser(strict=False)
+    try:
+        lenient.read_file(io.StringIO(text, newline=None))
+    except configparser.ParsingError as bad:
+        if bad.errors and bad.errors[0][0] < getattr(err, "lineno", 0):
+            return bad
+    except configparser.Error:
+        pass
+    return err
 
 
 def _problem(err: configparser.Error, lines: list[str]) -> FileProblem:
