@@ -287,3 +287,17 @@ def test_wizard_never_imports_textual() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "0 []"
+
+
+def test_copy_without_a_clipboard_says_why_and_offers_to_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    target = tmp_path / "lambda.sh"
+    answers = f"lambda\n{ACCOUNT}\neu-west-1\n\n\n\n\ncopy\naws-cli\n\naws-cli\n{target}\ndone\n"
+    code, out, err = run_lines(answers)
+    assert code == 0, err
+    assert "No clipboard here: " in err
+    assert "Save to a file instead [yes]:" in err
+    assert target.read_text("utf-8").startswith("#!")

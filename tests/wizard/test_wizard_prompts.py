@@ -264,3 +264,25 @@ def test_completion_is_fuzzy_over_the_choices(pipe: PipeInput) -> None:
     found = [c.text for c in actions.get_completions(Document("xray:GetGroup, putseg"), CompleteEvent())]
     assert "xray:PutTraceSegments" in found
     assert "xray:GetGroup" not in found
+
+
+def test_copy_sends_osc_52_to_the_terminal(pipe: PipeInput, monkeypatch: pytest.MonkeyPatch) -> None:
+    import base64
+
+    from xraybuilder.core.bundle import build
+    from xraybuilder.core.export import render
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    screen = Screen()
+    answers = ["lambda", ACCOUNT, "eu-west-1", "", "", "", "", "copy", "terraform", "done"]
+    pipe.send_text("".join(a + ENTER for a in answers))
+    code = run_wizard(
+        stdout=io.StringIO(), stderr=io.StringIO(), asker=TerminalAsker(input=pipe, output=screen.output)
+    )
+    assert code == 0
+    sent = re.search(r"\x1b\]52;c;([A-Za-z0-9+/=]+)\a", screen.buffer.getvalue())
+    assert sent is not None
+    expected = render(build("lambda", {"account": ACCOUNT, "region": "eu-west-1"}), "terraform")
+    assert base64.b64decode(sent.group(1)).decode("utf-8") == expected
+    assert "Copied" in screen.text() and "(OSC 52)" in screen.text()

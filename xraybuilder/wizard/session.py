@@ -217,17 +217,14 @@ class Session:
             self.asker.say(f"Not saved: {err}")
 
     def copy(self, bundle: Bundle) -> None:
-        """Copy one format to the clipboard; when there is none, say why and offer to save."""
+        """Copy one format as the TUI does (OSC 52, then pyperclip); when neither works, offer to save."""
         from xraybuilder.core.export import render
-        from xraybuilder.core.export.clipboard import copy_with_pyperclip
+        from xraybuilder.core.export.clipboard import copy_text
 
         text = render(bundle, self.ask(self.format_question()))
-        reason = copy_with_pyperclip(text)
-        if reason is None:
-            self.asker.say(f"Copied {len(text):,} characters to the clipboard.")
-            return
-        self.asker.say(f"Not copied: {reason}")
-        if is_yes(self.ask(yes_no("Save to a file instead", "yes"))):
+        result = copy_text(text, osc52=getattr(self.asker, "osc52", None))
+        self.asker.say(result.message)
+        if not result.ok and is_yes(self.ask(yes_no("Save to a file instead", "yes"))):
             self.save(bundle)
 
     def add_profile(self, bundle: Bundle) -> None:

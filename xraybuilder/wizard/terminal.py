@@ -7,6 +7,7 @@ drive real prompts through a pipe.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 
 from prompt_toolkit import PromptSession, print_formatted_text
@@ -62,6 +63,13 @@ class TerminalAsker:
 
     def say(self, text: str) -> None:
         print_formatted_text(text.rstrip("\n"), output=self.session.output)
+
+    def osc52(self, text: str) -> None:
+        """Ask the terminal to put ``text`` on the clipboard (works over SSH where honoured)."""
+        payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        output = self.session.output
+        output.write_raw(f"\x1b]52;c;{payload}\a")
+        output.flush()
 
     def _bindings(self, question: Question) -> KeyBindings:
         bindings = KeyBindings()
