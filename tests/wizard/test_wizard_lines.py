@@ -242,7 +242,7 @@ def test_save_writes_files_and_asks_before_replacing(tmp_path: Path) -> None:
     answers = f"lambda\n{ACCOUNT}\neu-west-1\n\n\n\nfalse\nsave\njson\n{folder}\n\ndone\n"
     code, _, err = run_lines(answers)
     assert code == 0
-    assert "already exist. Replace [no]:" in err
+    assert "already exist. Replace them? [no]:" in err
     assert "Nothing saved." in err
     assert (folder / "policy.json").read_bytes() == before
 
@@ -299,5 +299,5 @@ def test_copy_without_a_clipboard_says_why_and_offers_to_save(
     code, out, err = run_lines(answers)
     assert code == 0, err
     assert "No clipboard here: " in err
-    assert "Save to a file instead [yes]:" in err
+    assert "Save to a file instead? [yes]:" in err
     assert target.read_text("utf-8").startswith("#!")

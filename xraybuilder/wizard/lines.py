@@ -10,9 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from xraybuilder.wizard.questions import Question
+from xraybuilder.wizard.questions import Choice, Question, question_help
 
 HELP_WORD = "?"
+DISCARD = Question(
+    "discard",
+    "Discard your answers and quit?",
+    question_help("confirm"),
+    "no",
+    lambda answer: None if answer.lower() in ("y", "yes", "n", "no") else "answer yes or no",
+    (Choice("yes"), Choice("no")),
+)
 
 
 class NoAnswer(Exception):
@@ -112,7 +120,7 @@ class LineAsker:
 
     def confirm_discard(self) -> bool:
         """Ask before throwing the answers away; end of input counts as yes."""
-        self.out.write("Discard your answers and quit? [no]: ")
+        self.out.write(DISCARD.prompt())
         self.out.flush()
         try:
             line = self.stdin.readline()

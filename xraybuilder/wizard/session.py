@@ -203,9 +203,8 @@ class Session:
         overwrite = False
         if taken:
             listed = ", ".join(str(p) for p in taken)
-            if not is_yes(
-                self.ask(yes_no(f"{listed} already exist{'s' if len(taken) == 1 else ''}. Replace"))
-            ):
+            verb = "exists" if len(taken) == 1 else "exist"
+            if not is_yes(self.ask(yes_no(f"{listed} already {verb}. Replace them?"))):
                 self.asker.say("Nothing saved.")
                 return
             overwrite = True
@@ -224,7 +223,7 @@ class Session:
         text = render(bundle, self.ask(self.format_question()))
         result = copy_text(text, osc52=getattr(self.asker, "osc52", None))
         self.asker.say(result.message)
-        if not result.ok and is_yes(self.ask(yes_no("Save to a file instead", "yes"))):
+        if not result.ok and is_yes(self.ask(yes_no("Save to a file instead?", "yes"))):
             self.save(bundle)
 
     def add_profile(self, bundle: Bundle) -> None:
@@ -290,7 +289,7 @@ class Session:
         self.asker.say(plan.diff(masked=True) or "The files already hold exactly this profile.")
         for note in plan.notes:
             self.asker.say(note)
-        if not is_yes(self.ask(yes_no("Write these changes"))):
+        if not is_yes(self.ask(yes_no("Write these changes?"))):
             self.asker.say("Nothing written.")
             return
         try:

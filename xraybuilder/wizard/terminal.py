@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.application import get_app, run_in_terminal
-from prompt_toolkit.completion import Completer, FuzzyCompleter, WordCompleter
+from prompt_toolkit.completion import Completer, DummyCompleter, FuzzyCompleter, WordCompleter
 from prompt_toolkit.document import Document
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.input import Input
@@ -20,7 +20,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.output import Output
 from prompt_toolkit.validation import ValidationError, Validator
 
-from xraybuilder.wizard.lines import HELP_WORD, Discard, help_text
+from xraybuilder.wizard.lines import DISCARD, HELP_WORD, Discard, help_text
 from xraybuilder.wizard.questions import Question
 
 # The item being typed: everything after the last comma or space (read backwards, as
@@ -82,21 +82,26 @@ class TerminalAsker:
 
         return bindings
 
+    def _prompt(self, question: Question, status: Callable[[], str] | None) -> str:
+        # Every setting is given each time: PromptSession keeps what a previous
+        # prompt set when an argument is None.
+        return self.session.prompt(
+            question.prompt(),
+            completer=completer_for(question) or DummyCompleter(),
+            complete_while_typing=True,
+            validator=QuestionValidator(question),
+            validate_while_typing=True,
+            bottom_toolbar=(lambda: " " + status()) if status is not None else "",
+            key_bindings=self._bindings(question),
+            is_password=question.secret,
+            default="",
+        )
+
     def ask(self, question: Question, status: Callable[[], str] | None = None) -> str:
         """The typed answer (stripped), once the question's check accepts it."""
         while True:
             try:
-                typed = self.session.prompt(
-                    question.prompt(),
-                    completer=completer_for(question),
-                    complete_while_typing=True,
-                    validator=QuestionValidator(question),
-                    validate_while_typing=True,
-                    bottom_toolbar=(lambda: " " + status()) if status is not None else None,
-                    key_bindings=self._bindings(question),
-                    is_password=question.secret,
-                    default="",
-                )
+                typed = self._prompt(question, status)
             except (KeyboardInterrupt, EOFError):
                 if self.confirm_discard():
                     raise Discard from None
@@ -106,17 +111,10 @@ class TerminalAsker:
     def confirm_discard(self) -> bool:
         """Ask before throwing the answers away; a second ctrl+c counts as yes."""
         try:
-            answer = self.session.prompt(
-                "Discard your answers and quit? [no]: ",
-                completer=None,
-                validator=None,
-                bottom_toolbar=None,
-                key_bindings=None,
-                is_password=False,
-            )
+            answer = self._prompt(DISCARD, None)
         except (KeyboardInterrupt, EOFError):
             return True
-        return answer.strip().lower() in ("y", "yes")
+        return DISCARD.resolve_answer(answer).lower() in ("y", "yes")
 
 
 def _empty_buffer() -> Condition:
