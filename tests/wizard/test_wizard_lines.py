@@ -213,9 +213,9 @@ def test_custom_condition_needs_key_equals_value() -> None:
 def test_findings_are_shown_before_the_export() -> None:
     code, out, err = run_lines("custom\n\nus-east-1\nxray:DeleteGroup\n\n\n")
     assert code == 0
-    assert "Findings (1: 1 suggestion)" in err
+    assert "1 finding: 1 suggestion\n" in err
     assert "suggestion RESOURCE_STAR" in err
-    assert err.index("Findings") < err.index("Export [json]:")
+    assert err.index("1 finding: 1 suggestion") < err.index("Export [json]:")
     assert json.loads(out)["identity_policy"]["Statement"][0]["Resource"] == ["*"]
 
 
@@ -301,3 +301,19 @@ def test_copy_without_a_clipboard_says_why_and_offers_to_save(
     assert "No clipboard here: " in err
     assert "Save to a file instead? [yes]:" in err
     assert target.read_text("utf-8").startswith("#!")
+
+
+def test_review_lists_managed_policies_and_expectations() -> None:
+    from xraybuilder.core.assess import assess
+    from xraybuilder.core.draft import Draft
+
+    code, out, err = run_lines("ec2\n\n\n\n\nmanaged\n")
+    assert code == 0, err
+    assessment = assess(Draft.from_preset("ec2", {"region": "us-east-1", "policy": "managed"}))
+    assert assessment.bundle is not None
+    arns = assessment.bundle.managed_policy_arns
+    assert "Managed policies to attach\n" + "".join(f"  {a}\n" for a in arns) in err
+    total = len(assessment.expectations)
+    assert total > 0
+    assert f"Expected requests: {total} of {total} behave as the scenario says" in err
+    assert json.loads(out)["managed_policy_arns"] == list(arns)

@@ -233,7 +233,7 @@ def test_toolbar_shows_the_finding_count(pipe: PipeInput) -> None:
         pipe,
         [
             ("custom" + ENTER + ENTER + "us-east-1" + ENTER + "xray:DeleteGroup" + ENTER + ENTER, None),
-            (ENTER + ENTER, "findings: 1: 1 suggestion"),
+            (ENTER + ENTER, " 1 finding: 1 suggestion"),
         ],
         screen,
     )

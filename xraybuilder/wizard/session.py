@@ -47,7 +47,7 @@ class Asker(Protocol):
 
 
 def counts_text(assessment: Assessment | None) -> str:
-    """``2 findings: 1 error, 1 warning`` — the toolbar's words."""
+    """``3 findings: 1 error, 2 warnings`` — the toolbar's words."""
     if assessment is None:
         return "findings: none yet (choose a scenario)"
     counts = assessment.counts()
@@ -57,27 +57,39 @@ def counts_text(assessment: Assessment | None) -> str:
         if n:
             parts.append(f"{n} {one if n == 1 else many}")
     total = sum(counts.get(key, 0) for key, _, _ in SEVERITY_WORDS)
+    head = "no findings" if not total else f"{total} finding{'s' if total > 1 else ''}: " + ", ".join(parts)
     problems = len(assessment.parameter_problems)
     if problems:
-        parts.insert(0, f"{problems} parameter problem{'s' if problems > 1 else ''}")
-    if not parts:
-        return "findings: none"
-    return f"findings: {total}: " + ", ".join(parts) if total else "findings: " + ", ".join(parts)
+        head = f"{problems} parameter problem{'s' if problems > 1 else ''}, {head}"
+    return head
 
 
 def review_text(assessment: Assessment) -> str:
-    """Findings (if any), each document, the summary: what the core says, as plain text."""
+    """What the core says about the draft, as plain text: problems, findings, documents,
+    managed policies to attach, expectations and the summary."""
     from xraybuilder.core.lint.output import format_finding
 
     blocks: list[str] = []
     if assessment.parameter_problems:
         blocks.append("\n".join(f"{p.where}: {p.message}" for p in assessment.parameter_problems))
     if assessment.findings:
-        lines = [f"Findings ({counts_text(assessment).removeprefix('findings: ')})"]
+        lines = [counts_text(assessment).capitalize()]
         lines.extend(format_finding(f.document, f.finding) for f in assessment.findings)
         blocks.append("\n".join(lines))
     for doc in assessment.documents:
         blocks.append(f"{doc.title}\n{doc.text.rstrip()}")
+    bundle = assessment.bundle
+    if bundle is not None and bundle.managed_policy_arns:
+        arns = "\n".join(f"  {arn}" for arn in bundle.managed_policy_arns)
+        blocks.append(f"Managed policies to attach\n{arns}")
+    if assessment.expectations:
+        held = sum(e.holds for e in assessment.expectations)
+        lines = [f"Expected requests: {held} of {len(assessment.expectations)} behave as the scenario says"]
+        for result in assessment.expectations:
+            if not result.holds:
+                wanted = "allowed" if result.expectation.allowed else "denied"
+                lines.append(f"  not {wanted}: {result.expectation.describe()} ({result.outcome})")
+        blocks.append("\n".join(lines))
     if assessment.summary is not None:
         blocks.append(assessment.summary.render_text().rstrip())
     return "\n\n".join(blocks) + "\n"
