@@ -278,15 +278,18 @@ def test_wizard_never_imports_textual() -> None:
         f"sys.stdin = io.StringIO({LAMBDA_ANSWERS!r})\n"
         "sys.stdout = io.StringIO()\n"
         "code = main(['wizard'])\n"
+        # A scripted run needs no prompt-toolkit either; the prompts load it.
+        "scripted = 'prompt_toolkit' in sys.modules\n"
         "import xraybuilder.wizard.terminal\n"
         "sys.stdout = sys.__stdout__\n"
-        "print(code, sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
+        "print(code, scripted, 'prompt_toolkit' in sys.modules,\n"
+        "      sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "0 []"
+    assert proc.stdout.strip() == "0 False True []"
 
 
 def test_copy_without_a_clipboard_says_why_and_offers_to_save(

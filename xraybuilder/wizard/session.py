@@ -116,8 +116,15 @@ class Session:
 
     def typed(self, question: Question) -> str:
         """What was typed, with the toolbar showing the findings of the answers so far."""
-        status = counts_text(self.interview.assessment())
-        return self.asker.ask(question, lambda: status)
+        known: list[str] = []
+
+        def status() -> str:
+            # Computed on the first repaint only: a line reader never shows it.
+            if not known:
+                known.append(counts_text(self.interview.assessment()))
+            return known[0]
+
+        return self.asker.ask(question, status)
 
     def ask(self, question: Question) -> str:
         """The answer Enter stands for (the default when nothing was typed)."""
@@ -315,10 +322,11 @@ class Session:
 
 def choose_asker(stdin: TextIO, stdout: TextIO, stderr: TextIO) -> Asker:
     """Prompts on a capable terminal; plain lines otherwise (to stderr when not a terminal)."""
-    from prompt_toolkit.utils import is_dumb_terminal
+    from xraybuilder.commands.wizard import DUMB_TERMINALS
 
+    # Decided without importing prompt-toolkit: scripted runs never need it.
     in_tty, out_tty = stdin.isatty(), stdout.isatty()
-    if in_tty and out_tty and not is_dumb_terminal(os.environ.get("TERM", "")):
+    if in_tty and out_tty and os.environ.get("TERM", "").lower() not in DUMB_TERMINALS:
         from xraybuilder.wizard.terminal import TerminalAsker
 
         return TerminalAsker()
