@@ -225,25 +225,33 @@ def test_ctrl_c_asks_before_discarding(pipe: PipeInput) -> None:
     assert "answers discarded" in err.getvalue()
 
 
-def test_toolbar_shows_the_finding_count(pipe: PipeInput) -> None:
+def test_toolbar_counts_the_findings_of_the_answer_being_typed(pipe: PipeInput) -> None:
     screen = Screen()
-    # Wildcard resources on a resource-level action: the core reports findings, and the
-    # toolbar of the next question says how many.
+    # An empty statement is an error; with a resource-level action on "*" the core
+    # only suggests a resource ARN. The toolbar follows while the action is typed.
     join = drive(
         pipe,
         [
-            ("custom" + ENTER + ENTER + "us-east-1" + ENTER + "xray:DeleteGroup" + ENTER + ENTER, None),
-            (ENTER + ENTER, " 1 finding: 1 suggestion"),
+            ("custom" + ENTER + ENTER + "us-east-1" + ENTER, None),
+            ("xray:DeleteGroup", "Actions:"),
+            # The terminal is redrawn by difference: only the changed word is written.
+            (ENTER * 4, "suggestion"),
         ],
         screen,
     )
     code = run_wizard(
         stdout=io.StringIO(), stderr=io.StringIO(), asker=TerminalAsker(input=pipe, output=screen.output)
     )
-    assert join() == [True]
+    assert join() == [True, True]
     assert code == 0
+    text = screen.text()
     # Before a scenario is chosen there is nothing to count.
-    assert "findings: none yet" in screen.text()
+    assert "findings: none yet" in text
+    actions = text.index("Actions:")
+    changed = text.index("suggestion", actions)
+    assert re.search(r"\d+ findings?: \d+ errors?", text[actions:changed])
+    # ... and changed before the answer was accepted.
+    assert "Resources [*]:" not in text[:changed]
 
 
 def test_completion_is_fuzzy_over_the_choices(pipe: PipeInput) -> None:

@@ -71,7 +71,7 @@ class LineAsker:
         self.out.write(text if text.endswith("\n") else text + "\n")
         self.out.flush()
 
-    def ask(self, question: Question, status: Callable[[], str] | None = None) -> str:
+    def ask(self, question: Question, status: Callable[[str], str] | None = None) -> str:
         """The typed answer (stripped), once the question's check accepts it."""
         del status  # a line terminal has no toolbar
         while True:

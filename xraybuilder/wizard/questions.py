@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -30,6 +30,7 @@ CUSTOM = "custom"
 # around them are the typist's, not part of the value.
 LIST_SEPARATOR = re.compile(r"\s*,\s*")
 Check = Callable[[str], str | None]
+STATEMENT_STEPS = ("actions", "resources", "conditions")
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,16 @@ class Interview:
         elif typed.strip() or question.default is None or key == "parameter region":
             if answer or question.default is None:
                 self.params.update(self._with_partition(parameter_name(key), answer))
+
+    def trial(self, question: Question, typed: str) -> Interview:
+        """These answers plus ``typed`` for ``question`` when the question accepts it (else as they are)."""
+        answer = question.resolve_answer(typed)
+        ours = question.key in STATEMENT_STEPS + ("scenario",) or question.key.startswith("parameter ")
+        if not ours or question.check(answer) is not None:
+            return self
+        trial = replace(self, params=dict(self.params))
+        trial.record(question, typed)
+        return trial
 
     # -- preset and shared parameters --------------------------------------------------
 
@@ -351,8 +362,7 @@ class Interview:
                 return str(err)
         elif not split_list(text):
             return "give at least one, separated by commas" if step == "actions" else None
-        trial = Interview(self.library, self.scenario, dict(self.params), self.actions, self.resources)
-        trial.conditions = self.conditions
+        trial = replace(self, params=dict(self.params))
         trial.record(Question(step, "", "", ""), text)
         from xraybuilder.core.assess import assess
 

@@ -41,7 +41,7 @@ SEVERITY_WORDS = (
 class Asker(Protocol):
     """What the session needs from a way of asking: the prompts or the line reader."""
 
-    def ask(self, question: Question, status: Callable[[], str] | None = None) -> str: ...
+    def ask(self, question: Question, status: Callable[[str], str] | None = None) -> str: ...
 
     def say(self, text: str) -> None: ...
 
@@ -115,14 +115,16 @@ class Session:
     interview: Interview
 
     def typed(self, question: Question) -> str:
-        """What was typed, with the toolbar showing the findings of the answers so far."""
-        known: list[str] = []
+        """What was typed; the toolbar counts the findings with the answer being typed."""
+        counted: dict[str, str] = {}
 
-        def status() -> str:
-            # Computed on the first repaint only: a line reader never shows it.
-            if not known:
-                known.append(counts_text(self.interview.assessment()))
-            return known[0]
+        def status(text: str) -> str:
+            # Once per distinct text, and only when a toolbar asks: a line reader never does.
+            if question.secret:
+                text = ""  # a secret is never kept, not even as a cache key
+            if text not in counted:
+                counted[text] = counts_text(self.interview.trial(question, text).assessment())
+            return counted[text]
 
         return self.asker.ask(question, status)
 

@@ -82,22 +82,26 @@ class TerminalAsker:
 
         return bindings
 
-    def _prompt(self, question: Question, status: Callable[[], str] | None) -> str:
+    def _prompt(self, question: Question, status: Callable[[str], str] | None) -> str:
         # Every setting is given each time: PromptSession keeps what a previous
         # prompt set when an argument is None.
+        def toolbar() -> str:
+            # The findings with the answer being typed, as the core counts them.
+            return " " + status(get_app().current_buffer.text) if status is not None else ""
+
         return self.session.prompt(
             question.prompt(),
             completer=completer_for(question) or DummyCompleter(),
             complete_while_typing=True,
             validator=QuestionValidator(question),
             validate_while_typing=True,
-            bottom_toolbar=(lambda: " " + status()) if status is not None else "",
+            bottom_toolbar=toolbar,
             key_bindings=self._bindings(question),
             is_password=question.secret,
             default="",
         )
 
-    def ask(self, question: Question, status: Callable[[], str] | None = None) -> str:
+    def ask(self, question: Question, status: Callable[[str], str] | None = None) -> str:
         """The typed answer (stripped), once the question's check accepts it."""
         while True:
             try:
