@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xraybuilder.core.assess import AssessedFinding, DraftField, Size, apply_fix, assess
+from xraybuilder.core.assess import AssessedFinding, DraftField, Size, apply_fix, assess, identity_text
 from xraybuilder.core.bundle import baseline_policy, build, check_expectations, within_baseline
-from xraybuilder.core.draft import Draft, DraftCondition, DraftError, DraftStatement
+from xraybuilder.core.draft import Draft, DraftCondition, DraftError, DraftStatement, policy_of
 from xraybuilder.core.explain import compare, summarize
 from xraybuilder.core.lint import LintContext, Severity, lint
-from xraybuilder.core.policy.render import iam_size
+from xraybuilder.core.policy.render import iam_size, render
 from xraybuilder.core.scenarios import load_library
 
 ACCOUNT = "123456789012"
@@ -181,6 +181,22 @@ def test_a_file_draft_is_linted_by_its_detected_kind() -> None:
     assert a.summary is None, "a summary is of what an identity policy grants"
 
 
+def test_a_file_draft_is_linted_by_the_kind_it_names() -> None:
+    text = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Id": "TraceWriters",
+            "Statement": [{"Effect": "Allow", "Action": "xray:PutTraceSegments", "Resource": "*"}],
+        }
+    )
+    as_identity = assess(Draft.from_text(text, "r.json"))
+    assert [f.finding.code for f in as_identity.findings] == ["IGNORED_POLICY_ID"]
+    as_resource = assess(Draft.from_text(text, "r.json").with_kind("resource"))
+    assert as_resource.documents[0].id == "resource" and as_resource.documents[0].size is None
+    assert [f.finding.code for f in as_resource.findings] == ["MISSING_PRINCIPAL"]
+    assert as_resource.findings[0].field == DraftField("document", 0)
+
+
 def test_a_file_draft_keeps_its_text_and_positions() -> None:
     text = (
         '{\n  "Version": "2012-10-17",\n  "Statement": [\n'
@@ -211,6 +227,7 @@ def test_counts_and_document_lookup() -> None:
 def test_assessments_are_cached_by_draft() -> None:
     draft = Draft.from_preset("local-dev")
     assert assess(draft) is assess(Draft.from_preset("local-dev"))
+    assert assess(draft).summary is assess(draft).summary, "worked out once"
     assert assess(draft.with_param("region", "eu-west-1")) is not assess(draft)
 
 
@@ -292,3 +309,25 @@ def test_assess_never_raises(draft: Draft) -> None:
     a = assess(draft)
     assert all(n.code != "INTERNAL_ERROR" for n in a.notes), a.notes
     assert isinstance(a.ok, bool)
+    a.summary, a.comparison  # noqa: B018 - worked out on first access
+    assert a.internal_errors == ()
+
+
+ANY = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+STATEMENTS = st.builds(
+    DraftStatement,
+    sid=ANY,
+    effect=st.sampled_from(["Allow", "Deny"]),
+    actions=st.lists(ANY, max_size=3).map(tuple),
+    resources=st.lists(ANY, max_size=3).map(tuple),
+    conditions=st.lists(
+        st.builds(DraftCondition, ANY.filter(bool), ANY.filter(bool), st.lists(ANY, max_size=3).map(tuple)),
+        max_size=3,
+    ).map(tuple),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(STATEMENTS, max_size=5))
+def test_identity_text_is_the_canonical_rendering(statements: list[DraftStatement]) -> None:
+    assert identity_text(statements) == render(policy_of(statements))

@@ -242,3 +242,40 @@ def test_bad_kind_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
         main(["lint", "--kind", "bucket", str(CORPUS / "valid_daemon_write.json")])
     assert exit_.value.code == 2
     assert "invalid choice: 'bucket'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "principal, action, wanted",
+    [
+        (
+            {"Federated": "arn:aws:iam::123456789012:saml-provider/Okta"},
+            "sts:AssumeRole",
+            "sts:AssumeRoleWithSAML",
+        ),
+        (
+            {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+            "sts:AssumeRoleWithSAML",
+            "sts:AssumeRoleWithWebIdentity",
+        ),
+        ({"Service": "lambda.amazonaws.com"}, "sts:AssumeRoleWithWebIdentity", "sts:AssumeRole"),
+        ({"Federated": "cognito-identity.amazonaws.com"}, "sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"),
+    ],
+)
+def test_the_assume_role_action_must_fit_the_principal(
+    principal: dict[str, str], action: str, wanted: str
+) -> None:
+    text = policy({"Effect": "Allow", "Principal": principal, "Action": [action, "sts:TagSession"]})
+    [finding] = lint(text, LintContext(kind="trust"))
+    assert (finding.code, finding.severity, finding.path) == (
+        "MISMATCHED_ACTION_FOR_PRINCIPAL",
+        Severity.ERROR,
+        ("Statement", 0, "Action", 0),
+    )
+    assert finding.fix is not None and finding.fix.value == wanted
+    assert lint(apply_fix(text, finding.fix), LintContext(kind="trust")) == []
+
+
+def test_a_mixed_principal_block_is_left_alone() -> None:
+    principal = {"AWS": ADMIN, "Federated": "cognito-identity.amazonaws.com"}
+    text = policy({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRoleWithWebIdentity"})
+    assert "MISMATCHED_ACTION_FOR_PRINCIPAL" not in codes(text, "trust")

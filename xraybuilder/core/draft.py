@@ -10,17 +10,16 @@ access key, so a saved draft is safe to share.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import tomli_w
-
 ORIGINS = ("preset", "custom", "file")
+KINDS = ("identity", "trust", "resource", "key-policy")
 TARGETS = ("managed", "role", "user", "group")
 EFFECTS = ("Allow", "Deny")
 FORMAT_VERSION = 1
+POLICY_VERSION = "2012-10-17"
 
 # A parameter whose name says it holds a secret, or a value shaped like a secret access
 # key (40 characters of base64) next to such a name, is refused: drafts are saved in
@@ -75,12 +74,17 @@ class Draft:
     target: str = "managed"
     file_name: str | None = None
     file_text: str | None = None
+    kind: str | None = None
+    """For a file draft: which rules to lint it by (identity, trust, resource or
+    key-policy); None lets ``assess`` tell from the document's shape."""
 
     def __post_init__(self) -> None:
         if self.origin not in ORIGINS:
             raise DraftError(f"origin must be one of {', '.join(ORIGINS)}, not {self.origin!r}", key="origin")
         if self.target not in TARGETS:
             raise DraftError(f"target must be one of {', '.join(TARGETS)}, not {self.target!r}", key="target")
+        if self.kind is not None and self.kind not in KINDS:
+            raise DraftError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}", key="kind")
         if self.origin == "preset" and not self.preset_id:
             raise DraftError("a preset draft needs a preset id", key="preset")
         keys = [k for k, _ in self.params]
@@ -139,6 +143,14 @@ class Draft:
         if target not in TARGETS:
             raise DraftError(f"target must be one of {', '.join(TARGETS)}, not {target!r}", key="target")
         return replace(self, target=target)
+
+    def with_kind(self, kind: str | None) -> Draft:
+        """A file draft linted by the rules of ``kind`` (None: tell from its shape)."""
+        if self.origin != "file":
+            raise DraftError("only a draft read from a file has a kind to choose", key="kind")
+        if kind is not None and kind not in KINDS:
+            raise DraftError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", key="kind")
+        return replace(self, kind=kind)
 
     def with_text(self, text: str) -> Draft:
         """A file draft with edited text (statements go back to following the text)."""
@@ -288,6 +300,8 @@ class Draft:
         doc: dict[str, Any] = {"format": FORMAT_VERSION, "origin": self.origin, "target": self.target}
         if self.preset_id is not None:
             doc["preset"] = self.preset_id
+        if self.kind is not None:
+            doc["kind"] = self.kind
         if self.params:
             doc["params"] = dict(self.params)
         if self.file_name is not None or self.file_text is not None:
@@ -299,11 +313,15 @@ class Draft:
             doc["file"] = file
         if self.statements is not None:
             doc["statements"] = [_statement_toml(s) for s in self.statements]
+        import tomli_w  # only saving needs it
+
         return tomli_w.dumps(doc)
 
     @classmethod
     def from_toml(cls, text: str) -> Draft:
         """Read a draft saved by ``to_toml``; DraftError names the line and key of a problem."""
+        import tomllib
+
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
@@ -384,7 +402,7 @@ class _Reader:
         return tuple(value)
 
     def draft(self, doc: Mapping[str, Any]) -> Draft:
-        known = {"format", "origin", "target", "preset", "params", "file", "statements"}
+        known = {"format", "origin", "target", "kind", "preset", "params", "file", "statements"}
         for key in doc:
             if key not in known:
                 raise self.fail((key,), f"unknown key; a draft holds {', '.join(sorted(known))}")
@@ -419,6 +437,7 @@ class _Reader:
                 target=self.get(doc, ("target",), str, "managed"),
                 file_name=self.get(file, ("file", "name"), str),
                 file_text=self.get(file, ("file", "text"), str),
+                kind=self.get(doc, ("kind",), str),
             )
         except DraftError as err:
             raise self.fail(tuple(err.key.split(".")) if err.key else (), err.message) from None
@@ -522,7 +541,7 @@ def policy_of(statements: Sequence[DraftStatement]) -> Any:
                 condition=condition or None,
             )
         )
-    return Policy(tuple(built), "2012-10-17")
+    return Policy(tuple(built), POLICY_VERSION)
 
 
 def _preset_statements(draft: Draft) -> tuple[DraftStatement, ...]:

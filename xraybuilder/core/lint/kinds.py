@@ -183,6 +183,18 @@ def _check_trust(doc: Document, st: StatementView) -> None:
                 fix=Fix(f"Remove {element}", st.path + (element,), REMOVE),
                 on_key=True,
             )
+    wanted = _assume_action_for(st.raw.get("Principal"))
+    for path, action in st.action_entries:
+        taken = action.lower()
+        if wanted is not None and taken in _ASSUME_LOWER and taken != wanted.lower():
+            doc.report(
+                "MISMATCHED_ACTION_FOR_PRINCIPAL",
+                Severity.ERROR,
+                f'"{action}" does not fit this principal: {_PRINCIPAL_WORDS[wanted]} take the role '
+                f'with "{wanted}", so this statement lets nobody in.',
+                path,
+                fix=Fix(f'Write "{wanted}"', path, wanted),
+            )
     for path, action in st.action_entries + st.not_action_entries:
         if not is_trust_action(action):
             doc.report(
@@ -194,6 +206,37 @@ def _check_trust(doc: Document, st: StatementView) -> None:
                 "identity policy.",
                 path,
             )
+
+
+_ASSUME = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
+_ASSUME_LOWER = tuple(a.lower() for a in _ASSUME)
+_PRINCIPAL_WORDS = {
+    "sts:AssumeRole": "AWS accounts, users, roles and services",
+    "sts:AssumeRoleWithSAML": "users signed in through a SAML provider",
+    "sts:AssumeRoleWithWebIdentity": "users signed in through an OIDC or web identity provider",
+}
+
+
+def _assume_action_for(principal: Any) -> str | None:
+    """The one assume-role action a principal block calls for, when that is certain.
+
+    AWS and Service principals use AssumeRole; a Federated SAML provider
+    (``…:saml-provider/NAME``) AssumeRoleWithSAML; any other Federated principal (an OIDC
+    provider, Cognito, a web identity provider) AssumeRoleWithWebIdentity. A block that
+    mixes these kinds is left alone.
+    """
+    if not isinstance(principal, dict) or not principal:
+        return None
+    kinds = set(principal)
+    if kinds <= {"AWS", "Service"}:
+        return "sts:AssumeRole"
+    if kinds == {"Federated"}:
+        providers = _strings(principal["Federated"])
+        if providers and all(":saml-provider/" in p for p in providers):
+            return "sts:AssumeRoleWithSAML"
+        if providers and not any(":saml-provider/" in p for p in providers):
+            return "sts:AssumeRoleWithWebIdentity"
+    return None
 
 
 def _check_key_policy(doc: Document, st: StatementView) -> None:
