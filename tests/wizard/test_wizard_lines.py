@@ -269,6 +269,16 @@ def test_profile_merge_reads_the_secret_without_showing_it(
     assert (found.access_key, found.secret_key) == (key_id, secret)
     assert session.get_config_variable("region") == "eu-west-1"
     assert credentials.read_text("utf-8").startswith("[other]\naws_access_key_id = AKIAOTHEROTHEROTHER2\n")
+    # Again with other keys: the wizard says the profile exists; Enter keeps it as it is.
+    before = credentials.read_bytes()
+    other = "AKIAI44QHZDHBEXAMPLE"
+    answers = f"local-dev\n{ACCOUNT}\neu-west-1\n\n\n\n\nprofile\n\n\n{other}\n{secret}\n\ndone\n"
+    code, out, err = run_lines(answers)
+    assert code == 0, err
+    assert "Profile xray-dev already exists: replace it? [no]:" in err
+    assert "Nothing written." in err
+    assert credentials.read_bytes() == before
+    assert secret not in out + err
 
 
 def test_wizard_never_imports_textual() -> None:

@@ -310,7 +310,8 @@ class Session:
         self.asker.say(plan.diff(masked=True) or "The files already hold exactly this profile.")
         for note in plan.notes:
             self.asker.say(note)
-        if not is_yes(self.ask(yes_no("Write these changes?"))):
+        confirm = f"Profile {name} already exists: replace it?" if plan.replaces else "Write these changes?"
+        if not is_yes(self.ask(yes_no(confirm))):
             self.asker.say("Nothing written.")
             return
         try:
