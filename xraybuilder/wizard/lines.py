@@ -81,7 +81,8 @@ class LineAsker:
                 line = self._read(question)
             except KeyboardInterrupt:
                 self.out.write("\n")
-                if self.confirm_discard():
+                # From a pipe there is no one to ask: an interrupt ends the run.
+                if not self.interactive or self.confirm_discard():
                     raise Discard from None
                 continue
             if not line:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 
 from xraybuilder.core.scenarios import load_library
 from xraybuilder.wizard.lines import Discard, LineAsker, NoAnswer
-from xraybuilder.wizard.questions import CUSTOM, Choice, Interview, Question, question_help
+from xraybuilder.wizard.questions import CUSTOM, Choice, Interview, Question, help_texts, question_help
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -273,7 +273,7 @@ class Session:
             Question(
                 "profile",
                 "Profile name",
-                question_help("key_id"),
+                help_texts()["type"]["profile_name"],
                 params.get("profile"),
                 core_check(check_profile_name),
             )
