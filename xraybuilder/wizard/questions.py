@@ -173,6 +173,8 @@ class Interview:
         def check(text: str) -> str | None:
             if text == CUSTOM:
                 return None
+            if not text:
+                return "type a scenario id, or custom; Tab lists them and ? explains"
             try:
                 self.library.get(text)
             except LookupError as err:
