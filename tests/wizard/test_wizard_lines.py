@@ -330,3 +330,24 @@ def test_review_lists_managed_policies_and_expectations() -> None:
     assert total > 0
     assert f"Expected requests: {total} of {total} behave as the scenario says" in err
     assert json.loads(out)["managed_policy_arns"] == list(arns)
+
+
+class Keyboard(io.StringIO):
+    """Text that says it comes from a terminal, as a person's keyboard does."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("term", "lines"), [("xterm-256color", True), ("dumb", False), ("unknown", False)])
+def test_plain_lines_on_a_terminal_for_screen_readers_and_dumb_terminals(
+    term: str, lines: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xraybuilder.wizard.session import choose_asker
+
+    monkeypatch.setenv("TERM", term)
+    screen = Keyboard()
+    asker = choose_asker(Keyboard(), screen, io.StringIO(), lines=lines)
+    assert isinstance(asker, LineAsker)
+    # A person is typing: a bad answer is explained and asked again, on the terminal.
+    assert asker.interactive and asker.out is screen

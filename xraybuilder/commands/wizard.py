@@ -15,7 +15,13 @@ DUMB_TERMINALS = ("dumb", "unknown")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The wizard takes no options: its answers come from the keyboard or standard input."""
+    """Declare the wizard's one option; its answers come from the keyboard or standard input."""
+    parser.add_argument(
+        "--lines",
+        action="store_true",
+        help="plain lines even on a capable terminal: no completion menu, no toolbar, nothing redrawn "
+        "(for screen readers)",
+    )
     parser.epilog = (
         "Answers can be piped, one per line; an empty line or the end of input keeps the default, "
         "e.g. printf 'lambda\\n123456789012\\neu-west-1\\n' | xraybuilder wizard"
@@ -49,7 +55,6 @@ def _isatty(stream: TextIO | None) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """Run the wizard on this process's standard streams."""
-    del args
     from xraybuilder.wizard import run_wizard
 
-    return run_wizard()
+    return run_wizard(lines=getattr(args, "lines", False))

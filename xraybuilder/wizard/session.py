@@ -323,13 +323,14 @@ class Session:
         self.asker.say(f"Added profile {name}.")
 
 
-def choose_asker(stdin: TextIO, stdout: TextIO, stderr: TextIO) -> Asker:
-    """Prompts on a capable terminal; plain lines otherwise (to stderr when not a terminal)."""
+def choose_asker(stdin: TextIO, stdout: TextIO, stderr: TextIO, *, lines: bool = False) -> Asker:
+    """Prompts on a capable terminal unless ``lines``; plain lines otherwise (to stderr when
+    not a terminal)."""
     from xraybuilder.commands.wizard import DUMB_TERMINALS
 
     # Decided without importing prompt-toolkit: scripted runs never need it.
     in_tty, out_tty = stdin.isatty(), stdout.isatty()
-    if in_tty and out_tty and os.environ.get("TERM", "").lower() not in DUMB_TERMINALS:
+    if in_tty and out_tty and not lines and os.environ.get("TERM", "").lower() not in DUMB_TERMINALS:
         from xraybuilder.wizard.terminal import TerminalAsker
 
         return TerminalAsker()
@@ -342,6 +343,7 @@ def run_wizard(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     asker: Asker | None = None,
+    lines: bool = False,
 ) -> int:
     """Run the wizard; 0 when done, 2 for scripted answers that cannot go on, 130 when discarded."""
     stdin = stdin or sys.stdin
@@ -350,7 +352,7 @@ def run_wizard(
     library = load_library()
     for err in library.errors:
         print(f"{PROG}: warning: preset not loaded: {err}", file=stderr)
-    session = Session(asker or choose_asker(stdin, stdout, stderr), stdout, Interview(library))
+    session = Session(asker or choose_asker(stdin, stdout, stderr, lines=lines), stdout, Interview(library))
     try:
         return session.run()
     except NoAnswer as err:
