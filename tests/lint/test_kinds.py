@@ -55,8 +55,14 @@ KEY = policy(
         # A Principal in an identity policy is a mistake to report, not a reason to guess.
         ((CORPUS / "error_principal_in_identity_policy.json").read_text("utf-8"), None),
         (policy({"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*"}), None),
-        (policy({"Effect": "Allow", "Principal": EC2, "Action": "sts:AssumeRole", "Resource": "*"}), None),
-        (policy({"Effect": "Allow", "Principal": EC2, "Action": "kms:Decrypt", "Resource": KEY_ARN}), None),
+        # A trust policy with a Resource is a trust policy with a mistake (IAM: "Has prohibited field").
+        (policy({"Effect": "Allow", "Principal": EC2, "Action": "sts:AssumeRole", "Resource": "*"}), "trust"),
+        (
+            policy({"Effect": "Allow", "Principal": EC2, "Action": "kms:Decrypt", "Resource": KEY_ARN}),
+            "key-policy",
+        ),
+        (policy({"Effect": "Allow", "Principal": EC2, "Action": ["kms:Decrypt", "xray:GetGroup"]}), None),
+        (policy({"Effect": "Allow", "Principal": EC2, "NotAction": "sts:AssumeRole"}), None),
         ("{not json", None),
     ],
 )
@@ -279,3 +285,27 @@ def test_a_mixed_principal_block_is_left_alone() -> None:
     principal = {"AWS": ADMIN, "Federated": "cognito-identity.amazonaws.com"}
     text = policy({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRoleWithWebIdentity"})
     assert "MISMATCHED_ACTION_FOR_PRINCIPAL" not in codes(text, "trust")
+
+
+def test_key_policies_have_their_own_size_quota_and_resource_policies_none_of_ours() -> None:
+    readers = [f"arn:aws:iam::123456789012:role/reader-{i:04d}" for i in range(800)]
+    statement = {"Effect": "Allow", "Principal": {"AWS": readers}, "Action": "kms:Decrypt", "Resource": "*"}
+    text = policy(statement)
+    assert 32768 < len(text.replace(" ", "").replace("\n", "")) < 65536
+    assert codes(text, "key-policy") == {"POLICY_SIZE_EXCEEDS_KEY_POLICY_QUOTA": Severity.ERROR}
+    # Each service sets its own resource-policy quota: no size finding is guessed.
+    assert not any(c.startswith("POLICY_SIZE") for c in codes(text, "resource"))
+
+
+def test_a_trust_policy_with_a_resource_is_told_so_without_kind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The common mistake: a Resource copied into a role's trust policy.
+    path = tmp_path / "trust.json"
+    path.write_text(
+        policy({"Effect": "Allow", "Principal": EC2, "Action": "sts:AssumeRole", "Resource": "*"}),
+        encoding="utf-8",
+    )
+    code, out, _ = run(["lint", str(path)], capsys)
+    assert code == 1
+    assert "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE" in out and "UNSUPPORTED_PRINCIPAL" not in out

@@ -85,11 +85,11 @@ def is_trust_action(action: str) -> bool:
 def detect_kind(source: Any) -> Kind | None:
     """The kind of a policy when its shape makes it clear, else None (lint it as identity).
 
-    Every statement naming a principal and allowing only role-taking sts actions, with
-    no Resource: a trust policy. Every statement naming a principal, only ``kms:``
-    actions and Resource "*": KMS key-policy statements. Anything else is left to the
-    caller (``--kind``): a Principal in an identity policy is a mistake worth reporting,
-    not a reason to guess.
+    Every statement naming a principal and only role-taking sts actions: a trust policy
+    (a Resource in it is then the mistake to report). Every statement naming a principal
+    and only ``kms:`` actions: KMS key-policy statements. Anything else is left to the
+    caller (``--kind``): a Principal next to other actions is an identity policy's
+    mistake worth reporting, not a reason to guess.
     """
     if isinstance(source, str):
         from xraybuilder.core.policy.source import parse_json
@@ -104,13 +104,9 @@ def detect_kind(source: Any) -> Kind | None:
     actions = [a for s in statements for a in _strings(s.get("Action"))]
     if not actions or any("NotAction" in s for s in statements):
         return None
-    if all(is_trust_action(a) for a in actions) and not any(
-        "Resource" in s or "NotResource" in s for s in statements
-    ):
+    if all(is_trust_action(a) for a in actions):
         return "trust"
-    if all(a.lower().startswith("kms:") for a in actions) and all(
-        _strings(s.get("Resource")) == ["*"] for s in statements
-    ):
+    if all(a.lower().startswith("kms:") for a in actions):
         return "key-policy"
     return None
 
