@@ -1,4 +1,7 @@
-"""Lint identity policies for X-Ray: ``lint(text_or_policy, context) -> list[Finding]``.
+"""Lint policies for X-Ray: ``lint(text_or_policy, context) -> list[Finding]``.
+
+Identity policies by default; trust, resource and KMS key policies by their own rules
+(``LintContext.kind``, see :mod:`xraybuilder.core.lint.kinds`).
 
 Each check family lives in its own module with a ``check(doc)`` function that reports
 through ``doc.report``. Unlike linters that stop at a statement's first problem, every
@@ -13,21 +16,22 @@ from xraybuilder.core.lint import (
     actions,
     conditions,
     grammar,
+    kinds,
     redundancy,
     resources,
     security,
     size,
 )
-from xraybuilder.core.lint.document import Document, LintContext, Target
+from xraybuilder.core.lint.document import KINDS, Document, Kind, LintContext, Target
 from xraybuilder.core.lint.finding import Finding, Fix, Severity
 from xraybuilder.core.policy.model import Policy
 from xraybuilder.core.policy.render import render
 from xraybuilder.core.policy.source import parse_json
 
-__all__ = ["Finding", "Fix", "LintContext", "Severity", "Target", "lint", "FAMILIES"]
+__all__ = ["FAMILIES", "KINDS", "Finding", "Fix", "Kind", "LintContext", "Severity", "Target", "lint"]
 
 # Order matters only for the order of findings of equal position.
-FAMILIES = (grammar, actions, resources, conditions, security, size, redundancy)
+FAMILIES = (grammar, kinds, actions, resources, conditions, security, size, redundancy)
 
 
 def lint(source: str | Policy | dict[str, Any], context: LintContext | None = None) -> list[Finding]:
