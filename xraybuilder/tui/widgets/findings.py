@@ -1,5 +1,8 @@
 """The findings list: one line per finding, virtualised, with jump and fix keys.
 
+Each row: severity icon, code, where (``Statement[2].Resource[0]``), ``[f]`` when the core
+has a fix, then the message, cut at the width.
+
 A Line-API view: a draft with hundreds of findings costs the same per frame as one with
 three, because only the rows on screen are rendered (and cached until the list changes).
 """
@@ -66,6 +69,7 @@ class FindingsList(ScrollView, can_focus=True):
         "findings-list--note",
         "findings-list--code",
         "findings-list--where",
+        "findings-list--fix",
         "findings-list--empty",
     }
 
@@ -92,6 +96,7 @@ class FindingsList(ScrollView, can_focus=True):
         & > .findings-list--note { color: $text-muted; }
         & > .findings-list--code { text-style: bold; }
         & > .findings-list--where { color: $text-muted; }
+        & > .findings-list--fix { color: $text-success; text-style: bold; }
         & > .findings-list--empty { color: $text-success; }
     }
     """
@@ -182,6 +187,11 @@ class FindingsList(ScrollView, can_focus=True):
         self.refresh()
         if self.is_mounted:
             self.refresh_bindings()
+            after = self.current
+            if (before is None) != (after is None) or (
+                before is not None and after is not None and _identity(before) != _identity(after)
+            ):
+                self.post_message(self.Highlighted(after, self))
 
     def _find(self, item: AssessedFinding) -> int:
         key = _identity(item)
@@ -308,14 +318,16 @@ class FindingsList(ScrollView, can_focus=True):
         item = self._findings[index]
         finding = item.finding
         severity = str(finding.severity)
+        # The place before the message: messages run long, and the place is what a
+        # reader scans for; the full message shows where the list is composed.
         segments = [
             Segment(f" {ICONS.get(severity, '?')} ", part(severity)),
-            Segment(f"{finding.code:<8} ", part("code")),
-            Segment(finding.message, line),
-            Segment(f"  {where(item)}", part("where")),
+            Segment(f"{finding.code} ", part("code")),
+            Segment(f"{where(item)}  ", part("where")),
         ]
         if finding.fix is not None:
-            segments.append(Segment("  [f] fix", part("where")))
+            segments.append(Segment("[f] ", part("fix")))
+        segments.append(Segment(finding.message, line))
         strip = Strip(segments)
         if strip.cell_length > width:
             strip = strip.crop(0, max(0, width - 1))

@@ -240,7 +240,13 @@ class ReviewPanel(VerticalScroll):
         else:
             self._update("summary", Text("Nothing to summarise until the policy parses.", style="dim"))
         comparison = assessment.comparison
-        self._update("comparison", Text(comparison.render_text().rstrip("\n")) if comparison else Text(""))
+        comparison_text = Text("")
+        if comparison is not None:
+            replaced = ", ".join(assessment.bundle.baseline) if assessment.bundle is not None else ""
+            if replaced:
+                comparison_text.append(f"The AWS managed policy it replaces: {replaced}\n", style="bold")
+            comparison_text.append(comparison.render_text().rstrip("\n"))
+        self._update("comparison", comparison_text)
         self.query_one("#review-comparison").display = comparison is not None
         if self._tested:
             self.test_request()
