@@ -217,8 +217,29 @@ def test_principal_lists_split_on_commas_and_spaces_and_drop_repeats() -> None:
         parse_value(param, " , ")
 
 
-def test_an_empty_value_means_the_default() -> None:
-    values = resolve(preset("ec2"), {"role_name": "", "region": ""}).values
+def test_an_empty_value_is_an_error_not_the_default() -> None:
+    # With -p region=$REGION and REGION unset, the default would be the wrong Region.
+    result = resolve(preset("ec2"), {"role_name": "", "region": " "})
+    assert "region" not in result.values and "role_name" not in result.values
+    region = result.problem_for("region")
+    assert region is not None and region.kind == "empty"
+    assert region.message == "is empty; give a value, or leave it out to use the default, us-east-1"
+    role = result.problem_for("role_name")
+    assert (
+        role is not None
+        and role.message == "is empty; give a value, or leave it out to use the default, xray-ec2"
+    )
+
+
+def test_an_empty_tag_value_is_a_value() -> None:
+    result = resolve(
+        preset("group-admin"), {"account": "123456789012", "restrict_by_tag": "true", "tag_value": ""}
+    )
+    assert result.ok and result.values["tag_value"] == ""
+
+
+def test_a_left_out_value_takes_the_default() -> None:
+    values = resolve(preset("ec2"), {}).values
     assert values["role_name"] == "xray-ec2" and values["region"] == "us-east-1"
 
 

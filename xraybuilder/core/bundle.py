@@ -17,7 +17,6 @@ from typing import Any
 from xraybuilder.core import credentials
 from xraybuilder.core.managed import managed_policy
 from xraybuilder.core.policy.model import Condition, ConditionValue, Policy, Statement
-from xraybuilder.core.policy.render import render
 from xraybuilder.core.scenarios import (
     BuildError,
     ConditionSpec,
@@ -145,34 +144,16 @@ class Bundle:
         }
 
     def files(self) -> dict[str, str]:
-        """File name -> content, for writing the bundle to a folder."""
-        out: dict[str, str] = {}
-        if self.identity_policy is not None:
-            out["policy.json"] = render(self.identity_policy)
-        if self.trust_policy is not None:
-            out["trust-policy.json"] = render(self.trust_policy)
-        if self.kms_key_policy_statements:
-            out["kms-key-policy-statements.json"] = render(
-                {"Statement": [s.to_json() for s in self.kms_key_policy_statements]}
-            )
-        if self.managed_policy_arns:
-            out["managed-policy-arns.txt"] = "\n".join(self.managed_policy_arns) + "\n"
-        for snippet in self.snippets:
-            out[snippet.file] = snippet.text
-        out["README.txt"] = self.readme()
-        return out
+        """File name -> content, for writing the bundle to a folder (see ``core.export.files``)."""
+        from xraybuilder.core.export.files import files
+
+        return files(self)
 
     def readme(self) -> str:
         """Plain-text summary: what to create, with which names, and the notes."""
-        lines = [f"Scenario: {self.preset_id} ({self.principal_label})", ""]
-        for kind, name in self.names.items():
-            lines.append(f"{kind.replace('_', ' ')}: {name}")
-        if self.managed_policy_arns:
-            lines.append("attach: " + ", ".join(self.managed_policy_arns))
-        if self.notes:
-            lines.append("")
-            lines.extend(f"- {note}" for note in self.notes)
-        return "\n".join(lines) + "\n"
+        from xraybuilder.core.export.files import readme
+
+        return readme(self)
 
 
 def build(preset: str | Preset, params: Mapping[str, str | bool] | None = None) -> Bundle:

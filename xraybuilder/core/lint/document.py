@@ -15,13 +15,17 @@ from xraybuilder.core.lint.finding import Finding, Fix, Severity
 from xraybuilder.core.policy.source import Parsed, Path
 
 Target = Literal["managed", "user", "group", "role"]
+Kind = Literal["identity", "trust", "resource", "key-policy"]
+KINDS: tuple[Kind, ...] = ("identity", "trust", "resource", "key-policy")
 
 
 @dataclass(frozen=True)
 class LintContext:
-    """Where the policy will be attached: decides the size quota."""
+    """What kind of policy this is (which rules apply) and, for identity policies, where it
+    will be attached (which size quota applies)."""
 
     target: Target = "managed"
+    kind: Kind = "identity"
 
 
 @dataclass

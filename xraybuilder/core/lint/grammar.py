@@ -30,6 +30,7 @@ _PRINCIPALS = ("Principal", "NotPrincipal")
 # Elements an identity-policy statement may hold (Principal is for resource policies).
 _IDENTITY_ELEMENTS = tuple(e for e in STATEMENT_ELEMENTS if e not in _PRINCIPALS)
 _IDENTITY_ELEMENT_SET = frozenset(_IDENTITY_ELEMENTS)
+_ALL_ELEMENT_SET = frozenset(STATEMENT_ELEMENTS)
 _EFFECTS = ("Allow", "Deny")
 
 # IAM's policyDocument parameter pattern: [\u0009\u000A\u000D\u0020-\u00FF]+. It applies
@@ -105,7 +106,8 @@ def check(doc: Document) -> None:
     _check_characters(doc)
     slipped = _check_policy_elements(doc, policy)
     state = _State(variables_literal=_check_version(doc, policy, slipped), any_variables="${" in doc.text)
-    _check_id(doc, policy)
+    if doc.context.kind == "identity":
+        _check_id(doc, policy)
     _check_statement_list(doc, policy, slipped)
     for statement in doc.statements:
         _check_statement(doc, statement, state)
@@ -253,6 +255,9 @@ def _check_version(doc: Document, policy: dict[str, Any], slipped: set[str]) -> 
     """Check Version; True when IAM will take policy variables literally."""
     fix = Fix(f'Set Version to "{CURRENT_VERSION}"', ("Version",), CURRENT_VERSION)
     if "Version" not in policy:
+        if doc.context.kind == "key-policy" and list(policy) == ["Statement"]:
+            # Statements to add to a key's policy: that policy's Version applies to them.
+            return False
         if "Version" in slipped:
             return False  # a misspelt "version" key: its value is unknown until renamed
         doc.report(
@@ -367,10 +372,12 @@ def _check_statement_list(doc: Document, policy: dict[str, Any], slipped: set[st
 def _check_statement(doc: Document, st: StatementView, state: _State) -> None:
     raw = st.raw
     slipped: set[str] = set()
+    identity = doc.context.kind == "identity"
+    known = _IDENTITY_ELEMENT_SET if identity else _ALL_ELEMENT_SET
     for key in raw:
-        if key in _IDENTITY_ELEMENT_SET:
+        if key in known:
             continue
-        if key.strip().lower() in ("principal", "notprincipal"):
+        if identity and key.strip().lower() in ("principal", "notprincipal"):
             doc.report(
                 "UNSUPPORTED_PRINCIPAL",
                 ERROR,
@@ -390,11 +397,13 @@ def _check_statement(doc: Document, st: StatementView, state: _State) -> None:
                 on_key=True,
             )
             continue
-        _report_unknown_element(doc, key, st.path + (key,), _IDENTITY_ELEMENTS, raw, slipped, "statement")
+        allowed = _IDENTITY_ELEMENTS if identity else STATEMENT_ELEMENTS
+        _report_unknown_element(doc, key, st.path + (key,), allowed, raw, slipped, "statement")
     _check_sid(doc, st, state)
     _check_effect(doc, st, slipped)
     _check_pair(doc, st, slipped, "Action", "NotAction", "ACTION", "action")
-    _check_pair(doc, st, slipped, "Resource", "NotResource", "RESOURCE", "resource")
+    if doc.context.kind != "trust":  # a trust policy's resource is the role itself
+        _check_pair(doc, st, slipped, "Resource", "NotResource", "RESOURCE", "resource")
     if state.any_variables:
         _check_statement_variables(doc, st, state)
     if "Condition" in raw:

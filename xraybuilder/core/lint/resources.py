@@ -27,6 +27,8 @@ _LIST_LIMIT = 6
 
 def check(doc: Document) -> None:
     """Report resource findings for every statement of ``doc``."""
+    if doc.context.kind == "key-policy":
+        return  # Resource "*" is the key itself; the kinds family checks that
     for st in doc.statements:
         for path, value in st.resource_entries:
             _check_value(doc, path, value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xraybuilder.core.lint.document import Document
 from xraybuilder.core.lint.finding import Severity
-from xraybuilder.core.policy.render import SIZE_QUOTAS, iam_size
+from xraybuilder.core.policy.render import KEY_POLICY_QUOTA, SIZE_QUOTAS, TRUST_POLICY_QUOTA, iam_size
 
 # Above this share of the quota a policy still works, but the next edit may not fit.
 NEAR_QUOTA = 0.9
@@ -19,6 +19,15 @@ _WHERE = {
 
 def check(doc: Document) -> None:
     """Report size findings on doc."""
+    kind = doc.context.kind
+    if kind == "trust":
+        _check_other(doc, TRUST_POLICY_QUOTA, "ROLE_TRUST_POLICY", "role trust policies")
+        return
+    if kind == "key-policy":
+        _check_other(doc, KEY_POLICY_QUOTA, "KEY_POLICY", "KMS key policies")
+        return
+    if kind != "identity":
+        return  # each service sets its own resource-policy quota
     target = doc.context.target
     quota = SIZE_QUOTAS[target]
     size = iam_size(doc.text)
@@ -57,4 +66,22 @@ def check(doc: Document) -> None:
             Severity.SUGGESTION,
             f"{size:,} characters (whitespace excluded) use {size * 100 // quota}% of the {quota:,} "
             f"limit for {_WHERE[target]}, leaving {quota - size:,} for later changes.{shared}",
+        )
+
+
+def _check_other(doc: Document, quota: int, name: str, where: str) -> None:
+    size = iam_size(doc.text)
+    if size > quota:
+        doc.report(
+            f"POLICY_SIZE_EXCEEDS_{name}_QUOTA",
+            Severity.ERROR,
+            f"{size:,} characters (whitespace excluded) exceed the {quota:,} limit for {where}: "
+            "the service will refuse it. Merge statements or shorten lists.",
+        )
+    elif size >= NEAR_QUOTA * quota:
+        doc.report(
+            "POLICY_SIZE_NEAR_QUOTA",
+            Severity.SUGGESTION,
+            f"{size:,} characters (whitespace excluded) use {size * 100 // quota}% of the {quota:,} "
+            f"limit for {where}, leaving {quota - size:,} for later changes.",
         )

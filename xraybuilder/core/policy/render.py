@@ -11,6 +11,8 @@ from xraybuilder.core.policy.model import Policy
 # Inline quotas are per entity, summed over all its inline policies.
 SIZE_QUOTAS = {"managed": 6144, "user": 2048, "group": 5120, "role": 10240}
 TRUST_POLICY_QUOTA = 2048
+# AWS KMS: a key policy document holds at most 32 KB (32,768 bytes).
+KEY_POLICY_QUOTA = 32768
 
 _WHITESPACE = str.maketrans("", "", " \t\n\r\f\v")
 

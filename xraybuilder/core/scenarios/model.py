@@ -51,7 +51,7 @@ class ParameterProblem:
     name: str
     message: str
     kind: str = "invalid"
-    """``missing``, ``unknown`` or ``invalid``."""
+    """``missing``, ``unknown``, ``empty`` or ``invalid``."""
 
     def __str__(self) -> str:
         return f"{self.name}: {self.message}"

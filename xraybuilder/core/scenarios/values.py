@@ -283,7 +283,20 @@ def resolve(preset: Preset, given: Mapping[str, str | bool]) -> Resolution:
         raw = given.get(param.name)
         if isinstance(raw, bool):
             raw = "true" if raw else "false"
-        if raw is None or (raw == "" and param.type != "tag_value"):
+        if raw is not None and not raw.strip() and param.type != "tag_value":
+            # An empty value is refused rather than read as "use the default": with
+            # ``-p region=$REGION`` and the variable unset, the default would be silently wrong.
+            default = param.default
+            if isinstance(default, str) and not placeholders(default):
+                hint = f"leave it out to use the default, {default}"
+            elif default is not None:
+                hint = "leave it out to use the default"
+            else:
+                hint = "leave it out" if not param.required else "it is required"
+            problems.append(ParameterProblem(param.name, f"is empty; give a value, or {hint}", "empty"))
+            failed.add(param.name)
+            continue
+        if raw is None:
             if param.default is None:
                 if param.required:
                     problems.append(ParameterProblem(param.name, "required", "missing"))
@@ -317,6 +330,8 @@ SHARED_PARAMETERS = ("partition", "region", "account")
 
 def _shared_problem(name: str, raw: str | bool) -> ParameterProblem | None:
     text = ("true" if raw else "false") if isinstance(raw, bool) else raw
+    if not text.strip():
+        return ParameterProblem(name, "is empty; give a value, or leave it out", "empty")
     try:
         parse_value(Parameter(name=name, type=name, description=""), text)
     except ValueError as err:

@@ -1,0 +1,1 @@
+"""Exports: the files and texts a built policy is delivered as."""
