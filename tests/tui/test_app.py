@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import OptionList
+from tui_helpers import ready
 
 from xraybuilder.tui.app import XrayBuilderApp
-
-
-@pytest.fixture(autouse=True)
-def _own_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("XRAYBUILDER_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("XRAYBUILDER_CONFIG_DIR", str(tmp_path / "config"))
 
 
 async def test_scenario_list_fills_after_first_frame_and_ctrl_q_quits() -> None:
@@ -27,8 +21,7 @@ async def test_scenario_list_fills_after_first_frame_and_ctrl_q_quits() -> None:
             "review",
             "export",
         ]
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await ready(pilot)
         scenarios = app.query_one("#scenarios", OptionList)
         ids = [scenarios.get_option_at_index(i).id for i in range(scenarios.option_count)]
         assert ids[:7] == [

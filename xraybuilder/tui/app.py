@@ -280,7 +280,7 @@ class XrayBuilderApp(App[None]):
             name = Path(draft.file_name or "policy").name
         elif draft.origin == "custom":
             name = "Custom policy"
-        elif self.library is not None and draft.preset_id in self.library.presets:
+        elif self.library is not None and draft.preset_id and draft.preset_id in self.library.presets:
             name = self.library.presets[draft.preset_id].title
         else:
             name = draft.preset_id or ""

@@ -37,6 +37,7 @@ def preset_text(draft: Draft, library: Library | None, preset_id: str, title: st
         raise PresetSaveError("give the preset a title: it is what the scenario list shows")
     data: dict[str, Any]
     if draft.origin == "preset" and library is not None and draft.preset_id in library.presets:
+        assert draft.preset_id is not None
         base = library.presets[draft.preset_id]
         data = tomllib.loads(_source_text(base.source, base.shipped))
         data["summary"] = f"{base.title}, pre-filled: " + (

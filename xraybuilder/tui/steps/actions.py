@@ -190,6 +190,7 @@ class ActionsStep(StepForm):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._groups: list[ActionGroup] = []
+        self._reasons: dict[str, str] = {}
         self._signature: tuple[object, ...] = ()
         self._syncing = False
 
@@ -203,15 +204,18 @@ class ActionsStep(StepForm):
         yield Input(placeholder="filter: part of a name or description", id="action-filter")
         yield Static("", id="actions-note", classes="why")
         yield Vertical(id="action-groups")
+        yield Static("", id="action-detail")
 
     def refresh_from(self, assessment: Assessment, *, rebuilt: bool) -> None:
         draft = assessment.draft
         note = self.query_one("#actions-note", Static)
         if draft.origin == "file":
-            self.query_one("#action-groups").remove_children()
+            self.replace_body("action-groups", [])
             self._signature = ()
             note.update("This draft is a policy file: edit its text on the Parameters step.")
+            note.display = True
             return
+        note.display = False
         allowed = allowed_actions(draft)
         services = list(dict.fromkeys(["xray", *(a.split(":")[0].lower() for a in allowed)]))
         extra = {a for a in allowed if ":" in a}
@@ -220,13 +224,12 @@ class ActionsStep(StepForm):
         if signature != self._signature:
             self._signature = signature
             self._groups = action_groups(services, extra)
-            self._build(text, allowed, preset_reasons(self.builder))
+            self._reasons = preset_reasons(self.builder)
+            self._build(text, allowed, self._reasons)
         else:
             self._sync(allowed)
 
     def _build(self, text: str, allowed: dict[str, int], reasons: dict[str, str]) -> None:
-        container = self.query_one("#action-groups", Vertical)
-        container.remove_children()
         widgets: list[Widget] = []
         for group in self._groups:
             rows = [
@@ -250,7 +253,7 @@ class ActionsStep(StepForm):
             widgets.append(SelectionList[str](*selections, id=f"sel-{group.key}", classes="action-list"))
         if not widgets:
             widgets.append(Static("No action matches the filter.", classes="why"))
-        container.mount_all(widgets)
+        self.replace_body("action-groups", widgets)
 
     def _sync(self, allowed: dict[str, int]) -> None:
         self._syncing = True
@@ -266,6 +269,15 @@ class ActionsStep(StepForm):
                             selection_list.deselect(value)
         finally:
             self._syncing = False
+
+    @on(SelectionList.SelectionHighlighted)
+    def _highlighted(self, event: SelectionList.SelectionHighlighted[str]) -> None:
+        event.stop()
+        action = event.selection.value
+        row = next((r for g in self._groups for r in g.rows if r.full_name == action), None)
+        if row is not None:
+            detail = detail_text(row, self._reasons.get(action.lower()))
+            self.query_one("#action-detail", Static).update(Text(detail))
 
     @on(Input.Changed, "#action-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -336,11 +348,24 @@ class ActionsStep(StepForm):
 
 
 def _prompt(row: ActionRow, reason: str | None) -> Text:
-    text = Text()
+    """One line: name, markers, then the reason (for the preset's choices) or the description."""
+    text = Text(no_wrap=True, overflow="ellipsis")
     text.append(row.name, style="bold")
     marks = (RESOURCE_MARK if row.takes_arn else " ") + (TAG_MARK if row.tag_conditions else " ")
-    text.append(f" {marks}")
-    text.append(f"\n{row.description}", style="dim")
+    text.append(f" {marks} ")
     if reason:
-        text.append(f"\nwhy: {reason}", style="italic")
+        text.append(f"why: {reason}", style="italic")
+    else:
+        text.append(row.description, style="dim")
     return text
+
+
+def detail_text(row: ActionRow, reason: str | None) -> str:
+    """The highlighted action in full, for the box under the lists."""
+    lines = [f"{row.full_name}: {row.description}"]
+    lines.append("Takes a resource ARN (see Resources)." if row.takes_arn else 'Takes only "Resource": "*".')
+    if row.tag_conditions:
+        lines.append("Supports tag conditions (see Conditions).")
+    if reason:
+        lines.append(f"Chosen by the scenario: {reason}")
+    return "\n".join(lines)

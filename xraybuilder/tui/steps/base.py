@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from xraybuilder.core.assess import Assessment, DraftField
@@ -30,6 +31,17 @@ class StepForm(VerticalScroll):
     def edit(self, draft: Draft) -> None:
         """Hand a new draft to the app, which assesses it and refreshes every view."""
         self.builder.edit(draft)
+
+    def replace_body(self, holder_id: str, widgets: list[Widget]) -> None:
+        """Swap the widgets inside ``#holder_id`` for new ones.
+
+        The new widgets go into a fresh container, so their ids may repeat the old ones'
+        while those are still being removed.
+        """
+        holder = self.query_one(f"#{holder_id}")
+        for child in list(holder.children):
+            child.remove()
+        holder.mount(Vertical(*widgets, classes="body"))
 
     def refresh_from(self, assessment: Assessment, *, rebuilt: bool) -> None:
         """Show what ``assessment`` says; ``rebuilt`` is True when the draft was replaced."""

@@ -86,7 +86,7 @@ class ConditionsStep(StepForm):
     def refresh_from(self, assessment: Assessment, *, rebuilt: bool) -> None:
         draft = assessment.draft
         if draft.origin == "file":
-            self.query_one("#condition-list").remove_children()
+            self.replace_body("condition-list", [])
             self.query_one("#condition-form").display = False
             self._signature = ()
             return
@@ -112,8 +112,6 @@ class ConditionsStep(StepForm):
         self._offer_kinds()
 
     def _build_list(self, statements: tuple[DraftStatement, ...]) -> None:
-        container = self.query_one("#condition-list", Vertical)
-        container.remove_children()
         rows: list[Widget] = []
         for i, statement in enumerate(statements):
             if not statement.conditions:
@@ -138,7 +136,7 @@ class ConditionsStep(StepForm):
                 )
         if not rows:
             rows.append(Static("No conditions yet.", classes="why"))
-        container.mount_all(rows)
+        self.replace_body("condition-list", rows)
 
     def _statement(self) -> tuple[int, DraftStatement] | None:
         draft = self.draft

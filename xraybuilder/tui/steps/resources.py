@@ -135,17 +135,15 @@ class ResourcesStep(StepForm):
             'Which resources each statement may act on. "any" puts * in that part of the ARN.',
             classes="field-help",
         )
-        yield Static("", id="resources-note", classes="why")
+        yield Static("", id="resources-note", classes="why note")
         yield Vertical(id="statements")
 
     def refresh_from(self, assessment: Assessment, *, rebuilt: bool) -> None:
         draft = assessment.draft
         if draft.origin == "file":
-            self.query_one("#statements").remove_children()
+            self.replace_body("statements", [])
             self._signature = ()
-            self.query_one("#resources-note", Static).update(
-                "This draft is a policy file: edit its text on the Parameters step."
-            )
+            self._note("This draft is a policy file: edit its text on the Parameters step.")
             return
         shapes = [shape(i, s) for i, s in enumerate(draft.editable().statements or ())]
         signature = tuple(shapes)
@@ -155,8 +153,6 @@ class ResourcesStep(StepForm):
         self._show_arns(draft)
 
     def _build(self, draft: Draft, shapes: list[StatementShape]) -> None:
-        container = self.query_one("#statements", Vertical)
-        container.remove_children()
         statements = draft.editable().statements or ()
         sections: list[Widget] = []
         for s in shapes:
@@ -197,7 +193,7 @@ class ResourcesStep(StepForm):
             sections.append(Vertical(*children, classes="statement-box", id=f"stmt-{s.index}"))
         if not sections:
             sections.append(Static("Tick some actions on the Actions step first.", classes="why"))
-        container.mount_all(sections)
+        self.replace_body("statements", sections)
 
     def _builder(self, draft: Draft, s: StatementShape, resources: tuple[str, ...], rtype: str) -> Widget:
         parts = next((p for r in resources if (p := arn_parts(r, rtype)) is not None), None)
@@ -225,6 +221,7 @@ class ResourcesStep(StepForm):
                         validate_on=["changed"],
                         id=f"arn-{s.index}-{rtype}-{part}",
                         classes="arn-part",
+                        compact=True,
                     ),
                     Checkbox(
                         "any", anywhere, id=f"any-{s.index}-{rtype}-{part}", classes="any", compact=True
@@ -240,6 +237,11 @@ class ResourcesStep(StepForm):
             found = self.query(f"#arns-{index}")
             if found:
                 found.first(Static).update("→ " + "\n→ ".join(statement.resources))
+
+    def _note(self, message: str) -> None:
+        note = self.query_one("#resources-note", Static)
+        note.update(message)
+        note.display = bool(message)
 
     # -- edits ------------------------------------------------------------------
 
@@ -261,7 +263,7 @@ class ResourcesStep(StepForm):
             return
         new, message = limit_statement(draft, index, arns)
         if message:
-            self.query_one("#resources-note", Static).update(message)
+            self._note(message)
             self.builder.notify(message, timeout=8)
         self.edit(new)
 
@@ -313,7 +315,7 @@ class ResourcesStep(StepForm):
             arns.append(build_arn(rtype, parts))
         new, message = limit_statement(draft, index, arns)
         if message:
-            self.query_one("#resources-note", Static).update(message)
+            self._note(message)
         self.edit(new)
 
     def focus_field(self, field: DraftField) -> bool:
