@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "explain": "summarise in plain language what a policy grants",
     "new": "build a scenario's policies without the TUI",
     "presets": "list or show the scenario presets",
+    "profile": "add access keys to ~/.aws as a named profile",
     "tui": "start the full-screen builder (the default)",
 }
 EXIT_USAGE = 2

@@ -118,6 +118,7 @@ class PolicyView(ScrollView, can_focus=True):
         """
         if text == self._text and self._lines:
             return
+        before = self._lines
         self._text = text
         self._lines = text.split("\n")
         if self._lines and self._lines[-1] == "" and len(self._lines) > 1:
@@ -129,7 +130,27 @@ class PolicyView(ScrollView, can_focus=True):
             if length > width:
                 width = length
         self.virtual_size = Size(width, len(self._lines))
-        self.refresh()
+        self._refresh_changed(before)
+
+    def _refresh_changed(self, before: list[str]) -> None:
+        """Repaint only the visible lines whose text changed (usually one per keystroke)."""
+        top = round(self.scroll_y)
+        height = self.scrollable_content_region.height
+        if not before or height <= 0:
+            self.refresh()
+            return
+        after = self._lines
+        bottom = top + height
+        if len(before) != len(after):
+            # Lines moved: everything from the first difference down is repainted.
+            shorter = min(len(before), len(after))
+            first = next((i for i in range(top, bottom) if i >= shorter or before[i] != after[i]), None)
+            if first is not None:
+                self.refresh_lines(first, bottom - first)
+            return
+        for y in range(top, min(bottom, len(after))):
+            if before[y] != after[y]:
+                self.refresh_lines(y)
 
     def highlight_line(self, line: int | None) -> None:
         """Mark ``line`` (1-based), e.g. a finding's; None clears the mark."""
