@@ -20,6 +20,7 @@ EXIT_USAGE = 2
 
 FORMATS = ("text", "json", "sarif")
 TARGETS = ("managed", "user", "group", "role")
+KINDS = ("auto", "identity", "trust", "resource", "key-policy")
 SEVERITIES = ("error", "security_warning", "warning", "suggestion")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -38,6 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=TARGETS,
         default="managed",
         help="where the policy will be attached; sets the size quota (default: managed)",
+    )
+    parser.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="auto",
+        help="the policy's kind, which decides its rules: identity, trust (a role's trust policy), "
+        "resource or key-policy (KMS); default: auto, from the document's shape, else identity",
     )
     parser.add_argument(
         "--fail-on",
@@ -95,12 +103,11 @@ def use_color(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
-def lint_files(names: list[str], target: str) -> list[FileResult]:
-    """Lint every file; unreadable ones come back with ``error`` set."""
-    from xraybuilder.core.lint import LintContext, lint
+def lint_files(names: list[str], target: str, kind: str = "auto") -> list[FileResult]:
+    """Lint every file; unreadable ones come back with ``error`` set, non-policies ``skipped``."""
+    from xraybuilder.core.lint import lint_as
     from xraybuilder.core.lint.output import STDIN_NAME, FileResult
 
-    context = LintContext(target=target)  # type: ignore[arg-type]
     results = []
     for name in names:
         shown = STDIN_NAME if name == "-" else name
@@ -110,7 +117,7 @@ def lint_files(names: list[str], target: str) -> list[FileResult]:
             results.append(FileResult(shown, error=str(err)))
             continue
         try:
-            findings = lint(text, context)
+            found_kind, findings = lint_as(text, target=target, kind=kind)  # type: ignore[arg-type]
         except Exception as err:  # a checker bug must not cost the other files' report
             results.append(
                 FileResult(
@@ -119,7 +126,11 @@ def lint_files(names: list[str], target: str) -> list[FileResult]:
                 )
             )
             continue
-        results.append(FileResult(shown, tuple(findings)))
+        if found_kind is None:
+            why = "not a policy (a JSON object without Version or Statement); use --kind to lint it anyway"
+            results.append(FileResult(shown, skipped=why))
+            continue
+        results.append(FileResult(shown, tuple(findings), kind=found_kind))
     return results
 
 
@@ -132,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     if args.files.count("-") > 1:
         print("xraybuilder lint: error: '-' (standard input) can be given only once", file=sys.stderr)
         return EXIT_USAGE
-    results = lint_files(args.files, args.target)
+    results = lint_files(args.files, args.target, args.kind)
     for r in results:
         if r.error is not None:
             print(f"xraybuilder lint: error: {r.name}: {r.error}", file=sys.stderr)

@@ -289,9 +289,6 @@ def _file_document(draft: Draft) -> tuple[str, str, Policy | None, str]:
 def _document(doc_id: str, title: str, policy: Policy | None, text: str, target: str) -> AssessedDocument:
     kind = DOCUMENT_KINDS[doc_id][0]
     findings = lint(text, LintContext(target=target, kind=kind))  # type: ignore[arg-type]
-    if doc_id == "kms-key-policy":
-        # These statements are added to the key's existing policy, whose Version applies.
-        findings = [f for f in findings if f.code != "MISSING_VERSION"]
     size = None
     if kind == "identity":
         size = Size(iam_size(text), SIZE_QUOTAS.get(target, SIZE_QUOTAS["managed"]), target)

@@ -10,7 +10,7 @@ family runs over every statement, so all problems are reported at once.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from xraybuilder.core.lint import (
     actions,
@@ -28,7 +28,18 @@ from xraybuilder.core.policy.model import Policy
 from xraybuilder.core.policy.render import render
 from xraybuilder.core.policy.source import parse_json
 
-__all__ = ["FAMILIES", "KINDS", "Finding", "Fix", "Kind", "LintContext", "Severity", "Target", "lint"]
+__all__ = [
+    "FAMILIES",
+    "KINDS",
+    "Finding",
+    "Fix",
+    "Kind",
+    "LintContext",
+    "Severity",
+    "Target",
+    "lint",
+    "lint_as",
+]
 
 # Order matters only for the order of findings of equal position.
 FAMILIES = (grammar, kinds, actions, resources, conditions, security, size, redundancy)
@@ -58,3 +69,19 @@ def lint(source: str | Policy | dict[str, Any], context: LintContext | None = No
     findings = doc.findings()
     findings.sort(key=lambda f: (f.line, f.column, -f.severity.rank, f.code))
     return findings
+
+
+def lint_as(
+    text: str, *, target: Target = "managed", kind: Kind | Literal["auto"] = "auto"
+) -> tuple[Kind | None, list[Finding]]:
+    """Lint ``text`` by the rules of ``kind``, or of the kind its shape shows (``auto``).
+
+    With ``auto``, a JSON object that is not a policy at all (no Version, Statement or
+    Id) is not linted: the kind comes back None and there are no findings.
+    """
+    if kind == "auto":
+        parsed = parse_json(text)
+        if parsed.ok and not kinds.is_policy(parsed.value):
+            return None, []
+        kind = (kinds.detect_kind(parsed.value) if parsed.ok else None) or "identity"
+    return kind, lint(text, LintContext(target=target, kind=kind))

@@ -255,6 +255,9 @@ def _check_version(doc: Document, policy: dict[str, Any], slipped: set[str]) -> 
     """Check Version; True when IAM will take policy variables literally."""
     fix = Fix(f'Set Version to "{CURRENT_VERSION}"', ("Version",), CURRENT_VERSION)
     if "Version" not in policy:
+        if doc.context.kind == "key-policy" and list(policy) == ["Statement"]:
+            # Statements to add to a key's policy: that policy's Version applies to them.
+            return False
         if "Version" in slipped:
             return False  # a misspelt "version" key: its value is unknown until renamed
         doc.report(

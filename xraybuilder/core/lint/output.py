@@ -56,6 +56,10 @@ class FileResult:
     name: str
     findings: tuple[Finding, ...] = ()
     error: str | None = None
+    kind: str = "identity"
+    """The rules it was linted by: identity, trust, resource or key-policy."""
+    skipped: str | None = None
+    """Why it was not linted (it is not a policy), or None."""
 
 
 def counts(results: Iterable[FileResult]) -> dict[Severity, int]:
@@ -78,14 +82,17 @@ def _plural(n: int, words: tuple[str, str]) -> str:
 
 def summary_line(results: Sequence[FileResult]) -> str:
     """One closing line: files checked, findings per severity, unreadable files."""
-    checked = sum(1 for r in results if r.error is None)
-    unreadable = len(results) - checked
+    checked = sum(1 for r in results if r.error is None and r.skipped is None)
+    skipped = sum(1 for r in results if r.skipped is not None)
+    unreadable = sum(1 for r in results if r.error is not None)
     head = f"{_plural(checked, ('file', 'files'))} checked"
     by_severity = counts(results)
     if sum(by_severity.values()) == 0:
         line = f"{head}: no findings"
     else:
         line = f"{head}: " + ", ".join(_plural(by_severity[s], _LABEL[s]) for s in _SEVERITIES)
+    if skipped:
+        line += f"; {_plural(skipped, ('file', 'files'))} skipped (not a policy)"
     if unreadable:
         line += f"; {_plural(unreadable, ('file', 'files'))} could not be read"
     return line + "."
@@ -128,6 +135,7 @@ def render_text(results: Sequence[FileResult], *, color: bool = False) -> str:
     Unreadable files are only counted here: the caller says why on standard error.
     """
     lines = [format_finding(r.name, f, color=color) for r in results if r.error is None for f in r.findings]
+    lines += [f"{r.name}: note: skipped: {r.skipped}" for r in results if r.skipped is not None]
     lines.append(summary_line(results))
     return "\n".join(lines) + "\n"
 
@@ -139,11 +147,17 @@ def render_json(results: Sequence[FileResult]) -> str:
         entry: dict[str, Any] = {"file": r.name}
         if r.error is not None:
             entry["error"] = r.error
+        if r.skipped is not None:
+            entry["skipped"] = r.skipped
+        elif r.kind != "identity":
+            entry["kind"] = r.kind
         entry["findings"] = [f.to_json() for f in r.findings]
         files.append(entry)
     totals: dict[str, Any] = {str(s): n for s, n in counts(results).items()}
     totals["files"] = len(results)
     totals["unreadable"] = sum(1 for r in results if r.error is not None)
+    if any(r.skipped is not None for r in results):
+        totals["skipped"] = sum(1 for r in results if r.skipped is not None)
     doc = {"format_version": JSON_FORMAT_VERSION, "files": files, "summary": totals}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
