@@ -27,6 +27,10 @@ class Host(App[None]):
     def __init__(self, assessment: Assessment) -> None:
         super().__init__()
         self.assessment = assessment
+        self.exported: list[tuple[str, str]] = []
+
+    def on_export_panel_exported(self, message: ExportPanel.Exported) -> None:
+        self.exported.append((message.format, message.how))
 
     def compose(self) -> ComposeResult:
         yield ExportPanel(id="export")
@@ -89,6 +93,7 @@ async def test_copy_uses_osc52_and_says_how_much(no_system_clipboard: None) -> N
         text = panel.text("terraform")
         assert text is not None and app.clipboard == text
         assert notes(app) == [f"Copied {len(text):,} characters (OSC 52)"]
+        assert app.exported == [("terraform", "copied")]
 
 
 async def test_copy_with_no_way_to_copy_offers_to_save(no_system_clipboard: None) -> None:
@@ -99,6 +104,7 @@ async def test_copy_with_no_way_to_copy_offers_to_save(no_system_clipboard: None
         [message] = notes(app)
         assert message.startswith("No clipboard here: no graphical display")
         assert "save it to a file instead: press s" in message
+        assert app.exported == []
 
 
 async def test_save_to_a_folder_writes_every_file_and_asks_before_replacing(tmp_path: Path) -> None:
@@ -116,6 +122,7 @@ async def test_save_to_a_folder_writes_every_file_and_asks_before_replacing(tmp_
         await pilot.pause()
         assert {p.name: p.read_text("utf-8") for p in folder.iterdir()} == expected
         assert notes(app)[-1].startswith(f"Saved {len(expected)} files to {folder}")
+        assert app.exported == [("json", "saved")]
 
         # Again: the files exist, so it asks; "n" leaves them as they were.
         (folder / "policy.json").write_text("mine", "utf-8")
@@ -129,6 +136,7 @@ async def test_save_to_a_folder_writes_every_file_and_asks_before_replacing(tmp_
         await pilot.pause()
         assert (folder / "policy.json").read_text("utf-8") == "mine"
         assert notes(app)[-1].startswith("Nothing saved")
+        assert app.exported == [("json", "saved")]
 
         # And "y" replaces them.
         await pilot.press("s")
@@ -215,6 +223,7 @@ async def test_add_profile_with_masked_keys_previews_then_writes(
         assert "[profile xray-dev]\nregion = eu-west-1" in config.read_text("utf-8")
         assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
         assert any(n.startswith("Profile xray-dev added") for n in notes(app))
+        assert app.exported == [("aws-config", "profile")]
         assert SECRET not in shown_everywhere(app)
 
 

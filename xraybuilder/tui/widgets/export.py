@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from xraybuilder.tui.widgets.dialogs import ConfirmScreen, ProfileScreen, SavePathScreen
@@ -46,7 +47,7 @@ def bundle_of(assessment: Assessment) -> Bundle | None:
         return None
     from xraybuilder.core.export import bundle_for_policy
 
-    return bundle_for_policy(identity.policy)
+    return bundle_for_policy(identity.policy, partition=assessment.draft.param("partition") or "aws")
 
 
 class ExportPanel(Vertical):
@@ -57,6 +58,14 @@ class ExportPanel(Vertical):
         Binding("s", "save", "Save…", id="export.save"),
         Binding("a", "add_profile", "Add profile to ~/.aws…", id="export.add_profile"),
     ]
+
+    class Exported(Message):
+        """Something left the builder: copied, saved or written to ~/.aws (the work is kept)."""
+
+        def __init__(self, fmt: str, how: str) -> None:
+            super().__init__()
+            self.format = fmt
+            self.how = how  # "copied" | "saved" | "profile"
 
     DEFAULT_CSS = """
     ExportPanel { height: 1fr; }
@@ -199,6 +208,7 @@ class ExportPanel(Vertical):
         result = copy_text(text, osc52=self.app.copy_to_clipboard)
         if result.ok:
             self.notify(result.message, title="Copied")
+            self.post_message(self.Exported(self.format, "copied"))
         else:
             self.notify(f"{result.message}: press s", title="Not copied", severity="warning")
 
@@ -270,6 +280,7 @@ class ExportPanel(Vertical):
             folder = written[0].parent
             names = ", ".join(p.name for p in written)
             self.notify(f"Saved {len(written)} files to {folder}: {names}", title="Saved")
+        self.post_message(self.Exported(fmt, "saved"))
         return written
 
     # -- profile ---------------------------------------------------------------------------
@@ -293,3 +304,4 @@ class ExportPanel(Vertical):
         if not messages:
             return
         self.notify("\n".join(messages), title="Profile added")
+        self.post_message(self.Exported("aws-config", "profile"))
