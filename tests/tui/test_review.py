@@ -148,3 +148,17 @@ async def test_action_names_complete_from_the_catalog() -> None:
 def test_parse_tags() -> None:
     assert parse_tags(" team = web , stage=prod,", "Request tags") == {"team": "web", "stage": "prod"}
     assert parse_tags("", "Request tags") == {}
+
+
+async def test_focusing_the_panel_lands_where_keys_work() -> None:
+    with_findings = assess(Draft.from_text((CORPUS / "security_passrole_star.json").read_text("utf-8")))
+    app = Host(with_findings)
+    async with app.run_test(size=(120, 50)) as pilot:
+        panel = app.query_one(ReviewPanel)
+        panel.focus()
+        await pilot.pause()
+        assert app.focused is app.query_one(FindingsList)
+        panel.show(assess(Draft.from_preset("ec2", EC2)))
+        panel.focus()
+        await pilot.pause()
+        assert app.focused is app.query_one("#request-action", Input)

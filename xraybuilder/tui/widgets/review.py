@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -197,6 +197,7 @@ class ReviewPanel(VerticalScroll):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._assessment: Assessment | None = None
         self._tested = False
+        self._decision: Decision | None = None
         self._shown: dict[str, Any] = {}
 
     @property
@@ -209,7 +210,13 @@ class ReviewPanel(VerticalScroll):
         """The last request's decision (None before a test or when the form was invalid)."""
         return self._decision
 
-    _decision: Decision | None = None
+    def _on_focus(self, event: events.Focus) -> None:
+        # Focus lands where the keys do something: the findings, or the request form.
+        findings = self.query_one("#review-findings", FindingsList)
+        if findings.findings:
+            findings.focus()
+        else:
+            self.query_one("#request-action", Input).focus()
 
     def compose(self) -> ComposeResult:
         yield Static("Findings", id="review-counts", classes="review-heading")
