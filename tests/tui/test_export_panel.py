@@ -266,3 +266,36 @@ async def test_pasted_create_access_key_json_never_shows_the_secret(
         error = str(screen.query_one("#profile-error", Static).render())
         assert error.startswith("the pasted text line 1 column")
         assert SECRET not in shown_everywhere(app)
+
+
+async def test_pasted_temporary_keys_carry_their_session_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    credentials = tmp_path / "credentials"
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    token = "IQoJb3JpZ2luX2VjEXAMPLETOKEN" * 4
+    pasted = json.dumps(
+        {
+            "Credentials": {
+                "AccessKeyId": "ASIAIOSFODNN7EXAMPLE",
+                "SecretAccessKey": SECRET,
+                "SessionToken": token,
+                "Expiration": "2026-12-01T12:00:00+00:00",
+            }
+        }
+    )
+    app = Host(assess(Draft.from_preset("local-dev", PARAMS)))
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProfileScreen)
+        screen.query_one(KeyPaste).post_message(events.Paste(pasted))
+        await pilot.pause()
+        assert "Read temporary access key ASIA…MPLE" in str(screen.query_one(KeyPaste).render())
+        assert screen.plan is not None and screen.plan.session_token == token
+        await pilot.click("#profile-write")
+        await pilot.pause()
+        assert f"aws_session_token = {token}" in credentials.read_text("utf-8")
+        assert token not in shown_everywhere(app) and SECRET not in shown_everywhere(app)

@@ -168,6 +168,8 @@ class ProfileScreen(ModalScreen[list[str] | None]):
         self.credentials_path = credentials_path
         self.config_path = config_path
         self.plan: ProfilePlan | None = None
+        # (key id, session token) of pasted temporary keys: the token goes with that key only.
+        self._pasted_key: tuple[str, str | None] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -204,18 +206,20 @@ class ProfileScreen(ModalScreen[list[str] | None]):
 
     @on(KeyPaste.Pasted)
     def _pasted(self, event: KeyPaste.Pasted) -> None:
-        from xraybuilder.commands.profile import UsageError, keys_from_json
+        from xraybuilder.core.export.profiles import ProfileError, access_key_from_json
 
         try:
-            keys = keys_from_json(event.text, "the pasted text")
-        except UsageError as err:  # its messages never quote the input
+            key = access_key_from_json(event.text, "the pasted text")
+        except ProfileError as err:  # its messages never quote the text
             self._error(str(err))
             return
-        self.query_one("#profile-key-id", Input).value = keys.key_id
-        self.query_one("#profile-secret", Input).value = keys.secret
-        shown = f"{keys.key_id[:4]}…{keys.key_id[-4:]}" if len(keys.key_id) > 8 else "…"
+        self._pasted_key = (key.key_id, key.session_token)
+        self.query_one("#profile-key-id", Input).value = key.key_id
+        self.query_one("#profile-secret", Input).value = key.secret
+        shown = f"{key.key_id[:4]}…{key.key_id[-4:]}" if len(key.key_id) > 8 else "…"
+        kind = "temporary access key" if key.session_token else "access key"
         self.query_one("#profile-paste", KeyPaste).update(
-            f"Read access key {shown} from the pasted JSON; the secret stays hidden."
+            f"Read {kind} {shown} from the pasted JSON; the secret stays hidden."
         )
         self._error("")
         self.preview()
@@ -243,12 +247,15 @@ class ProfileScreen(ModalScreen[list[str] | None]):
         self.plan = None
         write = self.query_one("#profile-write", Button)
         write.disabled = True
+        key_id = self._value("key-id")
+        token = self._pasted_key[1] if self._pasted_key and self._pasted_key[0] == key_id else None
         try:
             plan = plan_profile(
                 self._value("name"),
-                self._value("key-id"),
+                key_id,
                 self._value("secret"),
                 self._value("region"),
+                session_token=token,
                 credentials_path=self.credentials_path,
                 config_path=self.config_path,
             )
