@@ -70,8 +70,11 @@ async def test_findings_and_a_failing_expectation_show_up() -> None:
         assert len(app.query_one(FindingsList).findings) == 2
         assert "no scenario expectations" in text_of(app, "#review-expectations")
         assert not app.query_one("#review-comparison").display
-        # The cursor's finding is shown in full under the list.
+        # The cursor's finding is shown in full under the list, on as many lines as it takes.
+        detail = app.query_one("#review-finding-detail", Static)
         assert text_of(app, "#review-finding-detail").startswith("This statement allows iam:PassRole")
+        assert detail.size.height >= 3
+        assert detail.render_lines(detail.region.reset_offset)[-1].text.strip().endswith("}}).")
 
 
 async def test_a_request_is_evaluated_against_the_policies_with_the_deciding_statement() -> None:
@@ -87,6 +90,7 @@ async def test_a_request_is_evaluated_against_the_policies_with_the_deciding_sta
         assert "Allowed by XRayDaemonWrite Statement[0] (Sid XRayDaemonWrite)" in decision
         assert panel.decision is not None and panel.decision.allowed
         assert app.query_one("#request-decision").has_class("-allowed")
+        assert app.query_one("#request-decision").size.height >= len(decision.splitlines())
 
         action.value = "xray:DeleteGroup"
         app.query_one("#request-resource", Input).value = "arn:aws:xray:eu-west-1:123456789012:group/web/*"

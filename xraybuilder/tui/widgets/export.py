@@ -175,6 +175,8 @@ class ExportPanel(Vertical):
             )
         else:
             status.update(Text(f"Ready: {self._bundle.principal_label}."))
+        # The status can change height while a layout is under way; ask once more after it.
+        self.call_after_refresh(status.refresh, layout=True)
         self.refresh_bindings()
         self._show_text(self.format)
 
