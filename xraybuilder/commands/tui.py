@@ -17,7 +17,9 @@ EXIT_USAGE = 2
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare tui's arguments on its sub-parser."""
     parser.add_argument("policy_file", nargs="?", type=Path, metavar="POLICY_FILE", help="open a policy file")
-    parser.add_argument("--preset", metavar="ID", help="open with this scenario (see 'xraybuilder presets list')")
+    parser.add_argument(
+        "--preset", metavar="ID", help="open with this scenario (see 'xraybuilder presets list')"
+    )
     parser.add_argument(
         "-p",
         "--param",

@@ -93,7 +93,8 @@ class XrayBuilderApp(App[None]):
         self._start_file = policy_file
         self._offer_resume = offer_resume
         self._rebuilt = False
-        self._stale: set[str] = set()
+        self._stale: dict[str, bool] = {}
+        """Forms not refreshed since the draft changed -> whether the draft was replaced."""
         self.started = time.perf_counter()
 
     # -- layout ----------------------------------------------------------------------
@@ -294,7 +295,13 @@ class XrayBuilderApp(App[None]):
         identity = assessment.document("identity") or (
             assessment.documents[0] if assessment.documents else None
         )
-        self.query_one("#policy", PolicyView).set_text(identity.text if identity else "")
+        if identity is not None:
+            policy_text = identity.text
+        elif assessment.parameter_problems:
+            policy_text = "No policy yet:\nfix the parameters first\n(see the Parameters step)."
+        else:
+            policy_text = "No policy yet."
+        self.query_one("#policy", PolicyView).set_text(policy_text)
         trust = assessment.document("trust")
         self.query_one("#trust", PolicyView).set_text(
             trust.text if trust else "This policy needs no trust policy: it is not for a role."
@@ -307,17 +314,16 @@ class XrayBuilderApp(App[None]):
         findings_tab.label = f"Findings {len(assessment.findings)}" if assessment.findings else "Findings"
         self._mark_steps(assessment)
         self._update_subtitle()
-        current = self.current_step
-        forms = {form.step_id: form for form in self.query(StepForm)}
-        if rebuilt:
-            self._stale = set(forms)
-        else:
-            self._stale |= set(forms)
-        for step_id in (current,) if not rebuilt else tuple(forms):
-            form = forms.get(step_id)
-            if form is not None:
-                form.refresh_from(assessment, rebuilt=rebuilt)
-                self._stale.discard(step_id)
+        # Only the visible form follows now; the others catch up when they are shown.
+        for form in self.query(StepForm):
+            self._stale[form.step_id] = self._stale.get(form.step_id, False) or rebuilt
+        self._refresh_form(self.current_step)
+
+    def _refresh_form(self, step_id: str) -> None:
+        if step_id not in self._stale or self.assessment is None:
+            return
+        rebuilt = self._stale.pop(step_id)
+        self.query_one(f"#{step_id}", StepForm).refresh_from(self.assessment, rebuilt=rebuilt)
 
     def _mark_steps(self, assessment: Assessment) -> None:
         counts = {s.id: 0 for s in STEPS}
@@ -345,9 +351,7 @@ class XrayBuilderApp(App[None]):
         switcher = self.query_one("#form", ContentSwitcher)
         switcher.current = step_id
         form = self.query_one(f"#{step_id}", StepForm)
-        if step_id in self._stale and self.assessment is not None:
-            form.refresh_from(self.assessment, rebuilt=False)
-            self._stale.discard(step_id)
+        self._refresh_form(step_id)
         steps = self.query_one("#steps", OptionList)
         steps.highlighted = STEP_IDS.index(step_id)
         if self.assessment is not None:
@@ -419,9 +423,16 @@ class XrayBuilderApp(App[None]):
             return
         step = _step_for(field)
         self.go_step(step, focus=False)
-        form = self.query_one(f"#{step}", StepForm)
-        if not form.focus_field(field):
-            self.call_after_refresh(self._focus_form, form)
+        self.call_after_refresh(self._focus_field, self.query_one(f"#{step}", StepForm), field)
+
+    def _focus_field(self, form: StepForm, field: DraftField, tries: int = 5) -> None:
+        if form.focus_field(field):
+            return
+        if tries:
+            # The form may still be mounting what the new draft needs.
+            self.call_after_refresh(self._focus_field, form, field, tries - 1)
+        else:
+            self._focus_form(form)
 
     @on(FindingsList.ApplyFix)
     def _apply_fix(self, event: FindingsList.ApplyFix) -> None:
@@ -494,12 +505,20 @@ class XrayBuilderApp(App[None]):
             self.start_custom()
             draft = self.draft
         assert draft is not None
-        editable = draft.editable()
-        if not editable.statements:
-            editable = editable.add_statement()
-        self.edit(editable.add_action(0, action))
+        from xraybuilder.core.draft import DraftError
+
+        try:
+            editable = draft.editable()
+        except DraftError as err:
+            self.notify(f"Fix the parameters first: {err.message}", severity="warning")
+            self.go_step("parameters")
+            return
+        from xraybuilder.tui.steps.actions import add_action
+
+        new, message = add_action(editable, action)
+        self.edit(new)
         self.go_step("actions")
-        self.notify(f"Added {action}.")
+        self.notify(message or f"Added {action}.")
 
     def copy_export(self, fmt: str) -> None:
         """Render the draft in an export format and copy it (OSC 52, then the system clipboard)."""

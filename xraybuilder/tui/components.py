@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from xraybuilder.tui.placeholders import ExportPanel, FindingsList, ReviewPanel, SizeMeter
+from xraybuilder.tui.placeholders import ExportPanel
+from xraybuilder.tui.widgets.findings import FindingsList
+from xraybuilder.tui.widgets.meter import SizeMeter
 from xraybuilder.tui.widgets.preview import PolicyView
+from xraybuilder.tui.widgets.review import ReviewPanel
 
 __all__ = ["ExportPanel", "FindingsList", "PolicyView", "ReviewPanel", "SizeMeter"]

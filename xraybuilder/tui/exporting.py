@@ -25,7 +25,7 @@ def export_bundle(assessment: Assessment) -> Bundle | None:
     identity = assessment.document("identity") or (assessment.documents[0] if assessment.documents else None)
     if identity is None or identity.policy is None:
         return None
-    from xraybuilder.core.export import bundle_for_policy  # type: ignore[attr-defined]
+    from xraybuilder.core.export import bundle_for_policy
 
     partition = assessment.draft.param("partition") or "aws"
     return bundle_for_policy(identity.policy, partition=partition)
@@ -38,7 +38,7 @@ def copy_export(app: Any, fmt: str) -> tuple[str, bool]:
         return "Nothing to export yet: choose a scenario first.", False
     if not assessment.ok:
         return "The policy has errors or parameter problems: fix them before exporting (see Review).", False
-    from xraybuilder.core.export import render  # type: ignore[attr-defined]
+    from xraybuilder.core.export import render
     from xraybuilder.core.export.clipboard import copy_with_pyperclip
 
     bundle = export_bundle(assessment)

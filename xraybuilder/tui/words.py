@@ -32,7 +32,9 @@ def status_text(assessment: Assessment) -> str:
     if assessment.parameter_problems:
         n = len(assessment.parameter_problems)
         parts.append(f"✗ {n} parameter problem{'s' if n != 1 else ''}")
-    counts = assessment.counts()
+    counts: dict[str, int] = {}
+    for finding in assessment.findings:
+        counts[finding.finding.severity] = counts.get(finding.finding.severity, 0) + 1
     mark = "✗" if counts.get("error") else "✓"
     parts.append(f"{mark} {count_text(counts)}")
     if assessment.expectations:

@@ -79,6 +79,13 @@ def action_groups(services: list[str], extra: set[str]) -> list[ActionGroup]:
             if rows:
                 label = svc.name if prefix != "xray" else "X-Ray"
                 groups.append(ActionGroup(f"{prefix}-{_slug(level)}", f"{label} · {level}", rows))
+    known = {r.full_name for g in groups for r in g.rows}
+    unknown = sorted(a for a in extra if a not in known and catalog.service(a.split(":")[0]) is not None)
+    if unknown:
+        rows = tuple(
+            ActionRow(a, a, "not an action the catalog knows (see Findings)", False, False) for a in unknown
+        )
+        groups.insert(0, ActionGroup("unknown", "Not in the catalog", rows))
     return groups
 
 
@@ -209,16 +216,20 @@ class ActionsStep(StepForm):
     def refresh_from(self, assessment: Assessment, *, rebuilt: bool) -> None:
         draft = assessment.draft
         note = self.query_one("#actions-note", Static)
-        if draft.origin == "file":
+        blocked = self.blocked(draft)
+        note.update(blocked or "")
+        note.display = blocked is not None
+        self.query_one("#action-filter").display = blocked is None
+        if blocked is not None:
             self.replace_body("action-groups", [])
             self._signature = ()
-            note.update("This draft is a policy file: edit its text on the Parameters step.")
-            note.display = True
             return
-        note.display = False
         allowed = allowed_actions(draft)
         services = list(dict.fromkeys(["xray", *(a.split(":")[0].lower() for a in allowed)]))
-        extra = {a for a in allowed if ":" in a}
+        from xraybuilder.core import catalog
+
+        # Only actions the catalog's lists lack change the layout; ticking others does not.
+        extra = {a for a in allowed if ":" in a and catalog.action(a) is None}
         text = self.query_one("#action-filter", Input).value.strip().lower()
         signature = (tuple(services), tuple(sorted(extra)), text, draft.preset_id, rebuilt or None)
         if signature != self._signature:
@@ -328,7 +339,7 @@ class ActionsStep(StepForm):
         self.edit(draft)
 
     def focus_field(self, field: DraftField) -> bool:
-        lists = list(self.query(SelectionList))
+        lists = [w for w in self.query(SelectionList) if w.is_mounted]
         if not lists:
             return False
         draft = self.draft

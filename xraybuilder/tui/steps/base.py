@@ -32,6 +32,18 @@ class StepForm(VerticalScroll):
         """Hand a new draft to the app, which assesses it and refreshes every view."""
         self.builder.edit(draft)
 
+    def blocked(self, draft: Draft) -> str | None:
+        """Why this draft's statements cannot be edited here, or None when they can."""
+        from xraybuilder.core.draft import DraftError
+
+        if draft.origin == "file":
+            return "This draft is a policy file: edit its text on the Parameters step."
+        try:
+            draft.editable()
+        except DraftError as err:
+            return f"Fix the parameters first (Parameters step): {err.message}"
+        return None
+
     def replace_body(self, holder_id: str, widgets: list[Widget]) -> None:
         """Swap the widgets inside ``#holder_id`` for new ones.
 

@@ -85,8 +85,9 @@ class ConditionsStep(StepForm):
 
     def refresh_from(self, assessment: Assessment, *, rebuilt: bool) -> None:
         draft = assessment.draft
-        if draft.origin == "file":
-            self.replace_body("condition-list", [])
+        blocked = self.blocked(draft)
+        if blocked is not None:
+            self.replace_body("condition-list", [Static(blocked, classes="why")])
             self.query_one("#condition-form").display = False
             self._signature = ()
             return

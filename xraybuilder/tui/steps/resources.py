@@ -127,7 +127,7 @@ class ResourcesStep(StepForm):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._signature: tuple[object, ...] = ()
-        self._building = False
+        self._showing_blocked = False
 
     def compose(self) -> ComposeResult:
         yield Static("Resources", classes="step-title")
@@ -140,10 +140,13 @@ class ResourcesStep(StepForm):
 
     def refresh_from(self, assessment: Assessment, *, rebuilt: bool) -> None:
         draft = assessment.draft
-        if draft.origin == "file":
+        blocked = self.blocked(draft)
+        if blocked is not None or self._showing_blocked:
+            self._note(blocked or "")
+        self._showing_blocked = blocked is not None
+        if blocked is not None:
             self.replace_body("statements", [])
             self._signature = ()
-            self._note("This draft is a policy file: edit its text on the Parameters step.")
             return
         shapes = [shape(i, s) for i, s in enumerate(draft.editable().statements or ())]
         signature = tuple(shapes)
