@@ -520,6 +520,30 @@ class XrayBuilderApp(App[None]):
         self.go_step("actions")
         self.notify(message or f"Added {action}.")
 
+    def save_export(self, fmt: str) -> None:
+        """Ask for a folder and save one export format's files there."""
+        from xraybuilder.tui.exporting import FORMAT_TITLES, export_files
+        from xraybuilder.tui.screens import SaveExportScreen
+
+        if self.assessment is None or not self.assessment.ok:
+            self.notify(
+                "Fix the errors and parameter problems before exporting (see Review).", severity="warning"
+            )
+            return
+        files = export_files(self.assessment, fmt)
+        if not files:
+            self.notify("There is no policy to export.", severity="warning")
+            return
+
+        def saved(written: list[str] | None) -> None:
+            if written:
+                self.mark_saved()
+                self.notify(
+                    f"Saved {len(written)} files: {', '.join(Path(p).name for p in written)}", timeout=8
+                )
+
+        self.push_screen(SaveExportScreen(files, FORMAT_TITLES.get(fmt, fmt)), saved)
+
     def copy_export(self, fmt: str) -> None:
         """Render the draft in an export format and copy it (OSC 52, then the system clipboard)."""
         from xraybuilder.tui.exporting import copy_export
