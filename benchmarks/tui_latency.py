@@ -10,8 +10,10 @@ Usage: .venv/bin/python benchmarks/tui_latency.py [--keys N] [--statements 50 50
    ``Static`` with the plain text, ``Static`` with Rich ``Syntax`` (pygments), a read-only
    ``TextArea.load_text`` (no language: highlighting would need tree-sitter), and our
    Line-API ``PolicyView``.
-2. The builder itself (``XrayBuilderApp``), when its keystroke probe exists: a key typed
-   into a field of a 50-statement draft, until the preview and findings are repainted.
+2. The builder itself (``XrayBuilderApp``) with a 50-statement policy file open: each key
+   typed into the file's text (inside the first Sid) goes through the whole path, a new
+   Draft, ``assess()``, the preview, findings, size meter, marks and the autosave, until
+   the policy preview has been repainted.
 
 The clock is inside the app: it starts when the App receives the Key event (the first
 handler that sees it) and stops in a ``call_after_refresh`` callback scheduled by the
@@ -29,6 +31,7 @@ import asyncio
 import json
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -211,6 +214,90 @@ async def drive(
     return probe.samples[warmup:]
 
 
+def builder_bench(statements: int, folder: Path) -> Any:
+    """The builder with an N-statement policy file open, timing each keystroke."""
+    import os
+
+    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+        os.environ[name] = str(folder / name.lower())
+    from xraybuilder.tui import app as app_module
+    from xraybuilder.tui.app import XrayBuilderApp
+
+    path = folder / f"policy-{statements}.json"
+    head, tail = policy_template(statements)
+    path.write_text(head + "S" + tail, "utf-8")
+
+    class BuilderBench(XrayBuilderApp):
+        # Relative CSS paths resolve next to the subclass's file: name the builder's own.
+        CSS_PATH = str(Path(app_module.__file__).parent / str(XrayBuilderApp.CSS_PATH))
+
+        def __init__(self) -> None:
+            super().__init__(policy_file=path, offer_resume=False)
+            self.probe = Probe()
+            self.original = head + "S" + tail
+
+        async def on_event(self, event: events.Event) -> None:
+            if isinstance(event, events.Key):
+                self.probe.start()
+            await super().on_event(event)
+
+        def _show(self, assessment: Any, *, rebuilt: bool) -> None:
+            super()._show(assessment, rebuilt=rebuilt)
+            self.probe.changed(self)
+
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.probe.watch(self.query_one("#policy", PolicyView))
+
+    if not hasattr(XrayBuilderApp, "_show"):
+        raise SystemExit("XrayBuilderApp has no _show(assessment) to time; update this benchmark")
+    return BuilderBench()
+
+
+def focus_first_sid(app: Any) -> None:
+    area = app.query_one("#file-text", TextArea)
+    row = next(i for i, line in enumerate(area.text.split("\n")) if '"Sid":' in line)
+    line = area.text.split("\n")[row]
+    area.focus()
+    area.cursor_location = (row, line.rindex('"'))
+
+
+def reset_file(app: Any) -> None:
+    area = app.query_one("#file-text", TextArea)
+    area.load_text(app.original)
+    focus_first_sid(app)
+
+
+async def wait_loaded(app: Any, pilot: Any) -> None:
+    for _ in range(400):
+        if app.assessment is not None and app.query("#file-text"):
+            return
+        await pilot.pause(0.05)
+    raise SystemExit("the builder did not open the policy file within 20 s")
+
+
+async def builder_table(keys: int, warmup: int, statements: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="xraybuilder-latency-") as folder:
+        app = builder_bench(statements, Path(folder))
+        probe: Probe = app.probe
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_loaded(app, pilot)
+            focus_first_sid(app)
+            await pilot.pause()
+            for i in range(warmup + keys):
+                probe.done.clear()
+                await pilot.press("abcdefghijklmnopqrstuvwxyz"[i % 26])
+                await asyncio.wait_for(probe.done.wait(), timeout=30)
+                if i % 40 == 39:
+                    reset_file(app)
+                    await pilot.pause(0.1)
+        samples = probe.samples[warmup:]
+        lines = app.original.count("\n") + 1
+    print("\nThe builder: key typed into a policy file -> new draft, assess, preview repainted (ms)")
+    print(f"{'app':<24} {'stmts':>5} {'lines':>6}  {'p50':>7}  {'p95':>7}  {'max':>7}  {'n':>4}")
+    print(line("XrayBuilderApp", statements, lines, samples), flush=True)
+
+
 def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     k = (len(ordered) - 1) * p
@@ -248,8 +335,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--statements", type=int, nargs="+", default=[50, 500])
     parser.add_argument("--only", help="run only the widgets whose name contains this")
+    parser.add_argument("--skip-widgets", action="store_true", help="time only the builder")
+    parser.add_argument("--skip-builder", action="store_true", help="time only the preview widgets")
     args = parser.parse_args()
-    asyncio.run(preview_table(args.keys, args.warmup, args.statements, args.only))
+    if not args.skip_widgets:
+        asyncio.run(preview_table(args.keys, args.warmup, args.statements, args.only))
+    if not args.skip_builder:
+        asyncio.run(builder_table(args.keys, args.warmup, 50))
 
 
 if __name__ == "__main__":

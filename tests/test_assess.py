@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xraybuilder.core.assess import AssessedFinding, DraftField, Size, apply_fix, assess
+from xraybuilder.core.assess import AssessedFinding, DraftField, Size, apply_fix, assess, identity_text
 from xraybuilder.core.bundle import baseline_policy, build, check_expectations, within_baseline
-from xraybuilder.core.draft import Draft, DraftCondition, DraftError, DraftStatement
+from xraybuilder.core.draft import Draft, DraftCondition, DraftError, DraftStatement, policy_of
 from xraybuilder.core.explain import compare, summarize
 from xraybuilder.core.lint import LintContext, Severity, lint
-from xraybuilder.core.policy.render import iam_size
+from xraybuilder.core.policy.render import iam_size, render
 from xraybuilder.core.scenarios import load_library
 
 ACCOUNT = "123456789012"
@@ -211,6 +211,7 @@ def test_counts_and_document_lookup() -> None:
 def test_assessments_are_cached_by_draft() -> None:
     draft = Draft.from_preset("local-dev")
     assert assess(draft) is assess(Draft.from_preset("local-dev"))
+    assert assess(draft).summary is assess(draft).summary, "worked out once"
     assert assess(draft.with_param("region", "eu-west-1")) is not assess(draft)
 
 
@@ -292,3 +293,25 @@ def test_assess_never_raises(draft: Draft) -> None:
     a = assess(draft)
     assert all(n.code != "INTERNAL_ERROR" for n in a.notes), a.notes
     assert isinstance(a.ok, bool)
+    a.summary, a.comparison  # noqa: B018 - worked out on first access
+    assert a.internal_errors == ()
+
+
+ANY = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+STATEMENTS = st.builds(
+    DraftStatement,
+    sid=ANY,
+    effect=st.sampled_from(["Allow", "Deny"]),
+    actions=st.lists(ANY, max_size=3).map(tuple),
+    resources=st.lists(ANY, max_size=3).map(tuple),
+    conditions=st.lists(
+        st.builds(DraftCondition, ANY.filter(bool), ANY.filter(bool), st.lists(ANY, max_size=3).map(tuple)),
+        max_size=3,
+    ).map(tuple),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(STATEMENTS, max_size=5))
+def test_identity_text_is_the_canonical_rendering(statements: list[DraftStatement]) -> None:
+    assert identity_text(statements) == render(policy_of(statements))

@@ -19,6 +19,8 @@ from xraybuilder.core.lint import lint
 from xraybuilder.core.policy.source import parse_json
 from xraybuilder.core.scenarios import ParameterProblem, PresetError
 
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
 
 def test_a_finding_keeps_its_path_and_position() -> None:
     text = (
@@ -83,3 +85,38 @@ def test_json_leaves_out_unset_positions() -> None:
         > Diagnostic("warning", "E", "m").rank
         > Diagnostic("note", "N", "m").rank
     )
+
+
+def test_every_problem_of_an_arn_list_parameter_is_kept_with_its_offsets() -> None:
+    from xraybuilder.core.assess import assess
+
+    typed = (
+        " arn:aws:iam::123456789012:role/A, arn:aws:iam::1234:role/B  "
+        "arn:aws:iam:eu-west-1:123456789012:role/C"
+    )
+    params = {
+        "kms_key_arn": KEY_ARN,
+        "admin_arn": "arn:aws:iam::123456789012:role/XRayAdmin",
+        "reader_arns": typed,
+    }
+    problems = [d for d in assess(Draft.from_preset("encryption-admin", params)).parameter_problems]
+    assert [d.where for d in problems] == ["parameter reader_arns", "parameter reader_arns"]
+    spans = [typed[d.offset : d.end] for d in problems]  # type: ignore[misc]
+    assert spans == ["1234", "eu-west-1"]
+    assert "4 digits" in problems[0].message and "no region" in problems[1].message
+
+
+def test_the_first_message_still_leads_the_problem() -> None:
+    from xraybuilder.core.scenarios import get_preset, resolve
+
+    typed = "arn:aws:iam::1234:role/B,arn:aws:iam:eu-west-1:123456789012:role/C"
+    params = {
+        "kms_key_arn": KEY_ARN,
+        "admin_arn": "arn:aws:iam::123456789012:role/XRayAdmin",
+        "reader_arns": typed,
+    }
+    problem = resolve(get_preset("encryption-admin"), params).problem_for("reader_arns")
+    assert problem is not None and problem.message.startswith(
+        "item 1: arn:aws:iam::1234:role/B: The account ID"
+    )
+    assert len(problem.parts) == 2 and [p[0] for p in problem.parts] == ["error", "error"]

@@ -7,13 +7,16 @@ fake a leak.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 UI_PACKAGES = ("textual", "prompt_toolkit")
 POLICY = Path(__file__).parent / "corpus" / "valid_daemon_write.json"
+ACCESS_KEY = Path(__file__).parent / "corpus" / "create_access_key.json"
 COMMANDS = [
     ["lint", str(POLICY)],
     ["actions"],
@@ -23,6 +26,7 @@ COMMANDS = [
     ["presets", "list"],
     ["presets", "show", "ec2"],
     ["new", "ec2", "--param", "region=eu-west-1"],
+    ["profile", "add", "dev", "--region", "eu-west-1", "--from-json", str(ACCESS_KEY), "--dry-run"],
 ]
 
 # Imports every module under xraybuilder.core, then runs every non-TUI subcommand the
@@ -54,9 +58,16 @@ PROBE = textwrap.dedent(
 def probe(extra: tuple[str, ...] = ()) -> dict[str, object]:
     """Run the probe in a clean interpreter and return what it saw."""
     code = PROBE.format(argvs=COMMANDS, extra=list(extra), ui=UI_PACKAGES)
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
+    with tempfile.TemporaryDirectory() as aws:
+        # profile add (a dry run) reads the AWS files: point it at an empty folder.
+        env = {
+            **os.environ,
+            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(aws, "credentials"),
+            "AWS_CONFIG_FILE": os.path.join(aws, "config"),
+        }
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False, env=env
+        )
     assert proc.returncode == 0, proc.stderr
     result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
@@ -82,6 +93,7 @@ def test_core_and_cli_commands_do_not_import_ui_packages() -> None:
     assert len(codes) == len(COMMANDS)
     assert set(codes.values()) <= {0, 1}, codes
     assert codes["actions"] == 0 and codes["new ec2 --param region=eu-west-1"] == 0
+    assert [code for argv, code in codes.items() if argv.startswith("profile add")] == [0]
     assert seen["ui"] == []
 
 

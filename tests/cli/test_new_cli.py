@@ -206,3 +206,82 @@ def test_new_does_not_import_the_tui() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_an_empty_parameter_is_an_error_not_the_default(capsys: pytest.CaptureFixture[str]) -> None:
+    # As with -p region=$REGION when REGION is unset.
+    code, out, err = run(["ec2", "-p", "region="], capsys)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == (
+        "xraybuilder new: error: ec2: parameter region: is empty; give a value, "
+        "or leave it out to use the default, us-east-1"
+    )
+
+
+def test_a_sampling_rule_name_new_accepts_is_one_lint_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "out"
+    code, _, err = run(
+        ["sampling-rule-admin", "-p", f"account={ACCOUNT}", "-p", "rule_name=my_rule", "--out", str(out_dir)],
+        capsys,
+    )
+    assert (code, err) == (0, "")
+    assert main(["lint", "--fail-on", "suggestion", str(out_dir / "policy.json")]) == 0
+    assert capsys.readouterr().out == "1 file checked: no findings.\n"
+    # A name new refuses is one lint warns about, with the same reason.
+    code, _, err = run(
+        ["sampling-rule-admin", "-p", f"account={ACCOUNT}", "-p", "rule_name=base.rule"], capsys
+    )
+    assert code == 2 and "holds '.'; only letters, digits, _ and - are allowed" in err
+    policy = tmp_path / "dotted.json"
+    text = (out_dir / "policy.json").read_text(encoding="utf-8").replace("my_rule", "base.rule")
+    policy.write_text(text, encoding="utf-8")
+    assert main(["lint", str(policy)]) == 0
+    out = capsys.readouterr().out
+    assert "UNUSUAL_RESOURCE_NAME" in out and "letters, digits, _ and - only" in out
+
+
+USER_PRESET = """\
+id = "team-groups"
+title = "Team groups"
+summary = "Read one group of the team."
+description = "Read one group."
+baseline = ["AWSXrayReadOnlyAccess"]
+
+[parameters.account]
+type = "account"
+required = true
+description = "Account."
+
+[[principal]]
+kind = "existing-identity"
+label = "the team"
+
+[[statement]]
+sid = "ReadGroup"
+actions = ["xray:GetGroup"]
+resources = ["arn:aws:xray:us-east-1:{account}:group/team_a/*"]
+
+[[expect.allowed]]
+action = "xray:GetGroup"
+resource = "arn:aws:xray:us-east-1:{account}:group/team_a/x"
+
+[[expect.denied]]
+action = "xray:DeleteGroup"
+resource = "arn:aws:xray:us-east-1:{account}:group/team_a/x"
+"""
+
+
+def test_findings_on_what_new_builds_go_to_stderr(
+    empty_config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (empty_config_dir / "presets").mkdir(parents=True)
+    (empty_config_dir / "presets" / "team-groups.toml").write_text(USER_PRESET, encoding="utf-8")
+    code, out, err = run(["team-groups", "-p", f"account={ACCOUNT}"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["preset"] == "team-groups", "stdout still holds only the JSON object"
+    assert err.startswith(
+        "xraybuilder new: warning: Identity policy at Statement[0].Resource[0]: UNUSUAL_RESOURCE_NAME: "
+        "The group name holds '_'"
+    )

@@ -109,10 +109,14 @@ def test_xclip_under_xvfb_really_copies(tmp_path: Path) -> None:
                 break
             time.sleep(0.1)
         code = "from xraybuilder.core.export.clipboard import copy_with_pyperclip as c; print(c('hello'))"
-        proc = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
-        )
-        assert proc.stdout.strip() == "None"
+        # xclip stays in the background holding the selection, so its output goes to a
+        # file: a pipe would stay open as long as xclip lives.
+        out = tmp_path / "out.txt"
+        with out.open("w") as handle:
+            subprocess.run(
+                [sys.executable, "-c", code], env=env, stdout=handle, stderr=subprocess.STDOUT, timeout=60
+            )
+        assert out.read_text().strip() == "None"
         pasted = subprocess.run(
             ["xclip", "-o", "-selection", "clipboard"], env=env, capture_output=True, text=True, timeout=10
         )

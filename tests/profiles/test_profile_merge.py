@@ -329,3 +329,17 @@ def test_failed_write_leaves_the_file_as_it_was(aws: AwsFiles, monkeypatch: pyte
     assert aws.config.read_bytes() == MESSY_CONFIG
     assert not [p for p in aws.credentials.parent.iterdir() if p.name.endswith(".tmp")]
     assert NEW_SECRET not in message and all(s not in message for s in OTHER_SECRETS)
+
+
+def test_headers_of_the_other_file_are_pointed_out(aws: AwsFiles) -> None:
+    aws.write(b"[profile dev]\naws_access_key_id = AKIAOLD\n", b"# old\n[dev]\nregion = us-east-1\n")
+    plan = plan_profile("dev", NEW_KEY_ID, NEW_SECRET, "eu-west-1")
+    assert plan.notes == (
+        f"{aws.credentials} line 1: botocore ignores [profile dev] in the credentials file "
+        "(it reads [dev]); left as it is",
+        f"{aws.config} line 2: botocore ignores [dev] in the config file "
+        "(it reads [profile dev]); left as it is",
+    )
+    apply_profile(plan)
+    assert botocore_reads("dev") == (NEW_KEY_ID, NEW_SECRET, None, "eu-west-1")
+    assert aws.config.read_bytes().startswith(b"# old\n[dev]\nregion = us-east-1\n")

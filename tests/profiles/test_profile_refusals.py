@@ -21,7 +21,13 @@ from profile_samples import (
     AwsFiles,
 )
 
-from xraybuilder.core.export.profiles import ProfileError, ProfilePlan, apply_profile, plan_profile
+from xraybuilder.core.export.profiles import (
+    ProfileError,
+    ProfilePlan,
+    access_key_from_json,
+    apply_profile,
+    plan_profile,
+)
 
 GOOD = b"[default]\naws_access_key_id = AKIADEFAULTDEFAULT22\n"
 
@@ -226,3 +232,28 @@ def test_errors_after_a_valid_secret_never_hold_it(aws: AwsFiles, monkeypatch: p
             assert NEW_SECRET not in text and SESSION_TOKEN not in text
             assert all(secret not in text for secret in OTHER_SECRETS)
     assert aws.credentials.read_bytes() == CREDENTIALS_WITH_DEV
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"AccessKey": {"SecretAccessKey": "' + NEW_SECRET + '", ', "the pasted JSON line 1 column"),
+        ('{"AccessKey": {"SecretAccessKey": "' + NEW_SECRET + '"}}', "no AccessKeyId"),
+        ('{"AccessKey": {"AccessKeyId": "x", "SecretAccessKey": 7}}', "no SecretAccessKey"),
+        ('{"Credentials": "' + NEW_SECRET + '"}', "expected the JSON"),
+    ],
+)
+def test_pasted_json_problems_never_quote_it(text: str, words: str) -> None:
+    with pytest.raises(ProfileError) as caught:
+        access_key_from_json(text)
+    assert words in str(caught.value)
+    assert NEW_SECRET not in str(caught.value) and NEW_SECRET not in repr(caught.value)
+
+
+def test_pasted_json_gives_the_key() -> None:
+    key = access_key_from_json(
+        '{"Credentials": {"AccessKeyId": " ' + TEMP_KEY_ID + ' ", "SecretAccessKey": "' + NEW_SECRET + '",'
+        ' "SessionToken": "' + SESSION_TOKEN + '"}}'
+    )
+    assert (key.key_id, key.secret, key.session_token) == (TEMP_KEY_ID, NEW_SECRET, SESSION_TOKEN)
+    assert NEW_SECRET not in repr(key) and SESSION_TOKEN not in repr(key)

@@ -70,8 +70,11 @@ async def test_findings_and_a_failing_expectation_show_up() -> None:
         assert len(app.query_one(FindingsList).findings) == 2
         assert "no scenario expectations" in text_of(app, "#review-expectations")
         assert not app.query_one("#review-comparison").display
-        # The cursor's finding is shown in full under the list.
+        # The cursor's finding is shown in full under the list, on as many lines as it takes.
+        detail = app.query_one("#review-finding-detail", Static)
         assert text_of(app, "#review-finding-detail").startswith("This statement allows iam:PassRole")
+        assert detail.size.height >= 3
+        assert detail.render_lines(detail.region.reset_offset)[-1].text.strip().endswith("}}).")
 
 
 async def test_a_request_is_evaluated_against_the_policies_with_the_deciding_statement() -> None:
@@ -87,6 +90,7 @@ async def test_a_request_is_evaluated_against_the_policies_with_the_deciding_sta
         assert "Allowed by XRayDaemonWrite Statement[0] (Sid XRayDaemonWrite)" in decision
         assert panel.decision is not None and panel.decision.allowed
         assert app.query_one("#request-decision").has_class("-allowed")
+        assert app.query_one("#request-decision").size.height >= len(decision.splitlines())
 
         action.value = "xray:DeleteGroup"
         app.query_one("#request-resource", Input).value = "arn:aws:xray:eu-west-1:123456789012:group/web/*"
@@ -148,3 +152,17 @@ async def test_action_names_complete_from_the_catalog() -> None:
 def test_parse_tags() -> None:
     assert parse_tags(" team = web , stage=prod,", "Request tags") == {"team": "web", "stage": "prod"}
     assert parse_tags("", "Request tags") == {}
+
+
+async def test_focusing_the_panel_lands_where_keys_work() -> None:
+    with_findings = assess(Draft.from_text((CORPUS / "security_passrole_star.json").read_text("utf-8")))
+    app = Host(with_findings)
+    async with app.run_test(size=(120, 50)) as pilot:
+        panel = app.query_one(ReviewPanel)
+        panel.focus()
+        await pilot.pause()
+        assert app.focused is app.query_one(FindingsList)
+        panel.show(assess(Draft.from_preset("ec2", EC2)))
+        panel.focus()
+        await pilot.pause()
+        assert app.focused is app.query_one("#request-action", Input)

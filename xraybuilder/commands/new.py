@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from xraybuilder.core.assess import Assessment
     from xraybuilder.core.bundle import Bundle
     from xraybuilder.core.scenarios import Library
 
@@ -136,10 +137,41 @@ def _report_broken(library: Library) -> None:
         print(f"{PROG}: warning: preset not loaded: {err}", file=sys.stderr)
 
 
+def _parameter_errors(preset_id: str, assessment: Assessment) -> list[str]:
+    """Parameter problems worded as before: missing ones together, then one line each."""
+    missing = [
+        d.where.removeprefix("parameter ")
+        for d in assessment.parameter_problems
+        if d.code == "PARAMETER_MISSING"
+    ]
+    lines = []
+    if missing:
+        lines.append(
+            f"{preset_id}: missing required parameter{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+        )
+    for d in assessment.parameter_problems:
+        if d.code != "PARAMETER_MISSING":
+            lines.append(f"{preset_id}: {d.where}: {d.message}" if d.where else f"{preset_id}: {d.message}")
+    return lines
+
+
+def _report_findings(assessment: Assessment) -> None:
+    # What the linter says about the documents written, by each document's own rules.
+    for f in assessment.findings:
+        document = assessment.document(f.document)
+        title = document.title if document is not None else f.document
+        where = f" at {f.finding.path_str}" if f.finding.path else ""
+        print(
+            f"{PROG}: {f.finding.severity}: {title}{where}: {f.finding.code}: {f.finding.message}",
+            file=sys.stderr,
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Build the scenario and print it or write its files."""
-    from xraybuilder.core.bundle import build
-    from xraybuilder.core.scenarios import BuildError, PresetError, UnknownPreset, load_library
+    from xraybuilder.core.assess import assess
+    from xraybuilder.core.draft import Draft
+    from xraybuilder.core.scenarios import PresetError, UnknownPreset, load_library
 
     try:
         check_format(args.format)
@@ -150,7 +182,21 @@ def run(args: argparse.Namespace) -> int:
         except UnknownPreset as err:
             _report_broken(library)
             raise UsageError(str(err)) from None
-        bundle = build(preset, params)
+        assessment = assess(Draft.from_preset(preset.id, params))
+        broken = [d for d in assessment.parameter_problems if d.code == "PRESET_ERROR"]
+        if broken:
+            print(f"{PROG}: error: broken preset: {broken[0].where}: {broken[0].message}", file=sys.stderr)
+            return EXIT_USAGE
+        if assessment.bundle is None:
+            problems = _parameter_errors(preset.id, assessment)
+            if not problems:  # the preset itself could not be built
+                problems = [n.message for n in assessment.notes if n.severity == "error"]
+            for line in problems:
+                print(f"{PROG}: error: {line}", file=sys.stderr)
+            print(f"{PROG}: see 'xraybuilder presets show {preset.id}' for the parameters", file=sys.stderr)
+            return EXIT_USAGE
+        bundle = assessment.bundle
+        _report_findings(assessment)
         if args.out is not None:
             written = write_bundle(bundle, args.out, force=args.force)
             for path in written:
@@ -159,11 +205,6 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps(bundle.to_json(), indent=2, ensure_ascii=False) + "\n")
     except UsageError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    except BuildError as err:
-        for line in str(err).splitlines():
-            print(f"{PROG}: error: {line}", file=sys.stderr)
-        print(f"{PROG}: see 'xraybuilder presets show {err.preset_id}' for the parameters", file=sys.stderr)
         return EXIT_USAGE
     except PresetError as err:
         print(f"{PROG}: error: broken preset: {err}", file=sys.stderr)

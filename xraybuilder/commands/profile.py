@@ -11,11 +11,12 @@ diff with secrets masked. Exit status: 0 on success, 2 when nothing could be wri
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xraybuilder.core.export.profiles import AccessKey
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -26,17 +27,6 @@ OUTPUT_FORMATS = ("json", "yaml", "yaml-stream", "text", "table")
 
 class UsageError(Exception):
     """A problem with the command line or its input; the message is shown as is."""
-
-
-@dataclass(frozen=True)
-class Keys:
-    """An access key as read from JSON or the prompts."""
-
-    key_id: str
-    secret: str = field(repr=False)
-    session_token: str | None = field(default=None, repr=False)
-    status: str | None = None
-    user: str | None = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,53 +66,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _block(data: Any, where: str) -> dict[str, Any]:
-    if isinstance(data, dict):
-        for name in ("AccessKey", "Credentials"):
-            if isinstance(data.get(name), dict):
-                block: dict[str, Any] = data[name]
-                return block
-    raise UsageError(
-        f"{where}: expected the JSON 'aws iam create-access-key' prints, "
-        '{"AccessKey": {"AccessKeyId": …, "SecretAccessKey": …}}'
-    )
-
-
-def _text_field(block: dict[str, Any], name: str, where: str, *, required: bool = True) -> str | None:
-    value = block.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value:
-        raise UsageError(f"{where}: no {name} in the access key")
-    return value
-
-
-def keys_from_json(text: str, where: str) -> Keys:
-    """The access key in ``aws iam create-access-key`` (or ``aws sts …``) JSON output."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        # err.msg never quotes the input, which holds the secret.
-        raise UsageError(f"{where} line {err.lineno} column {err.colno}: not JSON ({err.msg})") from None
-    block = _block(data, where)
-    key_id = _text_field(block, "AccessKeyId", where)
-    secret = _text_field(block, "SecretAccessKey", where)
-    assert key_id is not None and secret is not None
-    status = block.get("Status")
-    user = block.get("UserName")
-    return Keys(
-        key_id=key_id.strip(),
-        secret=secret.strip(),
-        session_token=_text_field(block, "SessionToken", where, required=False),
-        status=status if isinstance(status, str) else None,
-        user=user if isinstance(user, str) else None,
-    )
-
-
-def read_json_keys(source: str) -> Keys:
+def read_json_keys(source: str) -> AccessKey:
     """Keys from a file, or from standard input for ``-``."""
+    from xraybuilder.core.export.profiles import access_key_from_json
+
     if source == "-":
-        return keys_from_json(sys.stdin.read(), "standard input")
+        return access_key_from_json(sys.stdin.read(), "standard input")
     path = Path(source).expanduser()
     try:
         text = path.read_text(encoding="utf-8")
@@ -130,12 +79,14 @@ def read_json_keys(source: str) -> Keys:
         raise UsageError(f"--from-json {source}: {err.strerror or err}") from None
     except UnicodeDecodeError:
         raise UsageError(f"--from-json {source}: not UTF-8 text") from None
-    return keys_from_json(text, source)
+    return access_key_from_json(text, source)
 
 
-def prompt_keys() -> Keys:
+def prompt_keys() -> AccessKey:
     """Ask for the keys without echoing them (a session token only for ASIA keys)."""
     import getpass
+
+    from xraybuilder.core.export.profiles import AccessKey
 
     if not sys.stdin.isatty():
         raise UsageError("no terminal to ask for the keys; use --from-json FILE, or --from-json - for stdin")
@@ -147,7 +98,7 @@ def prompt_keys() -> Keys:
             token = getpass.getpass("Session token (hidden; empty for none): ").strip() or None
     except EOFError:
         raise UsageError("no keys given") from None
-    return Keys(key_id=key_id, secret=secret, session_token=token)
+    return AccessKey(key_id=key_id, secret=secret, session_token=token)
 
 
 def _error(message: str, prog: str = PROG) -> int:
@@ -179,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         diff = plan.diff(masked=True)
         sys.stdout.write(diff or f"profile {args.name} is already set as asked; nothing would change\n")
+        for note in plan.notes:
+            print(f"{PROG}: note: {note}", file=sys.stderr)
         if plan.replaces and not args.replace:
             print(f"{PROG}: note: the profile exists; writing needs --replace", file=sys.stderr)
         print(f"{PROG}: dry run: nothing was written", file=sys.stderr)

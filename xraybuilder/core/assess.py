@@ -11,13 +11,21 @@ call ``assess`` on every keystroke and on every repaint.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from xraybuilder.core.diagnostic import Diagnostic, from_parameter_problems
-from xraybuilder.core.draft import Draft, DraftError, policy_of, statements_from_policy
+from xraybuilder.core.draft import (
+    POLICY_VERSION,
+    Draft,
+    DraftError,
+    DraftStatement,
+    policy_of,
+    statements_from_policy,
+)
 from xraybuilder.core.lint import LintContext, lint
 from xraybuilder.core.lint.finding import Finding, Severity
 from xraybuilder.core.policy.model import Policy, PolicyShapeError
@@ -110,11 +118,33 @@ class Assessment:
     documents: tuple[AssessedDocument, ...]
     findings: tuple[AssessedFinding, ...]
     expectations: tuple[ExpectationResult, ...]
-    comparison: Comparison | None
-    summary: Summary | None
     notes: tuple[Diagnostic, ...] = ()
     """Notes on the parameters (one that is ignored, a Region without X-Ray) and on the
     draft itself (a preset that cannot be loaded)."""
+    _later: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # The comparison and the summary expand every grant of the policy: ten times the cost
+    # of linting it. They are worked out the first time a screen asks, then kept.
+
+    @property
+    def comparison(self) -> Comparison | None:
+        """What the identity policy grants beyond (or short of) the managed policy it replaces."""
+        if "comparison" not in self._later:
+            self._later["comparison"] = _comparison(self.bundle, self._later)
+        result: Comparison | None = self._later["comparison"]
+        return result
+
+    @property
+    def summary(self) -> Summary | None:
+        """What the identity policy allows and denies, in plain words (``explain.summarize``)."""
+        if "summary" not in self._later:
+            self._later["summary"] = _summary(self.documents, self._later)
+        result: Summary | None = self._later["summary"]
+        return result
+
+    @property
+    def internal_errors(self) -> tuple[Diagnostic, ...]:
+        """Bugs met while working out the comparison or the summary (they are then None)."""
+        return tuple(self._later.get("errors", ()))
 
     def document(self, id: str) -> AssessedDocument | None:
         """The document with this id (``identity``, ``trust``, ``kms-key-policy``), if made."""
@@ -149,7 +179,7 @@ def assess(draft: Draft) -> Assessment:
             "INTERNAL_ERROR",
             f"internal error while assessing the draft ({type(err).__name__}: {err}); please report it",
         )
-        return Assessment(draft, None, (), (), (), (), None, None, (note,))
+        return Assessment(draft, None, (), (), (), (), (note,))
 
 
 @lru_cache(maxsize=128)
@@ -174,7 +204,8 @@ def _assess(draft: Draft) -> Assessment:
         if identity is not None:
             name = bundle.names.get("policy") if bundle is not None else None
             title = f"Identity policy ({name})" if name else "Identity policy"
-            made.append(("identity", title, identity, render(identity)))
+            text = identity_text(draft.statements) if draft.statements is not None else render(identity)
+            made.append(("identity", title, identity, text))
         if bundle is not None and bundle.trust_policy is not None:
             made.append(("trust", "Trust policy", bundle.trust_policy, render(bundle.trust_policy)))
         if bundle is not None and bundle.kms_key_policy_statements:
@@ -190,8 +221,8 @@ def _assess(draft: Draft) -> Assessment:
                 )
             )
     elif draft.origin == "custom":
-        identity = policy_of(draft.statements or ())
-        made.append(("identity", "Identity policy", identity, render(identity)))
+        edited = draft.statements or ()
+        made.append(("identity", "Identity policy", policy_of(edited), identity_text(edited)))
     else:
         made.append(_file_document(draft))
 
@@ -210,28 +241,51 @@ def _assess(draft: Draft) -> Assessment:
     )
 
     expectations: tuple[ExpectationResult, ...] = ()
-    comparison = None
     if bundle is not None:
-        from xraybuilder.core.bundle import baseline_policy, check_expectations, within_baseline
-        from xraybuilder.core.explain import compare
+        from xraybuilder.core.bundle import check_expectations
 
         found = _guard(notes, "checking the expected requests", lambda: check_expectations(bundle))
         expectations = tuple(found or ())
-        baseline, mine = baseline_policy(bundle), within_baseline(bundle)
-        if baseline is not None and mine is not None:
-            comparison = _guard(notes, "comparing with the managed policy", lambda: compare(mine, baseline))
+    return Assessment(draft, bundle, problems, documents, findings, expectations, tuple(notes))
 
-    summary = None
-    identity_doc = next((d for d in documents if d.kind == "identity" and d.policy is not None), None)
-    if identity_doc is not None and identity_doc.policy is not None:
-        from xraybuilder.core.explain import summarize
 
-        policy = identity_doc.policy
-        summary = _guard(notes, "summarising the policy", lambda: summarize(policy))
+def _comparison(bundle: Bundle | None, later: dict[str, Any]) -> Comparison | None:
+    if bundle is None:
+        return None
+    from xraybuilder.core.bundle import baseline_policy, within_baseline
+    from xraybuilder.core.explain import compare
 
-    return Assessment(
-        draft, bundle, problems, documents, findings, expectations, comparison, summary, tuple(notes)
-    )
+    baseline, mine = baseline_policy(bundle), within_baseline(bundle)
+    if baseline is None or mine is None:
+        return None
+    errors = later.setdefault("errors", [])
+    return _guard(errors, "comparing with the managed policy", lambda: compare(mine, baseline))
+
+
+def _summary(documents: tuple[AssessedDocument, ...], later: dict[str, Any]) -> Summary | None:
+    identity = next((d.policy for d in documents if d.kind == "identity" and d.policy is not None), None)
+    if identity is None:
+        return None
+    from xraybuilder.core.explain import summarize
+
+    errors = later.setdefault("errors", [])
+    return _guard(errors, "summarising the policy", lambda: summarize(identity))
+
+
+def identity_text(statements: Sequence[DraftStatement]) -> str:
+    """``render(policy_of(statements))``, rendering each statement once: an edit to one
+    statement of fifty renders one statement again, not the whole policy."""
+    if not statements:
+        return render(policy_of(()))
+    body = ",\n    ".join(_statement_text(s) for s in statements)
+    return f'{{\n  "Version": "{POLICY_VERSION}",\n  "Statement": [\n    {body}\n  ]\n}}\n'
+
+
+@lru_cache(maxsize=1024)
+def _statement_text(statement: DraftStatement) -> str:
+    # json.dumps escapes line breaks inside strings, so every "\n" here is layout.
+    one = policy_of((statement,)).statements[0].to_json()
+    return json.dumps(one, indent=2, ensure_ascii=False).replace("\n", "\n    ")
 
 
 def _guard(notes: list[Diagnostic], what: str, compute: Callable[[], T]) -> T | None:
@@ -271,7 +325,7 @@ def _file_document(draft: Draft) -> tuple[str, str, Policy | None, str]:
 
     if draft.statements is not None:
         policy: Policy | None = policy_of(draft.statements)
-        text = render(policy) if policy is not None else ""
+        text = identity_text(draft.statements)
     else:
         text = draft.file_text or ""
         try:

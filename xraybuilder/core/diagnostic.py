@@ -84,7 +84,7 @@ def from_parameter_problem(problem: ParameterProblem) -> tuple[Diagnostic, ...]:
     """Every message of a parameter problem, each with its offsets in the typed text."""
     where = f"parameter {problem.name}"
     code = f"PARAMETER_{problem.kind.upper()}"
-    parts = getattr(problem, "parts", ())
+    parts = problem.parts
     if not parts:
         return (Diagnostic("error", code, problem.message, where),)
     return tuple(

@@ -10,17 +10,15 @@ access key, so a saved draft is safe to share.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-
-import tomli_w
 
 ORIGINS = ("preset", "custom", "file")
 TARGETS = ("managed", "role", "user", "group")
 EFFECTS = ("Allow", "Deny")
 FORMAT_VERSION = 1
+POLICY_VERSION = "2012-10-17"
 
 # A parameter whose name says it holds a secret, or a value shaped like a secret access
 # key (40 characters of base64) next to such a name, is refused: drafts are saved in
@@ -299,11 +297,15 @@ class Draft:
             doc["file"] = file
         if self.statements is not None:
             doc["statements"] = [_statement_toml(s) for s in self.statements]
+        import tomli_w  # only saving needs it
+
         return tomli_w.dumps(doc)
 
     @classmethod
     def from_toml(cls, text: str) -> Draft:
         """Read a draft saved by ``to_toml``; DraftError names the line and key of a problem."""
+        import tomllib
+
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
@@ -522,7 +524,7 @@ def policy_of(statements: Sequence[DraftStatement]) -> Any:
                 condition=condition or None,
             )
         )
-    return Policy(tuple(built), "2012-10-17")
+    return Policy(tuple(built), POLICY_VERSION)
 
 
 def _preset_statements(draft: Draft) -> tuple[DraftStatement, ...]:

@@ -21,6 +21,8 @@ class NameRule:
     pattern: re.Pattern[str]
     allowed: str
     """The allowed characters, in words, for messages."""
+    source: str = ""
+    """Where the rule comes from, in words, for messages about names outside it."""
 
 
 # botocore's IAM model: RoleName and UserName 1-64, InstanceProfileName and PolicyName
@@ -35,12 +37,29 @@ IAM_RULES = {
     "policy": NameRule("policy name", 1, 128, _IAM_CHARS, _IAM_ALLOWED),
 }
 
-# X-Ray's API model gives only the 1-32 length; the console asks for letters, digits and
-# dashes. We also keep * and ? out because the name becomes part of a policy ARN, where
-# IAM would read them as wildcards.
-GROUP_RULE = NameRule("group name", 1, 32, re.compile(r"[A-Za-z0-9-]+"), "letters, digits and -")
+# X-Ray's API model (botocore xray 2016-04-12, GroupName and RuleName) and the
+# CloudFormation schemas (AWS::XRay::Group GroupName, AWS::XRay::SamplingRule RuleName)
+# give only the 1-32 length, with no character rule. For groups the X-Ray developer guide
+# asks for "alphanumeric characters and dashes"; sampling rules have no documented rule,
+# so underscores, common in rule names, are accepted. * and ? stay out because the
+# name becomes part of a policy ARN, where IAM would read them as wildcards, and / stays
+# out because a sampling-rule ARN ends at the name. The linter warns about names outside
+# these same rules (arn.parts.name_issues), so what ``new`` builds, ``lint`` accepts.
+GROUP_RULE = NameRule(
+    "group name",
+    1,
+    32,
+    re.compile(r"[A-Za-z0-9-]+"),
+    "letters, digits and -",
+    "the X-Ray developer guide allows letters, digits and dashes in group names",
+)
 SAMPLING_RULE_RULE = NameRule(
-    "sampling rule name", 1, 32, re.compile(r"[A-Za-z0-9_-]+"), "letters, digits, _ and -"
+    "sampling rule name",
+    1,
+    32,
+    re.compile(r"[A-Za-z0-9_-]+"),
+    "letters, digits, _ and -",
+    "X-Ray documents no character rule for sampling-rule names (only 1-32 characters)",
 )
 # "Default" names the built-in group and the built-in sampling rule.
 RESERVED_XRAY_NAMES = frozenset({"default"})

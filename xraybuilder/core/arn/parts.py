@@ -9,15 +9,15 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 
-from xraybuilder.core import catalog
+from xraybuilder.core import catalog, names
 from xraybuilder.core.arn.model import Issue, closest, did_you_mean, has_variable, has_wildcard
 from xraybuilder.core.catalog import Partition
 
 # X-Ray API model (botocore xray 2016-04-12): GroupName and RuleName are 1-32 characters.
-# The console adds "letters, digits and dashes"; the API's own character rule is not
-# documented, so that one is only ever a warning.
+# Neither the API model nor the CloudFormation schema sets a character rule, so a name
+# outside the one ``core.names`` applies when building (the same rule, so a policy that
+# ``new`` writes never draws this warning) is only ever a warning.
 XRAY_NAME_MAX = 32
-_CONSOLE_NAME_CHARS = re.compile(r"[A-Za-z0-9-]")
 
 REGION_SHAPE = re.compile(r"[a-z]{2,}(?:-[a-z]+)+-\d+")
 # Anything else made of lower-case words joined by dashes is a region name, just not a known one.
@@ -334,16 +334,16 @@ def name_issues(value: str, label: str) -> list[Issue]:
                 "so this ARN matches nothing.",
             )
         ]
-    odd = sorted({c for c in value if c not in "*?" and not _CONSOLE_NAME_CHARS.fullmatch(c)})
+    rule = names.GROUP_RULE if label.startswith("group") else names.SAMPLING_RULE_RULE
+    odd = sorted({c for c in value if c not in "*?" and not rule.pattern.fullmatch(c)})
     if odd:
         shown = " ".join(repr(c) for c in odd)
         return [
             Issue(
                 "UNUSUAL_RESOURCE_NAME",
                 "warning",
-                f"The {label} holds {shown}: the X-Ray console allows only letters, digits and "
-                "dashes in names (the API's rule is not documented). Check that a resource with "
-                "this name can exist.",
+                f"The {label} holds {shown}: {rule.source}, so xraybuilder builds names of "
+                f"{rule.allowed} only. Check that a resource with this name can exist.",
             )
         ]
     return []

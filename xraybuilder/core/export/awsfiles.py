@@ -73,13 +73,20 @@ def decode(data: bytes) -> str:
 
 
 def parse(text: str) -> dict[str, dict[str, str]]:
-    """Sections and their keys as botocore sees them; FileProblem where it would refuse."""
+    """Sections and their keys as botocore sees them; FileProblem where it would refuse.
+
+    Each section lists the keys it inherits from ``[DEFAULT]`` too, as botocore sees
+    them; ``[DEFAULT]`` itself appears only when it holds something.
+    """
     parser = configparser.RawConfigParser()
     try:
         parser.read_file(io.StringIO(text, newline=None))
     except configparser.Error as err:
         raise _problem(_earliest(err, text), split_lines(text)) from None
     parsed: dict[str, dict[str, str]] = {}
+    if parser.defaults():
+        # Every section inherits these; listed so a caller can predict a new section.
+        parsed[DEFAULT_SECTION] = dict(parser.defaults())
     for section in parser.sections():
         parsed[section] = {}
         for option in parser.options(section):

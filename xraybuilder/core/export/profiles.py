@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 import os
 import re
 import stat
@@ -174,6 +175,59 @@ def _mask_diff_line(line: str, secrets: list[str]) -> str:
     return prefix + body
 
 
+@dataclass(frozen=True)
+class AccessKey:
+    """An access key as ``aws iam create-access-key`` (or ``aws sts …``) prints it."""
+
+    key_id: str
+    secret: str = field(repr=False)
+    session_token: str | None = field(default=None, repr=False)
+    status: str | None = None  # "Active" | "Inactive"
+    user: str | None = None
+
+
+def _key_block(data: object, where: str) -> dict[str, object]:
+    if isinstance(data, dict):
+        for name in ("AccessKey", "Credentials"):
+            block = data.get(name)
+            if isinstance(block, dict):
+                return block
+    raise ProfileError(
+        f"{where}: expected the JSON 'aws iam create-access-key' prints, "
+        '{"AccessKey": {"AccessKeyId": …, "SecretAccessKey": …}}'
+    )
+
+
+def _key_text(block: dict[str, object], name: str, where: str) -> str:
+    value = block.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ProfileError(f"{where}: no {name} in the access key")
+    return value.strip()
+
+
+def access_key_from_json(text: str, where: str = "the pasted JSON") -> AccessKey:
+    """The access key in the JSON output of ``aws iam create-access-key`` or ``aws sts``.
+
+    ProfileError (saying where: line and column for broken JSON) when it is not there;
+    the message never quotes the text, which holds the secret.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ProfileError(f"{where} line {err.lineno} column {err.colno}: not JSON ({err.msg})") from None
+    block = _key_block(data, where)
+    token = block.get("SessionToken")
+    status = block.get("Status")
+    user = block.get("UserName")
+    return AccessKey(
+        key_id=_key_text(block, "AccessKeyId", where),
+        secret=_key_text(block, "SecretAccessKey", where),
+        session_token=(token.strip() or None) if isinstance(token, str) else None,
+        status=status if isinstance(status, str) else None,
+        user=user if isinstance(user, str) else None,
+    )
+
+
 def check_profile_name(name: str) -> None:
     """ProfileError unless ``name`` can be a section in both files."""
     if name == DEFAULT_SECTION:
@@ -306,11 +360,11 @@ def plan_profile(
         session_token=session_token or None,
         credentials=credentials,
         config=config,
-        notes=_notes(name, conf_path, config),
+        notes=_misplaced(name, credentials, config) + _overriding(name, config),
     )
 
 
-def _notes(name: str, path: Path, change: FileChange) -> tuple[str, ...]:
+def _overriding(name: str, change: FileChange) -> tuple[str, ...]:
     if change.before is None or change.existing_line is None:
         return ()
     settings = parse(decode(change.before)).get(change.section, {})
@@ -318,9 +372,27 @@ def _notes(name: str, path: Path, change: FileChange) -> tuple[str, ...]:
     if not found:
         return ()
     return (
-        f"{display_path(path)} line {change.existing_line}: profile {name} also sets "
+        f"{change.display} line {change.existing_line}: profile {name} also sets "
         f"{', '.join(found)}, so botocore will not use these keys for it directly",
     )
+
+
+def _misplaced(name: str, credentials: FileChange, config: FileChange) -> tuple[str, ...]:
+    # Each file's header for the other file is a classic mistake botocore ignores silently.
+    notes = []
+    for change, wrong, right in (
+        (credentials, config_header(name), credentials_header(name)),
+        (config, credentials_header(name), config_header(name)),
+    ):
+        if change.before is None or wrong == right:
+            continue
+        for line in scan(decode(change.before)).headers():
+            if f"[{line.section}]" == wrong:
+                notes.append(
+                    f"{change.display} line {line.number}: botocore ignores {wrong} in the "
+                    f"{change.kind} file (it reads {right}); left as it is"
+                )
+    return tuple(notes)
 
 
 def _read(path: Path, target: Path) -> tuple[bytes | None, int | None]:
@@ -376,7 +448,7 @@ def _plan_file(
     section = existing.section if existing is not None and existing.section else header[1:-1]
     new_text = _edit(list(scanned.lines), existing, header, values, parsed.get(section, {}))
     expected = copy.deepcopy(parsed)
-    settings = expected.setdefault(section, {})
+    settings = expected.setdefault(section, dict(parsed.get(DEFAULT_SECTION, {})))
     for key, value in values.items():
         if value is None:
             settings.pop(key, None)
@@ -434,6 +506,10 @@ def _edit(
             spans[line.option][1] = i
     last = max(spans.values(), key=lambda span: span[1], default=[start, start])
     indent = lines[last[0]].indent if spans else ""
+    # A header indented deeper than the new keys would read as their continuation.
+    following = next((line for line in lines[last[1] + 1 :] if line.kind == "header"), None)
+    if following is not None and len(following.indent) > len(indent):
+        indent = following.indent
     missing = [(k, v) for k, v in values.items() if v is not None and k not in spans]
     replaced: dict[int, str] = {}
     skipped: set[int] = set()

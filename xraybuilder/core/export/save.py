@@ -72,7 +72,10 @@ def write_bytes_atomic(target: Path, data: bytes, *, mode: int, replace: bool = 
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+            else:  # Windows before Python 3.13
+                os.chmod(tmp, mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

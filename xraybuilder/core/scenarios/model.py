@@ -52,6 +52,9 @@ class ParameterProblem:
     message: str
     kind: str = "invalid"
     """``missing``, ``unknown``, ``empty`` or ``invalid``."""
+    parts: tuple[tuple[str, str, int, int], ...] = ()
+    """Every problem found in the value as typed, as (level, message, start, end), when the
+    checker can place them (ARNs): ``message`` leads with the first error only."""
 
     def __str__(self) -> str:
         return f"{self.name}: {self.message}"

@@ -21,7 +21,15 @@ BUILTINS = ("dns_suffix",)
 
 
 class _Invalid(ValueError):
-    """A value a parameter type refuses; the message says what is allowed."""
+    """A value a parameter type refuses; the message says what is allowed.
+
+    ``parts`` holds every problem found, each as (level, message, start, end) with
+    offsets in the text as typed, when the checker places them.
+    """
+
+    def __init__(self, message: str, parts: tuple[tuple[str, str, int, int], ...] = ()) -> None:
+        super().__init__(message)
+        self.parts = parts
 
 
 def suggest(value: str, options: Iterable[str]) -> str:
@@ -95,16 +103,21 @@ _KMS_KEY_ID = re.compile(r"(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}
 _IAM_PRINCIPAL = re.compile(r"root|(user|role)/(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,128}", re.ASCII)
 
 
-def _split_arn(text: str, what: str, example: str) -> tuple[str, str, str, str, str]:
+def _split_arn(text: str, what: str, example: str, base: int = 0) -> tuple[str, str, str, str, str]:
     from xraybuilder.core.arn import check_arn
 
     m = _ARN.fullmatch(text)
     if m is None or "*" in text or "?" in text:
-        raise _Invalid(f"{text!r} is not {what}; expected an ARN like {example} (no wildcards)")
-    # The ARN checker words part-by-part problems the way the linter does.
-    errors = check_arn(text).errors
-    if errors:
-        raise _Invalid(f"{text}: {errors[0].message}")
+        raise _Invalid(
+            f"{text!r} is not {what}; expected an ARN like {example} (no wildcards)",
+            (("error", f"not {what}", base, base + len(text)),),
+        )
+    # The ARN checker words part-by-part problems the way the linter does; the message
+    # leads with the first error, and ``parts`` keeps every problem where it lies.
+    check = check_arn(text)
+    if check.errors:
+        parts = tuple((p.level, p.message, base + p.start, base + p.end) for p in check.problems)
+        raise _Invalid(f"{text}: {check.errors[0].message}", parts)
     part, svc, region, account, rest = m.groups()
     return part, svc, region, account, rest
 
@@ -125,10 +138,11 @@ def _parse_kms_key_arn(text: str, _param: Parameter) -> str:
     return text
 
 
-def _parse_principal_arn(text: str, _param: Parameter) -> str:
+def _parse_principal_arn(text: str, _param: Parameter, base: int = 0) -> str:
     example = "arn:aws:iam::123456789012:role/XRayAdmin"
+    base += len(text) - len(text.lstrip())
     text = text.strip()
-    _part, svc, region, account, rest = _split_arn(text, "an IAM user or role ARN", example)
+    _part, svc, region, account, rest = _split_arn(text, "an IAM user or role ARN", example, base)
     if svc != "iam" or region:
         raise _Invalid(f"{text!r} is not an IAM ARN; expected one like {example}")
     if not re.fullmatch(r"\d{12}", account):
@@ -139,15 +153,20 @@ def _parse_principal_arn(text: str, _param: Parameter) -> str:
 
 
 def _parse_principal_list(text: str, param: Parameter) -> tuple[str, ...]:
-    items = [t for t in re.split(r"[,\s]+", text) if t]
+    items = list(re.finditer(r"[^,\s]+", text))
     if not items:
         raise _Invalid("give at least one IAM user or role ARN (separate several with commas)")
     out = []
-    for i, item in enumerate(items, 1):
+    first: str | None = None
+    parts: list[tuple[str, str, int, int]] = []
+    for i, m in enumerate(items, 1):
         try:
-            out.append(_parse_principal_arn(item, param))
+            out.append(_parse_principal_arn(m.group(), param, m.start()))
         except _Invalid as err:
-            raise _Invalid(f"item {i}: {err}") from None
+            first = first or f"item {i}: {err}"
+            parts.extend(err.parts or (("error", str(err), m.start(), m.end()),))
+    if first is not None:
+        raise _Invalid(first, tuple(parts))
     return tuple(dict.fromkeys(out))
 
 
@@ -318,7 +337,7 @@ def resolve(preset: Preset, given: Mapping[str, str | bool]) -> Resolution:
         try:
             values[param.name] = parse_value(param, raw)
         except ValueError as err:
-            problems.append(ParameterProblem(param.name, str(err)))
+            problems.append(ParameterProblem(param.name, str(err), parts=getattr(err, "parts", ())))
             failed.add(param.name)
     notes = _cross_check(preset, values, problems)
     return Resolution(values, tuple(problems), tuple(unused + notes))

@@ -72,12 +72,7 @@ class SizeMeter(Widget):
         size = self._value
         if size is None:
             return "size: no policy to measure yet"
-        target = TARGET_WORDS.get(size.target, size.target)
-        share = size.characters / size.quota if size.quota else 0.0
-        words = f"{size.characters:,} / {size.quota:,} characters, {share:.0%} of the {target} quota"
-        if size.characters > size.quota:
-            words += f": {size.characters - size.quota:,} over, IAM will refuse it"
-        return words
+        return f"{size.characters:,} / {size.quota:,} characters, {_share_words(size)}"
 
     def render(self) -> Text:
         size = self._value
@@ -85,16 +80,25 @@ class SizeMeter(Widget):
             return Text(self.describe(), style=self.get_component_rich_style("size-meter--empty"))
         share = size.characters / size.quota if size.quota else 0.0
         level = "over" if share > 1 else "near" if share >= NEAR else "fill"
+        level_style = self.get_component_rich_style(f"size-meter--{level}")
         head = f"{size.characters:,} / {size.quota:,} "
-        tail = " " + self.describe().split(", ", 1)[1]
+        tail = " " + _share_words(size)
         bar_width = max(0, min(24, self.size.width - len(head) - len(tail)))
         filled = min(bar_width, round(share * bar_width))
         if share > 0 and filled == 0 and bar_width:
-            filled = 1
+            filled = 1  # a policy of a few characters still shows on the bar
         text = Text(head)
-        text.append("▇" * filled, style=self.get_component_rich_style(f"size-meter--{level}"))
+        text.append("▇" * filled, style=level_style)
         text.append("░" * (bar_width - filled), style=self.get_component_rich_style("size-meter--empty"))
-        text.append(
-            tail, style=self.get_component_rich_style(f"size-meter--{level}") if level != "fill" else ""
-        )
+        text.append(tail, style=level_style if level != "fill" else "")
         return text
+
+
+def _share_words(size: Size) -> str:
+    """``7% of the managed policy quota`` (and how far over, when over)."""
+    target = TARGET_WORDS.get(size.target, size.target)
+    share = size.characters / size.quota if size.quota else 0.0
+    words = f"{share:.0%} of the {target} quota"
+    if size.characters > size.quota:
+        words += f": {size.characters - size.quota:,} over, IAM will refuse it"
+    return words

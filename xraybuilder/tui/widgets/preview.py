@@ -123,12 +123,11 @@ class PolicyView(ScrollView, can_focus=True):
         self._lines = text.split("\n")
         if self._lines and self._lines[-1] == "" and len(self._lines) > 1:
             self._lines.pop()
-        width = 0
-        for line in self._lines:
-            # len() is the width for ASCII, which policies nearly always are.
-            length = len(line) if line.isascii() else cell_len(line)
-            if length > width:
-                width = length
+        # len() is the width of ASCII text, which policies nearly always are (and C-fast).
+        if text.isascii():
+            width = max(map(len, self._lines), default=0)
+        else:
+            width = max(map(cell_len, self._lines), default=0)
         self.virtual_size = Size(width, len(self._lines))
         self._refresh_changed(before)
 

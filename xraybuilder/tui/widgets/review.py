@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -197,6 +197,7 @@ class ReviewPanel(VerticalScroll):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._assessment: Assessment | None = None
         self._tested = False
+        self._decision: Decision | None = None
         self._shown: dict[str, Any] = {}
 
     @property
@@ -209,7 +210,13 @@ class ReviewPanel(VerticalScroll):
         """The last request's decision (None before a test or when the form was invalid)."""
         return self._decision
 
-    _decision: Decision | None = None
+    def _on_focus(self, event: events.Focus) -> None:
+        # Focus lands where the keys do something: the findings, or the request form.
+        findings = self.query_one("#review-findings", FindingsList)
+        if findings.findings:
+            findings.focus()
+        else:
+            self.query_one("#request-action", Input).focus()
 
     def compose(self) -> ComposeResult:
         yield Static("Findings", id="review-counts", classes="review-heading")
@@ -257,7 +264,13 @@ class ReviewPanel(VerticalScroll):
         if self._shown.get(name) == key:
             return
         self._shown[name] = key
-        self.query_one(f"#review-{name}", Static).update(content)
+        self._set_static(self.query_one(f"#review-{name}", Static), content)
+
+    def _set_static(self, static: Static, content: Any) -> None:
+        static.update(content)
+        # A layout already under way (the findings list growing in the same show) can
+        # keep the Static at its old height; ask once more after it.
+        self.call_after_refresh(static.refresh, layout=True)
 
     def on_mount(self) -> None:
         if self._assessment is not None:
@@ -268,13 +281,13 @@ class ReviewPanel(VerticalScroll):
         detail = self.query_one("#review-finding-detail", Static)
         item = event.finding
         if item is None:
-            detail.update("")
+            self._set_static(detail, "")
             return
         finding = item.finding
         text = Text(finding.message)
         if finding.fix is not None:
             text.append(f"\nfix (f): {finding.fix.description}", style="bold")
-        detail.update(text)
+        self._set_static(detail, text)
 
     def action_focus_request(self) -> None:
         self.query_one("#request-action", Input).focus()
@@ -297,7 +310,7 @@ class ReviewPanel(VerticalScroll):
             return None
         if not form["action"]:
             output.add_class("-invalid")
-            output.update("Action: type an action to test, e.g. xray:GetGroup")
+            self._set_static(output, "Action: type an action to test, e.g. xray:GetGroup")
             return None
         policies = policies_of(self._assessment)
         try:
@@ -309,14 +322,14 @@ class ReviewPanel(VerticalScroll):
             )
         except ValueError as err:
             output.add_class("-invalid")
-            output.update(Text(str(err)))
+            self._set_static(output, Text(str(err)))
             return None
         if not policies:
             output.add_class("-invalid")
-            output.update("No policy to test yet: the identity policy does not parse.")
+            self._set_static(output, "No policy to test yet: the identity policy does not parse.")
             return None
         decision = evaluate(policies, request)
         self._decision = decision
         output.add_class("-allowed" if decision.allowed else "-denied")
-        output.update(Text(render_text(decision)))
+        self._set_static(output, Text(render_text(decision)))
         return decision
