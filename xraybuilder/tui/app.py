@@ -33,7 +33,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from xraybuilder.tui import autosave, keymap
-from xraybuilder.tui.components import FindingsList, PolicyView, SizeMeter
+from xraybuilder.tui.components import ExportPanel, FindingsList, PolicyView, SizeMeter
 from xraybuilder.tui.palette import BuilderCommands
 from xraybuilder.tui.steps import STEP_IDS, STEPS
 from xraybuilder.tui.steps.actions import ActionsStep
@@ -101,13 +101,11 @@ class XrayBuilderApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
+        yield Tabs(Tab("Form", id="narrow-form"), Tab("Preview", id="narrow-preview"), id="narrow-tabs")
         with Horizontal(id="body"):
             with Vertical(id="steps-pane"):
                 yield OptionList(*(Option(s.title, id=s.id) for s in STEPS), id="steps")
             with Vertical(id="center"):
-                yield Tabs(
-                    Tab("Form", id="narrow-form"), Tab("Preview", id="narrow-preview"), id="narrow-tabs"
-                )
                 with ContentSwitcher(initial="scenario", id="form"):
                     yield ScenarioStep(id="scenario")
                     yield ParametersStep(id="parameters")
@@ -433,6 +431,10 @@ class XrayBuilderApp(App[None]):
             self.call_after_refresh(self._focus_field, form, field, tries - 1)
         else:
             self._focus_form(form)
+
+    @on(ExportPanel.Exported)
+    def _exported(self, event: ExportPanel.Exported) -> None:
+        self.mark_saved()
 
     @on(FindingsList.ApplyFix)
     def _apply_fix(self, event: FindingsList.ApplyFix) -> None:
