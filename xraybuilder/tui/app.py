@@ -178,6 +178,10 @@ class XrayBuilderApp(App[None]):
         if not narrow:
             self.screen.remove_class("show-preview")
 
+    def clock(self) -> str:
+        """The time shown in "draft saved HH:MM" (pictures of the app fix it)."""
+        return time.strftime("%H:%M")
+
     # -- starting a draft ----------------------------------------------------------
 
     def start_preset(self, preset_id: str, params: dict[str, str] | None = None) -> None:
@@ -268,7 +272,7 @@ class XrayBuilderApp(App[None]):
         if problem is not None:
             self.notify(problem, severity="warning", timeout=8)
             return
-        self.saved_at = time.strftime("%H:%M")
+        self.saved_at = self.clock()
         self._update_subtitle()
 
     def _update_subtitle(self) -> None:
