@@ -33,7 +33,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from xraybuilder.tui import autosave, keymap
-from xraybuilder.tui.components import FindingsList, PolicyView, SizeMeter
+from xraybuilder.tui.components import ExportPanel, FindingsList, PolicyView, SizeMeter
 from xraybuilder.tui.palette import BuilderCommands
 from xraybuilder.tui.steps import STEP_IDS, STEPS
 from xraybuilder.tui.steps.actions import ActionsStep
@@ -101,13 +101,11 @@ class XrayBuilderApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
+        yield Tabs(Tab("Form", id="narrow-form"), Tab("Preview", id="narrow-preview"), id="narrow-tabs")
         with Horizontal(id="body"):
             with Vertical(id="steps-pane"):
                 yield OptionList(*(Option(s.title, id=s.id) for s in STEPS), id="steps")
             with Vertical(id="center"):
-                yield Tabs(
-                    Tab("Form", id="narrow-form"), Tab("Preview", id="narrow-preview"), id="narrow-tabs"
-                )
                 with ContentSwitcher(initial="scenario", id="form"):
                     yield ScenarioStep(id="scenario")
                     yield ParametersStep(id="parameters")
@@ -179,6 +177,10 @@ class XrayBuilderApp(App[None]):
         self.screen.set_class(narrow, "narrow")
         if not narrow:
             self.screen.remove_class("show-preview")
+
+    def clock(self) -> str:
+        """The time shown in "draft saved HH:MM" (pictures of the app fix it)."""
+        return time.strftime("%H:%M")
 
     # -- starting a draft ----------------------------------------------------------
 
@@ -270,7 +272,7 @@ class XrayBuilderApp(App[None]):
         if problem is not None:
             self.notify(problem, severity="warning", timeout=8)
             return
-        self.saved_at = time.strftime("%H:%M")
+        self.saved_at = self.clock()
         self._update_subtitle()
 
     def _update_subtitle(self) -> None:
@@ -434,6 +436,10 @@ class XrayBuilderApp(App[None]):
         else:
             self._focus_form(form)
 
+    @on(ExportPanel.Exported)
+    def _exported(self, event: ExportPanel.Exported) -> None:
+        self.mark_saved()
+
     @on(FindingsList.ApplyFix)
     def _apply_fix(self, event: FindingsList.ApplyFix) -> None:
         self.apply_fix(event.finding)
@@ -519,6 +525,30 @@ class XrayBuilderApp(App[None]):
         self.edit(new)
         self.go_step("actions")
         self.notify(message or f"Added {action}.")
+
+    def save_export(self, fmt: str) -> None:
+        """Ask for a folder and save one export format's files there."""
+        from xraybuilder.tui.exporting import FORMAT_TITLES, export_files
+        from xraybuilder.tui.screens import SaveExportScreen
+
+        if self.assessment is None or not self.assessment.ok:
+            self.notify(
+                "Fix the errors and parameter problems before exporting (see Review).", severity="warning"
+            )
+            return
+        files = export_files(self.assessment, fmt)
+        if not files:
+            self.notify("There is no policy to export.", severity="warning")
+            return
+
+        def saved(written: list[str] | None) -> None:
+            if written:
+                self.mark_saved()
+                self.notify(
+                    f"Saved {len(written)} files: {', '.join(Path(p).name for p in written)}", timeout=8
+                )
+
+        self.push_screen(SaveExportScreen(files, FORMAT_TITLES.get(fmt, fmt)), saved)
 
     def copy_export(self, fmt: str) -> None:
         """Render the draft in an export format and copy it (OSC 52, then the system clipboard)."""

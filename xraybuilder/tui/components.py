@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xraybuilder.tui.placeholders import ExportPanel
+from xraybuilder.tui.widgets.export import ExportPanel
 from xraybuilder.tui.widgets.findings import FindingsList
 from xraybuilder.tui.widgets.meter import SizeMeter
 from xraybuilder.tui.widgets.preview import PolicyView

@@ -56,3 +56,29 @@ def copy_export(app: Any, fmt: str) -> tuple[str, bool]:
         f"clipboard is not reachable ({problem}). If nothing pastes, save it from the Export step.",
         True,
     )
+
+
+def export_files(assessment: Assessment, fmt: str) -> dict[str, str]:
+    """File name -> text of one export format (what ``new --out`` writes for a preset)."""
+    from xraybuilder.core.export import render_files
+
+    bundle = export_bundle(assessment)
+    return render_files(bundle, fmt) if bundle is not None else {}
+
+
+def save_files(files: dict[str, str], folder: str, *, overwrite: bool) -> list[str]:
+    """Write the files into ``folder`` (created if missing); FileExists names the first clash.
+
+    Clashes are checked before anything is written, so a refusal writes nothing.
+    """
+    from xraybuilder.core.export.save import FileExists, expand, save_text
+
+    target = expand(folder)
+    if not overwrite:
+        taken = [name for name in files if (target / name).exists()]
+        if taken:
+            raise FileExists(f"{', '.join(taken)} already exist in {target}")
+    return [
+        str(save_text(target / name, text, overwrite=overwrite, make_parents=True))
+        for name, text in files.items()
+    ]

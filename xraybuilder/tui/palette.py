@@ -36,9 +36,10 @@ class BuilderCommands(Provider):
         from xraybuilder.tui.exporting import FORMAT_TITLES
 
         for fmt, title in FORMAT_TITLES.items():
-            out.append(
-                (f"Export: copy as {title}", partial(app.copy_export, fmt), f"copy the {title} export")
-            )
+            copy = partial(app.copy_export, fmt)
+            save = partial(app.save_export, fmt)
+            out.append((f"Export: copy as {title}", copy, f"copy the {title} export"))
+            out.append((f"Export: save {title} files…", save, f"save the {title} files to a folder"))
         if library is not None:
             from xraybuilder.tui.steps.actions import palette_actions
 

@@ -172,3 +172,59 @@ class SavePresetScreen(Dialog[str]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
+
+
+class SaveExportScreen(Dialog[list[str]]):
+    """Save one export format's files into a folder, asking before replacing any file."""
+
+    def __init__(self, files: dict[str, str], title: str) -> None:
+        super().__init__()
+        self.files = files
+        self.export_title = title
+        self._confirm_overwrite = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(f"Save {self.export_title}", classes="dialog-title")
+            yield Static("Files: " + ", ".join(self.files))
+            yield Label("Folder (created if missing; ~ is your home folder):")
+            yield Input(placeholder="./xray-policy", id="folder")
+            yield Static("", id="save-problem", classes="field-message -error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#folder").focus()
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self._confirm_overwrite = False
+        self.query_one("#save", Button).label = "Save"
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        from xraybuilder.core.export.save import FileExists, SaveError
+        from xraybuilder.tui.exporting import save_files
+
+        folder = self.query_one("#folder", Input).value.strip()
+        problem = self.query_one("#save-problem", Static)
+        if not folder:
+            problem.update("✗ type a folder")
+            return
+        try:
+            written = save_files(self.files, folder, overwrite=self._confirm_overwrite)
+        except FileExists as err:
+            problem.update(f"✗ {err}. Press Save again to replace them.")
+            self._confirm_overwrite = True
+            self.query_one("#save", Button).label = "Replace"
+            return
+        except SaveError as err:
+            problem.update(f"✗ {err}")
+            return
+        self.dismiss(written)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

@@ -69,19 +69,18 @@ class ConditionsStep(StepForm):
         yield Vertical(id="condition-list")
         yield Static("Add a tag condition", classes="group-title")
         with Vertical(id="condition-form"):
-            yield Label("Statement", classes="field-label")
-            yield Select[int]([], id="cond-statement", allow_blank=True, prompt="choose a statement")
+            yield _row(
+                "Statement", Select[int]([], id="cond-statement", prompt="choose a statement", compact=True)
+            )
             yield Static("", id="cond-support", classes="field-help")
-            yield Label("Key", classes="field-label")
-            yield Select[str]([], id="cond-kind", allow_blank=True, prompt="choose a tag key")
-            yield Label("Tag key (for RequestTag and ResourceTag)", classes="field-label")
-            yield Input(placeholder="team", id="cond-tag")
-            yield Label("Operator", classes="field-label")
-            yield Select[str]([], id="cond-operator", allow_blank=True, prompt="choose an operator")
-            yield Label("Values (separate with commas)", classes="field-label")
-            yield Input(placeholder="web", id="cond-values")
+            yield _row("Key", Select[str]([], id="cond-kind", prompt="choose a tag key", compact=True))
+            yield _row("Tag key", Input(placeholder="team", id="cond-tag", compact=True))
+            yield _row(
+                "Operator", Select[str]([], id="cond-operator", prompt="choose an operator", compact=True)
+            )
+            yield _row("Values", Input(placeholder="web (several: web, api)", id="cond-values", compact=True))
             yield Static("", id="cond-message", classes="field-message")
-            yield Button("Add condition", id="cond-add", variant="primary")
+            yield Button("Add condition", id="cond-add", variant="primary", compact=True)
 
     def refresh_from(self, assessment: Assessment, *, rebuilt: bool) -> None:
         draft = assessment.draft
@@ -151,13 +150,13 @@ class ConditionsStep(StepForm):
         chosen = self._statement()
         kinds = self.query_one("#cond-kind", Select)
         support = tag_support(chosen[1]) if chosen else {}
-        kinds.set_options(
-            [(f"{k}…  {TAG_KEYS[k]}" if k.endswith("/") else f"{k}  {TAG_KEYS[k]}", k) for k in support]
-        )
+        kinds.set_options([(f"{k}…" if k.endswith("/") else k, k) for k in support])
         if support:
             kinds.value = next(iter(support))
-        lines = [f"{k}: {', '.join(v)}" for k, v in support.items()]
-        self.query_one("#cond-support", Static).update("Supported by " + "; ".join(lines) if lines else "")
+        lines = [
+            f"{k}{'…' if k.endswith('/') else ''} supported by {', '.join(v)}" for k, v in support.items()
+        ]
+        self.query_one("#cond-support", Static).update("\n".join(lines))
         self._offer_operators()
 
     def _offer_operators(self) -> None:
@@ -227,3 +226,7 @@ class ConditionsStep(StepForm):
                 return True
         self.query_one("#cond-statement").focus()
         return True
+
+
+def _row(label: str, widget: Widget) -> Horizontal:
+    return Horizontal(Label(label, classes="field-label"), widget, classes="field-row")
