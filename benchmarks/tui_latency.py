@@ -148,6 +148,9 @@ def make_nothing(text: str) -> Preview:
     return Static("no preview"), lambda value: None, None
 
 
+# Whole-text widgets: a second or more per key at 500 statements, so fewer keys there.
+SLOW_AT_500 = frozenset({"Static, plain", "Static, Rich Syntax", "TextArea.load_text"})
+
 WIDGETS: dict[str, Callable[[str], Preview]] = {
     "(no preview, floor)": make_nothing,
     "Static, plain": make_static,
@@ -324,7 +327,8 @@ async def preview_table(keys: int, warmup: int, sizes: list[int], only: str | No
             if only and only.lower() not in name.lower():
                 continue
             # The slow baselines at 500 statements take minutes and prove nothing new.
-            n = keys if statements <= 100 or "PolicyView" in name else max(10, keys // 10)
+            slow = statements > 100 and name in SLOW_AT_500
+            n = max(10, keys // 10) if slow else keys
             samples = await drive(PreviewBench(make, statements), n, warmup)
             print(line(name, statements, lines, samples), flush=True)
 
