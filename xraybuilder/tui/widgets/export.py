@@ -20,7 +20,6 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
-from xraybuilder.tui.widgets.dialogs import ConfirmScreen, ProfileScreen, SavePathScreen
 from xraybuilder.tui.widgets.preview import PolicyView
 
 if TYPE_CHECKING:
@@ -264,6 +263,8 @@ class ExportPanel(Vertical):
         if self._bundle is None:
             self.notify("Nothing to save yet: fix the errors that stop the policy being built.")
             return
+        from xraybuilder.tui.widgets.dialogs import SavePathScreen
+
         fmt = self.format
         default = f"./xraybuilder-{self._bundle.preset_id}/"
         self.app.push_screen(
@@ -285,6 +286,8 @@ class ExportPanel(Vertical):
         return {target: text}
 
     def _save_to(self, fmt: str, answer: str) -> None:
+        from xraybuilder.tui.widgets.dialogs import ConfirmScreen
+
         files = self.planned_files(fmt, answer)
         existing = [path for path in files if path.exists()]
         if existing:
@@ -335,6 +338,8 @@ class ExportPanel(Vertical):
         bundle = self._bundle
         if bundle is None or not bundle.access_keys:
             return
+        from xraybuilder.tui.widgets.dialogs import ProfileScreen
+
         params = bundle.parameters_text()
         screen = ProfileScreen(
             params.get("profile", "default"),
