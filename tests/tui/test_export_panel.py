@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from xraybuilder.core import export
@@ -61,11 +62,27 @@ def no_system_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
 
 
+async def built(pilot: Pilot[None]) -> ExportPanel:
+    """The panel, once its body is mounted (it is built on the first show)."""
+    panel = pilot.app.query_one(ExportPanel)
+    for _ in range(100):
+        if panel.built:
+            break
+        await pilot.pause()
+    assert panel.built
+    await pilot.pause()
+    # Where the builder puts focus on opening the step: the first focusable, the tabs.
+    panel.query_one("#export-tabs Tabs").focus()
+    await pilot.pause()
+    return panel
+
+
 async def test_each_tab_shows_the_core_export_of_that_format() -> None:
     assessment = assess(Draft.from_preset("ec2", PARAMS))
     assert assessment.bundle is not None
     app = Host(assessment)
     async with app.run_test(size=(120, 40)) as pilot:
+        await built(pilot)
         panel = app.query_one(ExportPanel)
         await pilot.pause()
         assert panel.format == "json"
@@ -85,6 +102,7 @@ async def test_copy_uses_osc52_and_says_how_much(no_system_clipboard: None) -> N
     assessment = assess(Draft.from_preset("ec2", PARAMS))
     app = Host(assessment)
     async with app.run_test(size=(120, 40)) as pilot:
+        await built(pilot)
         panel = app.query_one(ExportPanel)
         panel.select_format("terraform")
         await pilot.pause()
@@ -99,6 +117,7 @@ async def test_copy_uses_osc52_and_says_how_much(no_system_clipboard: None) -> N
 async def test_copy_with_no_way_to_copy_offers_to_save(no_system_clipboard: None) -> None:
     app = TerminalGone(assess(Draft.from_preset("ec2", PARAMS)))
     async with app.run_test(size=(120, 40)) as pilot:
+        await built(pilot)
         await pilot.press("c")
         await pilot.pause()
         [message] = notes(app)
@@ -114,6 +133,7 @@ async def test_save_to_a_folder_writes_every_file_and_asks_before_replacing(tmp_
     folder = tmp_path / "out"
     app = Host(assessment)
     async with app.run_test(size=(120, 40)) as pilot:
+        await built(pilot)
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SavePathScreen)
@@ -157,6 +177,7 @@ async def test_save_to_a_file_name_writes_the_one_text(
     assert assessment.bundle is not None
     app = Host(assessment)
     async with app.run_test(size=(120, 40)) as pilot:
+        await built(pilot)
         panel = app.query_one(ExportPanel)
         panel.select_format("cloudformation")
         await pilot.press("s")
@@ -175,6 +196,7 @@ async def test_a_custom_policy_exports_through_the_core_wrapper() -> None:
     assert identity is not None and identity.policy is not None
     app = Host(assessment)
     async with app.run_test(size=(120, 40)) as pilot:
+        await built(pilot)
         await pilot.pause()
         expected = export.render(export.bundle_for_policy(identity.policy), "json")
         assert app.query_one("#export-view-json", PolicyView).text == expected
@@ -183,6 +205,7 @@ async def test_a_custom_policy_exports_through_the_core_wrapper() -> None:
 async def test_a_broken_file_has_nothing_to_export() -> None:
     app = Host(assess(Draft.from_text('{"Version": "2012-10-17", "Statement": [', "broken.json")))
     async with app.run_test(size=(120, 40)) as pilot:
+        await built(pilot)
         await pilot.pause()
         assert "Nothing to export yet" in str(app.query_one("#export-status", Static).render())
         assert app.query_one("#export-copy", Button).disabled
@@ -200,6 +223,7 @@ async def test_add_profile_with_masked_keys_previews_then_writes(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     app = Host(assess(Draft.from_preset("local-dev", PARAMS)))
     async with app.run_test(size=(120, 45)) as pilot:
+        await built(pilot)
         assert app.query_one("#export-profile", Button).display
         await pilot.press("a")
         await pilot.pause()
@@ -246,6 +270,7 @@ async def test_pasted_create_access_key_json_never_shows_the_secret(
     )
     app = Host(assess(Draft.from_preset("local-dev", PARAMS)))
     async with app.run_test(size=(120, 45)) as pilot:
+        await built(pilot)
         await pilot.press("a")
         await pilot.pause()
         screen = app.screen
@@ -287,6 +312,7 @@ async def test_pasted_temporary_keys_carry_their_session_token(
     )
     app = Host(assess(Draft.from_preset("local-dev", PARAMS)))
     async with app.run_test(size=(120, 45)) as pilot:
+        await built(pilot)
         await pilot.press("a")
         await pilot.pause()
         screen = app.screen

@@ -182,3 +182,21 @@ async def test_size_meter_shows_count_quota_and_target() -> None:
         meter.show(None)
         await pilot.pause()
         assert "no policy" in str(meter.render())
+
+
+class Narrow(App[None]):
+    CSS = "SizeMeter { width: 36; }"
+
+    def compose(self) -> ComposeResult:
+        yield SizeMeter()
+
+
+async def test_size_meter_in_a_narrow_column_keeps_its_figures() -> None:
+    app = Narrow()
+    async with app.run_test(size=(80, 5)) as pilot:
+        meter = app.query_one(SizeMeter)
+        meter.show(Size(characters=438, quota=6144, target="managed"))
+        await pilot.pause()
+        line = meter.render_lines(meter.region.reset_offset)[0].text.rstrip()
+        assert line.startswith("438 / 6,144 ") and line.endswith("7% (managed)")
+        assert len(line) <= 36

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from xraybuilder.core.assess import Assessment, assess
@@ -33,10 +34,23 @@ def text_of(app: App[None], selector: str) -> str:
     return str(app.query_one(selector, Static).render())
 
 
+async def built(pilot: Pilot[None]) -> ReviewPanel:
+    """The panel, once its body is mounted (it is built on the first show)."""
+    panel = pilot.app.query_one(ReviewPanel)
+    for _ in range(100):
+        if panel.built:
+            break
+        await pilot.pause()
+    assert panel.built
+    await pilot.pause()
+    return panel
+
+
 async def test_shows_what_the_assessment_says() -> None:
     assessment = assess(Draft.from_preset("ec2", EC2))
     app = Host(assessment)
     async with app.run_test(size=(120, 50)) as pilot:
+        await built(pilot)
         await pilot.pause()
         assert text_of(app, "#review-counts") == "Findings: no findings"
         assert app.query_one(FindingsList).findings == ()
@@ -60,6 +74,7 @@ async def test_findings_and_a_failing_expectation_show_up() -> None:
     assessment = assess(draft)
     app = Host(assessment)
     async with app.run_test(size=(120, 50)) as pilot:
+        await built(pilot)
         await pilot.pause()
         expectations = text_of(app, "#review-expectations")
         assert "✗ allowed: xray:PutTraceSegments on * (but the outcome is implicit deny)" in expectations
@@ -80,6 +95,7 @@ async def test_findings_and_a_failing_expectation_show_up() -> None:
 async def test_a_request_is_evaluated_against_the_policies_with_the_deciding_statement() -> None:
     app = Host(assess(Draft.from_preset("ec2", EC2)))
     async with app.run_test(size=(120, 60)) as pilot:
+        await built(pilot)
         panel = app.query_one(ReviewPanel)
         action = app.query_one("#request-action", Input)
         action.focus()
@@ -114,6 +130,7 @@ async def test_a_request_is_evaluated_against_the_policies_with_the_deciding_sta
 async def test_bad_request_fields_say_which_field_and_what() -> None:
     app = Host(assess(Draft.from_preset("ec2", EC2)))
     async with app.run_test(size=(120, 60)) as pilot:
+        await built(pilot)
         panel = app.query_one(ReviewPanel)
         app.query_one("#request-action", Input).value = "xray:GetGroup"
         app.query_one("#request-tags", Input).value = "team=web, stage"
@@ -133,6 +150,7 @@ async def test_tags_reach_the_evaluator() -> None:
     preset = Draft.from_preset("group-admin", {"account": "123456789012", "region": "eu-west-1"})
     app = Host(assess(preset))
     async with app.run_test(size=(120, 60)) as pilot:
+        await built(pilot)
         panel = app.query_one(ReviewPanel)
         app.query_one("#request-action", Input).value = "xray:CreateGroup"
         app.query_one("#request-tags", Input).value = "team=web"
@@ -158,6 +176,7 @@ async def test_focusing_the_panel_lands_where_keys_work() -> None:
     with_findings = assess(Draft.from_text((CORPUS / "security_passrole_star.json").read_text("utf-8")))
     app = Host(with_findings)
     async with app.run_test(size=(120, 50)) as pilot:
+        await built(pilot)
         panel = app.query_one(ReviewPanel)
         panel.focus()
         await pilot.pause()

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from xraybuilder.tui.widgets.dialogs import ConfirmScreen, ProfileScreen, SavePathScreen
@@ -48,6 +49,29 @@ def bundle_of(assessment: Assessment) -> Bundle | None:
     from xraybuilder.core.export import bundle_for_policy
 
     return bundle_for_policy(identity.policy, partition=assessment.draft.param("partition") or "aws")
+
+
+class ExportBody(Vertical):
+    """The panel's status line, tabs and buttons (mounted when the panel is first shown)."""
+
+    DEFAULT_CSS = "ExportBody { height: 1fr; }"
+
+    def __init__(self, initial: str) -> None:
+        super().__init__()
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        from xraybuilder.core.export import TITLES
+
+        yield Static(id="export-status")
+        with TabbedContent(id="export-tabs", initial=f"export-tab-{self.initial}"):
+            for fmt in formats():
+                with TabPane(TITLES.get(fmt, fmt), id=f"export-tab-{fmt}"):
+                    yield PolicyView(id=f"export-view-{fmt}")
+        with Horizontal(id="export-actions"):
+            yield Button("Copy (c)", id="export-copy")
+            yield Button("Save… (s)", id="export-save")
+            yield Button("Add profile to ~/.aws… (a)", id="export-profile")
 
 
 class ExportPanel(Vertical):
@@ -90,22 +114,25 @@ class ExportPanel(Vertical):
         self._assessment: Assessment | None = None
         self._bundle: Bundle | None = None
         self._texts: dict[str, str] = {}
+        self._format = formats()[0]
+        self._built = False
+        self._building = False
         self.credentials_path: str | None = None
         """Where the profile goes; None: where botocore looks (AWS_SHARED_CREDENTIALS_FILE…)."""
         self.config_path: str | None = None
 
     def compose(self) -> ComposeResult:
-        from xraybuilder.core.export import TITLES
+        # The body is built on the first show: the builder composes every step at start,
+        # and six tabs of views would delay its first frame for a step not yet open.
+        yield from ()
 
-        yield Static(id="export-status")
-        with TabbedContent(id="export-tabs"):
-            for fmt in formats():
-                with TabPane(TITLES.get(fmt, fmt), id=f"export-tab-{fmt}"):
-                    yield PolicyView(id=f"export-view-{fmt}")
-        with Horizontal(id="export-actions"):
-            yield Button("Copy (c)", id="export-copy")
-            yield Button("Save… (s)", id="export-save")
-            yield Button("Add profile to ~/.aws… (a)", id="export-profile")
+    def _body(self) -> list[Widget]:
+        return [ExportBody(self._format)]
+
+    @property
+    def built(self) -> bool:
+        """True once the body is mounted (after the first show)."""
+        return self._built
 
     # -- what is shown -------------------------------------------------------------------
 
@@ -117,15 +144,16 @@ class ExportPanel(Vertical):
     @property
     def format(self) -> str:
         """The format of the tab on screen."""
-        if not self.is_mounted:
-            return formats()[0]
-        active = self.query_one("#export-tabs", TabbedContent).active
-        return active.removeprefix("export-tab-") if active else formats()[0]
+        return self._format
 
     def select_format(self, fmt: str) -> None:
         """Bring the tab of ``fmt`` to the front."""
-        self.query_one("#export-tabs", TabbedContent).active = f"export-tab-{fmt}"
-        self._show_text(fmt)
+        if fmt not in formats():
+            return
+        self._format = fmt
+        if self._built:
+            self.query_one("#export-tabs", TabbedContent).active = f"export-tab-{fmt}"
+            self._show_text(fmt)
 
     def text(self, fmt: str | None = None) -> str | None:
         """The text of ``fmt`` (default: the tab on screen), rendered on first use."""
@@ -145,12 +173,23 @@ class ExportPanel(Vertical):
         if bundle is not self._bundle:
             self._bundle = bundle
             self._texts.clear()
-        if self.is_mounted:
-            self._refresh_all()
+        if not self.is_mounted:
+            return
+        if not self._built:
+            if not self._building:
+                self._building = True
+                self.call_later(self._build)
+            return
+        self._refresh_all()
+
+    async def _build(self) -> None:
+        await self.mount_all(self._body())
+        self._built = True
+        self._refresh_all()
 
     def on_mount(self) -> None:
         if self._assessment is not None:
-            self._refresh_all()
+            self.show(self._assessment)
 
     def _refresh_all(self) -> None:
         status = self.query_one("#export-status", Static)
@@ -187,7 +226,10 @@ class ExportPanel(Vertical):
     @on(TabbedContent.TabActivated, "#export-tabs")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
-        self._show_text(self.format)
+        active = event.tabbed_content.active
+        if active:
+            self._format = active.removeprefix("export-tab-")
+        self._show_text(self._format)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "add_profile":

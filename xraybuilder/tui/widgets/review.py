@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.suggester import Suggester
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from xraybuilder.tui.widgets.findings import FindingsList
@@ -199,6 +200,8 @@ class ReviewPanel(VerticalScroll):
         self._tested = False
         self._decision: Decision | None = None
         self._shown: dict[str, Any] = {}
+        self._built = False
+        self._building = False
 
     @property
     def assessment(self) -> Assessment | None:
@@ -211,7 +214,12 @@ class ReviewPanel(VerticalScroll):
         return self._decision
 
     def _on_focus(self, event: events.Focus) -> None:
+        self._forward_focus()
+
+    def _forward_focus(self) -> None:
         # Focus lands where the keys do something: the findings, or the request form.
+        if not self._built:
+            return
         findings = self.query_one("#review-findings", FindingsList)
         if findings.findings:
             findings.focus()
@@ -219,24 +227,52 @@ class ReviewPanel(VerticalScroll):
             self.query_one("#request-action", Input).focus()
 
     def compose(self) -> ComposeResult:
-        yield Static("Findings", id="review-counts", classes="review-heading")
-        yield FindingsList(id="review-findings")
-        yield Static(id="review-finding-detail")
-        yield Static("Size", classes="review-heading")
-        yield SizeMeter(id="review-size")
-        yield Static("Expectations", classes="review-heading")
-        yield Static(id="review-expectations")
-        yield Static("What it grants", classes="review-heading")
-        yield Static(id="review-summary")
-        yield Static(id="review-comparison")
-        yield Static("Test a request", classes="review-heading")
-        yield RequestForm(id="review-request")
+        # The body is built on the first show: the builder composes every step at start,
+        # and some twenty widgets here would delay its first frame for a step not yet open.
+        yield from ()
+
+    def _body(self) -> list[Widget]:
+        return [
+            Static("Findings", id="review-counts", classes="review-heading"),
+            FindingsList(id="review-findings"),
+            Static(id="review-finding-detail"),
+            Static("Size", classes="review-heading"),
+            SizeMeter(id="review-size"),
+            Static("Expectations", classes="review-heading"),
+            Static(id="review-expectations"),
+            Static("What it grants", classes="review-heading"),
+            Static(id="review-summary"),
+            Static(id="review-comparison"),
+            Static("Test a request", classes="review-heading"),
+            RequestForm(id="review-request"),
+        ]
+
+    @property
+    def built(self) -> bool:
+        """True once the body is mounted (after the first show)."""
+        return self._built
 
     def show(self, assessment: Assessment) -> None:
         """Show ``assessment``; a request already tested is evaluated again against it."""
         self._assessment = assessment
         if not self.is_mounted:
             return
+        if not self._built:
+            if not self._building:
+                self._building = True
+                self.call_later(self._build)
+            return
+        self._apply(assessment)
+
+    async def _build(self) -> None:
+        await self.mount_all(self._body())
+        self._built = True
+        if self._assessment is not None:
+            self._apply(self._assessment)
+        if self.has_focus:
+            self._forward_focus()
+
+    def _apply(self, assessment: Assessment) -> None:
         self._update("counts", f"Findings: {counts_text(assessment)}")
         self.query_one("#review-findings", FindingsList).show(assessment.findings)
         identity = assessment.document("identity")
@@ -301,6 +337,8 @@ class ReviewPanel(VerticalScroll):
         """Evaluate the form's request against the assessment's policies and show the decision."""
         from xraybuilder.core.evaluate import Request, evaluate, render_text
 
+        if not self._built:
+            return None
         output = self.query_one("#request-decision", Static)
         form = self.query_one(RequestForm).values()
         self._tested = True
