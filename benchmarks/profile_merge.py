@@ -23,7 +23,7 @@ from pathlib import Path
 from xraybuilder.core.export.profiles import apply_profile, plan_profile
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY_JSON = ROOT / "tests" / "corpus" / "create_access_key.json"
+KEY_JSON = ROOT / "tests" / "profiles" / "create_access_key.json"
 KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 

@@ -181,6 +181,22 @@ def test_a_file_draft_is_linted_by_its_detected_kind() -> None:
     assert a.summary is None, "a summary is of what an identity policy grants"
 
 
+def test_a_file_draft_is_linted_by_the_kind_it_names() -> None:
+    text = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Id": "TraceWriters",
+            "Statement": [{"Effect": "Allow", "Action": "xray:PutTraceSegments", "Resource": "*"}],
+        }
+    )
+    as_identity = assess(Draft.from_text(text, "r.json"))
+    assert [f.finding.code for f in as_identity.findings] == ["IGNORED_POLICY_ID"]
+    as_resource = assess(Draft.from_text(text, "r.json").with_kind("resource"))
+    assert as_resource.documents[0].id == "resource" and as_resource.documents[0].size is None
+    assert [f.finding.code for f in as_resource.findings] == ["MISSING_PRINCIPAL"]
+    assert as_resource.findings[0].field == DraftField("document", 0)
+
+
 def test_a_file_draft_keeps_its_text_and_positions() -> None:
     text = (
         '{\n  "Version": "2012-10-17",\n  "Statement": [\n'

@@ -103,7 +103,11 @@ def test_every_problem_of_an_arn_list_parameter_is_kept_with_its_offsets() -> No
     assert [d.where for d in problems] == ["parameter reader_arns", "parameter reader_arns"]
     spans = [typed[d.offset : d.end] for d in problems]  # type: ignore[misc]
     assert spans == ["1234", "eu-west-1"]
-    assert "4 digits" in problems[0].message and "no region" in problems[1].message
+    expected = "item 2: arn:aws:iam::1234:role/B: The account ID has 4 digits; "
+    expected += "AWS account IDs have exactly 12 (keep any leading zeros)."
+    assert problems[0].message == expected
+    assert problems[1].message.startswith("item 3: arn:aws:iam:eu-west-1:123456789012:role/C: ")
+    assert "no region" in problems[1].message
 
 
 def test_the_first_message_still_leads_the_problem() -> None:
@@ -120,3 +124,4 @@ def test_the_first_message_still_leads_the_problem() -> None:
         "item 1: arn:aws:iam::1234:role/B: The account ID"
     )
     assert len(problem.parts) == 2 and [p[0] for p in problem.parts] == ["error", "error"]
+    assert problem.parts[0][1] == problem.message, "the message is the first part's"

@@ -97,6 +97,16 @@ def test_with_text_only_for_file_drafts_and_drops_materialised_statements() -> N
         Draft.custom().with_text("{}")
 
 
+def test_a_file_draft_may_name_its_kind() -> None:
+    draft = Draft.from_text("{}", "p.json").with_kind("resource")
+    assert draft.kind == "resource" and Draft.from_toml(draft.to_toml()) == draft
+    assert draft.with_kind(None).kind is None
+    with pytest.raises(DraftError, match="kind must be one of"):
+        draft.with_kind("bucket")
+    with pytest.raises(DraftError, match="only a draft read from a file"):
+        Draft.custom().with_kind("trust")
+
+
 # -- secrets -------------------------------------------------------------------------
 
 
@@ -326,6 +336,7 @@ DRAFTS = st.one_of(
         file_name=st.none() | TEXT,
         file_text=st.none() | st.text(st.characters(blacklist_categories=("Cs",)), max_size=200),
         statements=st.none() | st.lists(STATEMENTS, max_size=2).map(tuple),
+        kind=st.none() | st.sampled_from(["identity", "trust", "resource", "key-policy"]),
     ),
 )
 

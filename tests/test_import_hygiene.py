@@ -16,7 +16,7 @@ from pathlib import Path
 
 UI_PACKAGES = ("textual", "prompt_toolkit")
 POLICY = Path(__file__).parent / "corpus" / "valid_daemon_write.json"
-ACCESS_KEY = Path(__file__).parent / "corpus" / "create_access_key.json"
+ACCESS_KEY = Path(__file__).parent / "profiles" / "create_access_key.json"
 COMMANDS = [
     ["lint", str(POLICY)],
     ["actions"],

@@ -55,8 +55,14 @@ KEY = policy(
         # A Principal in an identity policy is a mistake to report, not a reason to guess.
         ((CORPUS / "error_principal_in_identity_policy.json").read_text("utf-8"), None),
         (policy({"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*"}), None),
-        (policy({"Effect": "Allow", "Principal": EC2, "Action": "sts:AssumeRole", "Resource": "*"}), None),
-        (policy({"Effect": "Allow", "Principal": EC2, "Action": "kms:Decrypt", "Resource": KEY_ARN}), None),
+        # A trust policy with a Resource is a trust policy with a mistake (IAM: "Has prohibited field").
+        (policy({"Effect": "Allow", "Principal": EC2, "Action": "sts:AssumeRole", "Resource": "*"}), "trust"),
+        (
+            policy({"Effect": "Allow", "Principal": EC2, "Action": "kms:Decrypt", "Resource": KEY_ARN}),
+            "key-policy",
+        ),
+        (policy({"Effect": "Allow", "Principal": EC2, "Action": ["kms:Decrypt", "xray:GetGroup"]}), None),
+        (policy({"Effect": "Allow", "Principal": EC2, "NotAction": "sts:AssumeRole"}), None),
         ("{not json", None),
     ],
 )
@@ -242,3 +248,64 @@ def test_bad_kind_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
         main(["lint", "--kind", "bucket", str(CORPUS / "valid_daemon_write.json")])
     assert exit_.value.code == 2
     assert "invalid choice: 'bucket'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "principal, action, wanted",
+    [
+        (
+            {"Federated": "arn:aws:iam::123456789012:saml-provider/Okta"},
+            "sts:AssumeRole",
+            "sts:AssumeRoleWithSAML",
+        ),
+        (
+            {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+            "sts:AssumeRoleWithSAML",
+            "sts:AssumeRoleWithWebIdentity",
+        ),
+        ({"Service": "lambda.amazonaws.com"}, "sts:AssumeRoleWithWebIdentity", "sts:AssumeRole"),
+        ({"Federated": "cognito-identity.amazonaws.com"}, "sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"),
+    ],
+)
+def test_the_assume_role_action_must_fit_the_principal(
+    principal: dict[str, str], action: str, wanted: str
+) -> None:
+    text = policy({"Effect": "Allow", "Principal": principal, "Action": [action, "sts:TagSession"]})
+    [finding] = lint(text, LintContext(kind="trust"))
+    assert (finding.code, finding.severity, finding.path) == (
+        "MISMATCHED_ACTION_FOR_PRINCIPAL",
+        Severity.ERROR,
+        ("Statement", 0, "Action", 0),
+    )
+    assert finding.fix is not None and finding.fix.value == wanted
+    assert lint(apply_fix(text, finding.fix), LintContext(kind="trust")) == []
+
+
+def test_a_mixed_principal_block_is_left_alone() -> None:
+    principal = {"AWS": ADMIN, "Federated": "cognito-identity.amazonaws.com"}
+    text = policy({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRoleWithWebIdentity"})
+    assert "MISMATCHED_ACTION_FOR_PRINCIPAL" not in codes(text, "trust")
+
+
+def test_key_policies_have_their_own_size_quota_and_resource_policies_none_of_ours() -> None:
+    readers = [f"arn:aws:iam::123456789012:role/reader-{i:04d}" for i in range(800)]
+    statement = {"Effect": "Allow", "Principal": {"AWS": readers}, "Action": "kms:Decrypt", "Resource": "*"}
+    text = policy(statement)
+    assert 32768 < len(text.replace(" ", "").replace("\n", "")) < 65536
+    assert codes(text, "key-policy") == {"POLICY_SIZE_EXCEEDS_KEY_POLICY_QUOTA": Severity.ERROR}
+    # Each service sets its own resource-policy quota: no size finding is guessed.
+    assert not any(c.startswith("POLICY_SIZE") for c in codes(text, "resource"))
+
+
+def test_a_trust_policy_with_a_resource_is_told_so_without_kind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The common mistake: a Resource copied into a role's trust policy.
+    path = tmp_path / "trust.json"
+    path.write_text(
+        policy({"Effect": "Allow", "Principal": EC2, "Action": "sts:AssumeRole", "Resource": "*"}),
+        encoding="utf-8",
+    )
+    code, out, _ = run(["lint", str(path)], capsys)
+    assert code == 1
+    assert "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE" in out and "UNSUPPORTED_PRINCIPAL" not in out

@@ -343,3 +343,13 @@ def test_headers_of_the_other_file_are_pointed_out(aws: AwsFiles) -> None:
     apply_profile(plan)
     assert botocore_reads("dev") == (NEW_KEY_ID, NEW_SECRET, None, "eu-west-1")
     assert aws.config.read_bytes().startswith(b"# old\n[dev]\nregion = us-east-1\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give files away")
+def test_files_and_backups_keep_the_owner_under_sudo(aws: AwsFiles) -> None:
+    aws.write(MESSY_CREDENTIALS, MESSY_CONFIG)
+    os.chown(aws.credentials, 4321, 4321)
+    add("dev")
+    assert (aws.credentials.stat().st_uid, aws.credentials.stat().st_gid) == (4321, 4321)
+    (backup,) = aws.credentials.parent.glob("credentials.*.bak")
+    assert (backup.stat().st_uid, stat.S_IMODE(backup.stat().st_mode)) == (4321, 0o600)

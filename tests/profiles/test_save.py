@@ -110,3 +110,14 @@ def test_a_file_appearing_meanwhile_is_not_replaced(tmp_path: Path) -> None:
     with pytest.raises(FileExists):
         write_bytes_atomic(target, b"new", mode=0o644, replace=False)
     assert target.read_bytes() == OLD.encode() and leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give files away")
+def test_a_replaced_file_keeps_its_owner(tmp_path: Path) -> None:
+    # As under sudo: the user's file must not become root's.
+    target = tmp_path / "credentials"
+    target.write_bytes(OLD.encode())
+    os.chown(target, 4321, 4321)
+    save_text(target, NEW, overwrite=True, mode=0o600)
+    info = target.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (4321, 4321, 0o600)

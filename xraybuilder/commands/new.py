@@ -150,7 +150,7 @@ def _parameter_errors(preset_id: str, assessment: Assessment) -> list[str]:
             f"{preset_id}: missing required parameter{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
         )
     for d in assessment.parameter_problems:
-        if d.code != "PARAMETER_MISSING":
+        if d.code != "PARAMETER_MISSING" and d.severity == "error":
             lines.append(f"{preset_id}: {d.where}: {d.message}" if d.where else f"{preset_id}: {d.message}")
     return lines
 

@@ -71,6 +71,8 @@ def read_json_keys(source: str) -> AccessKey:
     from xraybuilder.core.export.profiles import access_key_from_json
 
     if source == "-":
+        if sys.stdin.isatty():
+            print("Paste the JSON, then press Ctrl-D on a line of its own.", file=sys.stderr)
         return access_key_from_json(sys.stdin.read(), "standard input")
     path = Path(source).expanduser()
     try:

@@ -332,7 +332,7 @@ def _file_document(draft: Draft) -> tuple[str, str, Policy | None, str]:
             policy = Policy.from_text(text)
         except PolicyShapeError:
             policy = None
-    kind = detect_kind(text) or "identity"
+    kind = draft.kind or detect_kind(text) or "identity"
     doc_id = _ID_OF_KIND[kind]
     title = DOCUMENT_KINDS[doc_id][1]
     if draft.file_name:
@@ -342,7 +342,7 @@ def _file_document(draft: Draft) -> tuple[str, str, Policy | None, str]:
 
 def _document(doc_id: str, title: str, policy: Policy | None, text: str, target: str) -> AssessedDocument:
     kind = DOCUMENT_KINDS[doc_id][0]
-    findings = lint(text, LintContext(target=target, kind=kind))  # type: ignore[arg-type]
+    findings = _lint(text, target, kind)
     size = None
     if kind == "identity":
         size = Size(iam_size(text), SIZE_QUOTAS.get(target, SIZE_QUOTAS["managed"]), target)
@@ -351,6 +351,12 @@ def _document(doc_id: str, title: str, policy: Policy | None, text: str, target:
     elif kind == "key-policy":
         size = Size(iam_size(text), KEY_POLICY_QUOTA, "key-policy")
     return AssessedDocument(doc_id, title, kind, text, policy, tuple(findings), size)
+
+
+@lru_cache(maxsize=256)
+def _lint(text: str, target: str, kind: str) -> tuple[Finding, ...]:
+    # A parameter edit rebuilds every document, but most come out the same text.
+    return tuple(lint(text, LintContext(target=target, kind=kind)))  # type: ignore[arg-type]
 
 
 def _field(doc: AssessedDocument, path: Path) -> DraftField:

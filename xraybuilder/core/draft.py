@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 ORIGINS = ("preset", "custom", "file")
+KINDS = ("identity", "trust", "resource", "key-policy")
 TARGETS = ("managed", "role", "user", "group")
 EFFECTS = ("Allow", "Deny")
 FORMAT_VERSION = 1
@@ -73,12 +74,17 @@ class Draft:
     target: str = "managed"
     file_name: str | None = None
     file_text: str | None = None
+    kind: str | None = None
+    """For a file draft: which rules to lint it by (identity, trust, resource or
+    key-policy); None lets ``assess`` tell from the document's shape."""
 
     def __post_init__(self) -> None:
         if self.origin not in ORIGINS:
             raise DraftError(f"origin must be one of {', '.join(ORIGINS)}, not {self.origin!r}", key="origin")
         if self.target not in TARGETS:
             raise DraftError(f"target must be one of {', '.join(TARGETS)}, not {self.target!r}", key="target")
+        if self.kind is not None and self.kind not in KINDS:
+            raise DraftError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}", key="kind")
         if self.origin == "preset" and not self.preset_id:
             raise DraftError("a preset draft needs a preset id", key="preset")
         keys = [k for k, _ in self.params]
@@ -137,6 +143,14 @@ class Draft:
         if target not in TARGETS:
             raise DraftError(f"target must be one of {', '.join(TARGETS)}, not {target!r}", key="target")
         return replace(self, target=target)
+
+    def with_kind(self, kind: str | None) -> Draft:
+        """A file draft linted by the rules of ``kind`` (None: tell from its shape)."""
+        if self.origin != "file":
+            raise DraftError("only a draft read from a file has a kind to choose", key="kind")
+        if kind is not None and kind not in KINDS:
+            raise DraftError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", key="kind")
+        return replace(self, kind=kind)
 
     def with_text(self, text: str) -> Draft:
         """A file draft with edited text (statements go back to following the text)."""
@@ -286,6 +300,8 @@ class Draft:
         doc: dict[str, Any] = {"format": FORMAT_VERSION, "origin": self.origin, "target": self.target}
         if self.preset_id is not None:
             doc["preset"] = self.preset_id
+        if self.kind is not None:
+            doc["kind"] = self.kind
         if self.params:
             doc["params"] = dict(self.params)
         if self.file_name is not None or self.file_text is not None:
@@ -386,7 +402,7 @@ class _Reader:
         return tuple(value)
 
     def draft(self, doc: Mapping[str, Any]) -> Draft:
-        known = {"format", "origin", "target", "preset", "params", "file", "statements"}
+        known = {"format", "origin", "target", "kind", "preset", "params", "file", "statements"}
         for key in doc:
             if key not in known:
                 raise self.fail((key,), f"unknown key; a draft holds {', '.join(sorted(known))}")
@@ -421,6 +437,7 @@ class _Reader:
                 target=self.get(doc, ("target",), str, "managed"),
                 file_name=self.get(file, ("file", "name"), str),
                 file_text=self.get(file, ("file", "text"), str),
+                kind=self.get(doc, ("kind",), str),
             )
         except DraftError as err:
             raise self.fail(tuple(err.key.split(".")) if err.key else (), err.message) from None

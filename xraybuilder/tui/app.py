@@ -59,7 +59,7 @@ class XrayBuilderApp(App[None]):
     """The builder. ``preset``/``params`` or ``policy_file`` choose what it opens with."""
 
     TITLE = "xraybuilder"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS: ClassVar = App.COMMANDS | {BuilderCommands}
     # Defaults avoid what tmux, zellij and terminals take (ctrl+b, ctrl+j, ctrl+o, ctrl+s).
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -124,9 +124,9 @@ class XrayBuilderApp(App[None]):
                         yield FindingsList(id="findings")
                     with TabPane("Summary", id="tab-summary"):
                         with VerticalScroll():
-                            yield Static("", id="summary")
+                            yield Static("", id="summary", markup=False)
                 yield SizeMeter(id="meter")
-                yield Static("", id="status")
+                yield Static("", id="status", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -366,7 +366,8 @@ class XrayBuilderApp(App[None]):
     def _focus_form(self, form: StepForm, tries: int = 5) -> None:
         focusable = [w for w in form.query("*") if w.focusable and w.display]
         if focusable:
-            focusable[0].focus()
+            focusable[0].focus(scroll_visible=False)
+            form.scroll_home(animate=False)
         elif tries:
             # The form may still be mounting the fields of a new draft.
             self.call_after_refresh(self._focus_form, form, tries - 1)

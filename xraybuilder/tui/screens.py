@@ -87,7 +87,7 @@ class OpenFileScreen(Dialog[str]):
             yield Static("Open a policy file", classes="dialog-title")
             yield Label("Path of an IAM policy JSON file (~ is your home folder):")
             yield Input(placeholder="policy.json", id="path")
-            yield Static("", id="open-problem", classes="field-message -error")
+            yield Static("", id="open-problem", classes="field-message -error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Open", id="open", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -130,7 +130,7 @@ class SavePresetScreen(Dialog[str]):
             yield Input(value=f"my-{base}", id="preset-id")
             yield Label("Title:")
             yield Input(value=f"My {base}", id="preset-title")
-            yield Static("", id="preset-problem", classes="field-message -error")
+            yield Static("", id="preset-problem", classes="field-message -error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -189,7 +189,7 @@ class SaveExportScreen(Dialog[list[str]]):
             yield Static("Files: " + ", ".join(self.files))
             yield Label("Folder (created if missing; ~ is your home folder):")
             yield Input(placeholder="./xray-policy", id="folder")
-            yield Static("", id="save-problem", classes="field-message -error")
+            yield Static("", id="save-problem", classes="field-message -error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")

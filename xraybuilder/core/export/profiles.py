@@ -74,6 +74,8 @@ class ProfileError(Exception):
 def display_path(path: Path) -> str:
     """``path`` with the home folder written as ``~``."""
     home = Path(os.path.expanduser("~"))
+    if home == Path(home.anchor):  # a home at the root would turn every path into ~/…
+        return str(path)
     try:
         return "~/" + path.relative_to(home).as_posix()
     except ValueError:
@@ -546,7 +548,7 @@ def _write_backup(change: FileChange) -> Path:
     for attempt in range(1, 100):
         backup = _backup_path(change.target, stamp, attempt)
         try:
-            write_bytes_atomic(backup, change.before, mode=FILE_MODE, replace=False)
+            write_bytes_atomic(backup, change.before, mode=FILE_MODE, replace=False, owner_of=change.target)
         except FileExists:
             continue
         return backup

@@ -60,14 +60,22 @@ def _describe(err: OSError) -> str:
     return err.strerror or str(err)
 
 
-def write_bytes_atomic(target: Path, data: bytes, *, mode: int, replace: bool = True) -> None:
+def write_bytes_atomic(
+    target: Path, data: bytes, *, mode: int, replace: bool = True, owner_of: Path | None = None
+) -> None:
     """Write ``data`` to ``target`` through a temporary file in the same folder.
 
-    The temporary file gets ``mode`` before any byte is written, is fsynced, then renamed
-    over ``target``. With ``replace=False`` the final step fails with FileExists if
-    ``target`` appeared meanwhile, instead of replacing it. Raises OSError on failure,
-    after removing the temporary file: ``target`` is then untouched.
+    The temporary file gets ``mode`` (and the owner of the file it replaces, where the
+    system allows) before any byte is written, is fsynced, then renamed over ``target``.
+    With ``replace=False`` the final step fails with FileExists if ``target`` appeared
+    meanwhile, instead of replacing it. Raises OSError on failure, after removing the
+    temporary file: ``target`` is then untouched. ``owner_of`` names the file whose
+    owner to keep when it is not ``target`` itself (a backup takes its original's).
     """
+    try:
+        previous: os.stat_result | None = os.stat(owner_of or target)
+    except OSError:
+        previous = None
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
@@ -76,6 +84,7 @@ def write_bytes_atomic(target: Path, data: bytes, *, mode: int, replace: bool = 
                 os.fchmod(handle.fileno(), mode)
             else:  # Windows before Python 3.13
                 os.chmod(tmp, mode)
+            _keep_owner(handle.fileno(), previous)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -87,6 +96,16 @@ def write_bytes_atomic(target: Path, data: bytes, *, mode: int, replace: bool = 
         tmp.unlink(missing_ok=True)
         raise
     _fsync_folder(target.parent)
+
+
+def _keep_owner(fd: int, previous: os.stat_result | None) -> None:
+    # Run with sudo, a rewrite would otherwise hand the user's file to root.
+    if previous is None or not hasattr(os, "fchown"):
+        return
+    if (previous.st_uid, previous.st_gid) == (os.geteuid(), os.getegid()):
+        return
+    with contextlib.suppress(OSError):  # only root may give a file away
+        os.fchown(fd, previous.st_uid, previous.st_gid)
 
 
 def _link_new(tmp: Path, target: Path) -> None:

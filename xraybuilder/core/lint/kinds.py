@@ -85,11 +85,11 @@ def is_trust_action(action: str) -> bool:
 def detect_kind(source: Any) -> Kind | None:
     """The kind of a policy when its shape makes it clear, else None (lint it as identity).
 
-    Every statement naming a principal and allowing only role-taking sts actions, with
-    no Resource: a trust policy. Every statement naming a principal, only ``kms:``
-    actions and Resource "*": KMS key-policy statements. Anything else is left to the
-    caller (``--kind``): a Principal in an identity policy is a mistake worth reporting,
-    not a reason to guess.
+    Every statement naming a principal and only role-taking sts actions: a trust policy
+    (a Resource in it is then the mistake to report). Every statement naming a principal
+    and only ``kms:`` actions: KMS key-policy statements. Anything else is left to the
+    caller (``--kind``): a Principal next to other actions is an identity policy's
+    mistake worth reporting, not a reason to guess.
     """
     if isinstance(source, str):
         from xraybuilder.core.policy.source import parse_json
@@ -104,13 +104,9 @@ def detect_kind(source: Any) -> Kind | None:
     actions = [a for s in statements for a in _strings(s.get("Action"))]
     if not actions or any("NotAction" in s for s in statements):
         return None
-    if all(is_trust_action(a) for a in actions) and not any(
-        "Resource" in s or "NotResource" in s for s in statements
-    ):
+    if all(is_trust_action(a) for a in actions):
         return "trust"
-    if all(a.lower().startswith("kms:") for a in actions) and all(
-        _strings(s.get("Resource")) == ["*"] for s in statements
-    ):
+    if all(a.lower().startswith("kms:") for a in actions):
         return "key-policy"
     return None
 
@@ -183,6 +179,18 @@ def _check_trust(doc: Document, st: StatementView) -> None:
                 fix=Fix(f"Remove {element}", st.path + (element,), REMOVE),
                 on_key=True,
             )
+    wanted = _assume_action_for(st.raw.get("Principal"))
+    for path, action in st.action_entries:
+        taken = action.lower()
+        if wanted is not None and taken in _ASSUME_LOWER and taken != wanted.lower():
+            doc.report(
+                "MISMATCHED_ACTION_FOR_PRINCIPAL",
+                Severity.ERROR,
+                f'"{action}" does not fit this principal: {_PRINCIPAL_WORDS[wanted]} take the role '
+                f'with "{wanted}", so this statement lets nobody in.',
+                path,
+                fix=Fix(f'Write "{wanted}"', path, wanted),
+            )
     for path, action in st.action_entries + st.not_action_entries:
         if not is_trust_action(action):
             doc.report(
@@ -194,6 +202,37 @@ def _check_trust(doc: Document, st: StatementView) -> None:
                 "identity policy.",
                 path,
             )
+
+
+_ASSUME = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
+_ASSUME_LOWER = tuple(a.lower() for a in _ASSUME)
+_PRINCIPAL_WORDS = {
+    "sts:AssumeRole": "AWS accounts, users, roles and services",
+    "sts:AssumeRoleWithSAML": "users signed in through a SAML provider",
+    "sts:AssumeRoleWithWebIdentity": "users signed in through an OIDC or web identity provider",
+}
+
+
+def _assume_action_for(principal: Any) -> str | None:
+    """The one assume-role action a principal block calls for, when that is certain.
+
+    AWS and Service principals use AssumeRole; a Federated SAML provider
+    (``…:saml-provider/NAME``) AssumeRoleWithSAML; any other Federated principal (an OIDC
+    provider, Cognito, a web identity provider) AssumeRoleWithWebIdentity. A block that
+    mixes these kinds is left alone.
+    """
+    if not isinstance(principal, dict) or not principal:
+        return None
+    kinds = set(principal)
+    if kinds <= {"AWS", "Service"}:
+        return "sts:AssumeRole"
+    if kinds == {"Federated"}:
+        providers = _strings(principal["Federated"])
+        if providers and all(":saml-provider/" in p for p in providers):
+            return "sts:AssumeRoleWithSAML"
+        if providers and not any(":saml-provider/" in p for p in providers):
+            return "sts:AssumeRoleWithWebIdentity"
+    return None
 
 
 def _check_key_policy(doc: Document, st: StatementView) -> None:

@@ -21,10 +21,12 @@ def check(doc: Document) -> None:
     """Report size findings on doc."""
     kind = doc.context.kind
     if kind == "trust":
-        _check_other(doc, TRUST_POLICY_QUOTA, "ROLE_TRUST_POLICY", "role trust policies")
+        _check_other(
+            doc, TRUST_POLICY_QUOTA, "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA", "role trust policies"
+        )
         return
     if kind == "key-policy":
-        _check_other(doc, KEY_POLICY_QUOTA, "KEY_POLICY", "KMS key policies")
+        _check_other(doc, KEY_POLICY_QUOTA, "POLICY_SIZE_EXCEEDS_KEY_POLICY_QUOTA", "KMS key policies")
         return
     if kind != "identity":
         return  # each service sets its own resource-policy quota
@@ -69,11 +71,11 @@ def check(doc: Document) -> None:
         )
 
 
-def _check_other(doc: Document, quota: int, name: str, where: str) -> None:
+def _check_other(doc: Document, quota: int, code: str, where: str) -> None:
     size = iam_size(doc.text)
     if size > quota:
         doc.report(
-            f"POLICY_SIZE_EXCEEDS_{name}_QUOTA",
+            code,
             Severity.ERROR,
             f"{size:,} characters (whitespace excluded) exceed the {quota:,} limit for {where}: "
             "the service will refuse it. Merge statements or shorten lists.",

@@ -108,16 +108,16 @@ def _split_arn(text: str, what: str, example: str, base: int = 0) -> tuple[str, 
 
     m = _ARN.fullmatch(text)
     if m is None or "*" in text or "?" in text:
-        raise _Invalid(
-            f"{text!r} is not {what}; expected an ARN like {example} (no wildcards)",
-            (("error", f"not {what}", base, base + len(text)),),
-        )
+        message = f"{text!r} is not {what}; expected an ARN like {example} (no wildcards)"
+        raise _Invalid(message, (("error", message, base, base + len(text)),))
     # The ARN checker words part-by-part problems the way the linter does; the message
     # leads with the first error, and ``parts`` keeps every problem where it lies.
     check = check_arn(text)
     if check.errors:
-        parts = tuple((p.level, p.message, base + p.start, base + p.end) for p in check.problems)
-        raise _Invalid(f"{text}: {check.errors[0].message}", parts)
+        # Errors first (the message leads with the first), each worded as on its own.
+        ordered = sorted(check.problems, key=lambda p: not p.is_error)
+        parts = tuple((p.level, f"{text}: {p.message}", base + p.start, base + p.end) for p in ordered)
+        raise _Invalid(parts[0][1], parts)
     part, svc, region, account, rest = m.groups()
     return part, svc, region, account, rest
 
@@ -164,7 +164,8 @@ def _parse_principal_list(text: str, param: Parameter) -> tuple[str, ...]:
             out.append(_parse_principal_arn(m.group(), param, m.start()))
         except _Invalid as err:
             first = first or f"item {i}: {err}"
-            parts.extend(err.parts or (("error", str(err), m.start(), m.end()),))
+            own = err.parts or (("error", str(err), m.start(), m.end()),)
+            parts.extend((level, f"item {i}: {message}", start, end) for level, message, start, end in own)
     if first is not None:
         raise _Invalid(first, tuple(parts))
     return tuple(dict.fromkeys(out))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -208,7 +208,7 @@ class ActionsStep(StepForm):
             "Space ticks, Enter too.",
             classes="field-help",
         )
-        yield Input(placeholder="filter: part of a name or description", id="action-filter")
+        yield Input(placeholder="filter: part of a name or description", id="action-filter", compact=True)
         yield Static("", id="actions-note", classes="why")
         yield Vertical(id="action-groups")
         yield Static("", id="action-detail")
@@ -253,7 +253,7 @@ class ActionsStep(StepForm):
                 Selection(_prompt(r, reasons.get(r.full_name.lower())), r.full_name, r.full_name in allowed)
                 for r in rows
             ]
-            title = Static(f"{group.title}  ({ticked} of {len(rows)} ticked)", classes="group-title")
+            title = Static(f"{group.title}  {ticked}/{len(rows)}", classes="group-title")
             widgets.append(
                 Horizontal(
                     title,
@@ -264,6 +264,9 @@ class ActionsStep(StepForm):
             widgets.append(SelectionList[str](*selections, id=f"sel-{group.key}", classes="action-list"))
         if not widgets:
             widgets.append(Static("No action matches the filter.", classes="why"))
+        self.query_one("#action-detail", Static).update(
+            "Move to an action to read what it does; Space ticks it."
+        )
         self.replace_body("action-groups", widgets)
 
     def _sync(self, allowed: dict[str, int]) -> None:
@@ -284,7 +287,15 @@ class ActionsStep(StepForm):
     @on(SelectionList.SelectionHighlighted)
     def _highlighted(self, event: SelectionList.SelectionHighlighted[str]) -> None:
         event.stop()
-        action = event.selection.value
+        if event.selection_list.has_focus:
+            self._show_detail(event.selection.value)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget
+        if isinstance(widget, SelectionList) and widget.highlighted is not None:
+            self._show_detail(widget.get_option_at_index(widget.highlighted).value)
+
+    def _show_detail(self, action: str) -> None:
         row = next((r for g in self._groups for r in g.rows if r.full_name == action), None)
         if row is not None:
             detail = detail_text(row, self._reasons.get(action.lower()))

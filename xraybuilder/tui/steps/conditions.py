@@ -79,7 +79,7 @@ class ConditionsStep(StepForm):
                 "Operator", Select[str]([], id="cond-operator", prompt="choose an operator", compact=True)
             )
             yield _row("Values", Input(placeholder="web (several: web, api)", id="cond-values", compact=True))
-            yield Static("", id="cond-message", classes="field-message")
+            yield Static("", id="cond-message", classes="field-message", markup=False)
             yield Button("Add condition", id="cond-add", variant="primary", compact=True)
 
     def refresh_from(self, assessment: Assessment, *, rebuilt: bool) -> None:

@@ -91,7 +91,7 @@ class ParametersStep(StepForm):
             )
             self.mount(box)
             box.mount(TextArea(draft.file_text or "", id="file-text", show_line_numbers=True))
-            box.mount(Static("", id="file-problem", classes="field-message"))
+            box.mount(Static("", id="file-problem", classes="field-message", markup=False))
             self._parameters = {}
             return
         preset = self._preset()
@@ -139,11 +139,11 @@ class ParametersStep(StepForm):
                 compact=True,
             )
         row = Horizontal(Label(label, classes="field-label"), widget, classes="field-row")
-        message = Static("", id=f"msg-{param.name}", classes="field-message")
+        message = Static("", id=f"msg-{param.name}", classes="field-message", markup=False)
         return Vertical(
             row,
             message,
-            Static(param.description, classes="field-help"),
+            Static(param.description, classes="field-help", markup=False),
             id=f"field-{param.name}",
             classes="field",
         )

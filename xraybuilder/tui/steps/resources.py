@@ -232,7 +232,7 @@ class ResourcesStep(StepForm):
                     classes="part-row",
                 )
             )
-            rows.append(Static("", id=f"msg-{s.index}-{rtype}-{part}", classes="field-message"))
+            rows.append(Static("", id=f"msg-{s.index}-{rtype}-{part}", classes="field-message", markup=False))
         return Vertical(*rows, classes="arn-builder", id=f"builder-{s.index}-{rtype}")
 
     def _show_arns(self, draft: Draft) -> None:

@@ -33,7 +33,7 @@ class ScenarioStep(StepForm):
     def compose(self) -> ComposeResult:
         yield Static("What are you setting up?", classes="step-title")
         yield OptionList(Option("Loading scenarios…", disabled=True), id="scenarios")
-        yield Static("", id="scenario-about", classes="why")
+        yield Static("", id="scenario-about", classes="why", markup=False)
 
     def show_library(self, library: Library, *, can_resume: bool) -> None:
         """Fill the list: presets in their order, then the special entries."""
@@ -57,7 +57,7 @@ class ScenarioStep(StepForm):
         library = self.builder.library
         if option_id.startswith(PRESET_PREFIX) and library is not None:
             preset = library.presets[option_id.removeprefix(PRESET_PREFIX)]
-            about.update(preset.description.strip())
+            about.update(_reflow(preset.description))
         elif option_id in _SPECIAL:
             about.update(_SPECIAL[option_id][1])
 
@@ -72,6 +72,11 @@ class ScenarioStep(StepForm):
             self.builder.action_open_file()
         elif option_id == RESUME:
             self.builder.resume_draft()
+
+
+def _reflow(text: str) -> str:
+    """Join the lines of each paragraph, so the text wraps to the pane instead of the file."""
+    return "\n\n".join(" ".join(p.split()) for p in text.strip().split("\n\n"))
 
 
 def _line(title: str, summary: str, width: int) -> Text:
