@@ -19,8 +19,6 @@ TARGET_WORDS = {
 }
 NEAR = 0.9
 """Past this share of the quota the bar turns to a warning."""
-MIN_BAR = 6
-"""Narrower than this, the bar gives way to the words."""
 
 
 class SizeMeter(Widget):
@@ -85,7 +83,7 @@ class SizeMeter(Widget):
         level_style = self.get_component_rich_style(f"size-meter--{level}")
         head = f"{size.characters:,} / {size.quota:,} "
         tail = " " + _share_words(size)
-        if len(head) + len(tail) + MIN_BAR > self.size.width:
+        if len(head) + len(tail) > self.size.width:
             # A narrow column: the short form, so the figures are never cut off.
             tail = f" {share:.0%} ({size.target})" + (" over!" if share > 1 else "")
         bar_width = max(0, min(24, self.size.width - len(head) - len(tail)))
