@@ -166,3 +166,30 @@ def test_cli_refuses_bad_arguments_before_starting(
 ) -> None:
     assert main(argv) == 2
     assert says in capsys.readouterr().err
+
+
+async def test_f9_switches_light_and_dark() -> None:
+    app = XrayBuilderApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        dark = app.current_theme.dark
+        await pilot.press("f9")
+        await settle(pilot)
+        assert app.current_theme.dark is not dark
+        await pilot.press("f9")
+        await settle(pilot)
+        assert app.current_theme.dark is dark
+
+
+async def test_ticking_an_action_updates_its_group_count() -> None:
+    app = XrayBuilderApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.start_custom()
+        await settle(pilot)
+        await pilot.press(*"GetGroup")
+        await settle(pilot)
+        app.query_one("#sel-xray-read").focus()
+        await pilot.press("home", "space")
+        await settle(pilot)
+        assert str(app.query_one("#title-xray-read", Static).render()).endswith("1/2")

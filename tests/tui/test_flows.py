@@ -161,7 +161,7 @@ async def test_star_only_actions_move_to_their_own_statement_with_words_saying_s
         assert statements[0].resources == ("arn:aws:xray:us-east-1:*:group/*/*",)
         assert statements[1].resources == ("*",)
         note = str(app.query_one("#resources-note", Static).render())
-        assert "Moved xray:GetGroups to a statement of their own" in note
+        assert "Moved xray:GetGroups to a statement of its own" in note
         assert "cannot be limited to a resource" in note
 
 

@@ -72,6 +72,7 @@ class XrayBuilderApp(App[None]):
         Binding("ctrl+e", "go_step('export')", "Export", id="export"),
         Binding("f2", "save_preset", "Save as preset", id="save_preset", show=False),
         Binding("f5", "toggle_preview", "Preview", id="toggle_preview"),
+        Binding("f9", "toggle_theme", "Light/dark", id="toggle_theme", show=False),
     ]
 
     def __init__(
@@ -392,6 +393,10 @@ class XrayBuilderApp(App[None]):
 
     def action_focus_steps(self) -> None:
         self.query_one("#steps").focus()
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     def action_toggle_preview(self) -> None:
         """In a narrow terminal, swap the form for the preview and back."""

@@ -33,6 +33,7 @@ class BuilderCommands(Provider):
         out.append(("Open a policy file…", app.action_open_file, "check and edit a policy JSON file"))
         out.append(("Save draft as preset…", app.action_save_preset, "write a user preset from this draft"))
         out.append(("Help", app.action_help, "explain the focused field"))
+        out.append(("Theme: switch light and dark", app.action_toggle_theme, "F9"))
         from xraybuilder.tui.exporting import FORMAT_TITLES
 
         for fmt, title in FORMAT_TITLES.items():

@@ -253,7 +253,9 @@ class ActionsStep(StepForm):
                 Selection(_prompt(r, reasons.get(r.full_name.lower())), r.full_name, r.full_name in allowed)
                 for r in rows
             ]
-            title = Static(f"{group.title}  {ticked}/{len(rows)}", classes="group-title")
+            title = Static(
+                f"{group.title}  {ticked}/{len(rows)}", id=f"title-{group.key}", classes="group-title"
+            )
             widgets.append(
                 Horizontal(
                     title,
@@ -281,8 +283,18 @@ class ActionsStep(StepForm):
                             selection_list.select(value)
                         else:
                             selection_list.deselect(value)
+                self._count(selection_list)
         finally:
             self._syncing = False
+
+    def _count(self, selection_list: SelectionList[str]) -> None:
+        """Refresh the "ticked of shown" count in the list's heading."""
+        key = (selection_list.id or "").removeprefix("sel-")
+        group = next((g for g in self._groups if g.key == key), None)
+        titles = self.query(f"#title-{key}")
+        if group is not None and titles:
+            ticked = len(selection_list.selected)
+            titles.first(Static).update(f"{group.title}  {ticked}/{selection_list.option_count}")
 
     @on(SelectionList.SelectionHighlighted)
     def _highlighted(self, event: SelectionList.SelectionHighlighted[str]) -> None:

@@ -112,9 +112,10 @@ def limit_statement(draft: Draft, index: int, resources: list[str]) -> tuple[Dra
         moved = (draft.statements or ())[index + 1]
         if moved.resources != ("*",):
             draft = draft.set_resources(index + 1, ["*"])
+        own, they = ("its", "it") if len(star_only) == 1 else ("their", "they")
         message = (
-            f'Moved {", ".join(star_only)} to a statement of their own with "Resource": "*": '
-            "they cannot be limited to a resource."
+            f'Moved {", ".join(star_only)} to a statement of {own} own with "Resource": "*": '
+            f"{they} cannot be limited to a resource."
         )
     return draft.set_resources(index, resources), message
 
@@ -153,7 +154,13 @@ class ResourcesStep(StepForm):
         if signature != self._signature or rebuilt:
             self._signature = signature
             self._build(draft, shapes)
+            # The new sections are mounted at the next refresh; fill in their ARNs then.
+            self.call_after_refresh(self._show_latest)
         self._show_arns(draft)
+
+    def _show_latest(self) -> None:
+        if self.draft is not None and self.blocked(self.draft) is None:
+            self._show_arns(self.draft)
 
     def _build(self, draft: Draft, shapes: list[StatementShape]) -> None:
         statements = draft.editable().statements or ()
@@ -181,7 +188,7 @@ class ResourcesStep(StepForm):
                 children.append(
                     Horizontal(
                         Switch(value=s.limited, id=f"limit-{s.index}"),
-                        Label("limit to the resources below (off: any resource, *)", classes="switch-label"),
+                        Label("limit to one resource (off: any, *)", classes="switch-label"),
                         classes="switch-row",
                     )
                 )
