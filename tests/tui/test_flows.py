@@ -61,6 +61,23 @@ async def test_a_bad_account_id_is_reported_as_typed_and_the_message_goes_when_f
         assert "123456789012:group/local-users/*" in app.query_one("#policy", PolicyView).text
 
 
+async def test_a_cleared_field_goes_back_to_its_default_without_an_error() -> None:
+    app = XrayBuilderApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await choose(pilot, "preset:group-admin")
+        await pilot.press("tab", "tab")
+        await pilot.press(*"123456789012")
+        await settle(pilot)
+        assert app.draft is not None and app.draft.param("account") == "123456789012"
+        for _ in range(12):
+            await pilot.press("backspace")
+        await settle(pilot)
+        assert app.draft is not None and app.draft.param("account") is None
+        assert not any(p.code == "PARAMETER_EMPTY" for p in app.assessment.parameter_problems)
+        assert "is empty" not in str(message(app, "account").render())
+
+
 async def test_a_parameter_that_does_not_apply_is_hidden() -> None:
     app = XrayBuilderApp(preset="group-admin", params={"account": "123456789012"})
     async with app.run_test(size=SIZE) as pilot:

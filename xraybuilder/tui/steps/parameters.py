@@ -206,6 +206,10 @@ class ParametersStep(StepForm):
         param = self._parameters[name]
         if draft.param(name) is None and value == (param.default_text or "") and param.type != "tag_value":
             return
+        if value == "" and param.type != "tag_value":
+            # An empty field means "use the default shown in grey", as the step says.
+            self.edit(draft.without_param(name))
+            return
         self.edit(draft.with_param(name, value))
 
     def on_input_changed(self, event: Input.Changed) -> None:
