@@ -324,3 +324,53 @@ def test_permissions_management_skips_actions_whose_resource_types_do_not_fit() 
 def test_kms_create_grant_has_one_finding_not_two() -> None:
     found = run(allow(Action=["kms:CreateGrant"], Resource="*"))
     assert [f.code for f in found] == ["CREATE_GRANT_ON_ALL_KEYS"]
+
+
+# -- aws:MultiFactorAuthPresent tested against "false" ---------------------------------------
+
+MFA = "aws:MultiFactorAuthPresent"
+
+
+@pytest.mark.parametrize(
+    ("operator", "value"), [("Bool", "false"), ("BoolIfExists", "false"), ("Bool", False)]
+)
+def test_allow_only_without_mfa(operator: str, value: Any) -> None:
+    [f] = run(allow(Action="xray:GetGroup", Resource=ROLE, Condition={operator: {MFA: value}}))
+    assert (f.code, f.severity, f.path_str) == (
+        "ALLOW_WITHOUT_MFA",
+        SECURITY_WARNING,
+        f'Statement[0].Condition.{operator}["{MFA}"]',
+    )
+    assert '{"Bool": {"aws:MultiFactorAuthPresent": "true"}}' in f.message
+    assert f.fix is not None and f.fix.value == "true"
+
+
+def test_deny_without_mfa_needs_if_exists() -> None:
+    statement = {"Effect": "Deny", "Action": "xray:*", "Resource": "*", "Condition": {"Bool": {MFA: "false"}}}
+    [f] = run(statement)
+    assert (f.code, f.severity) == ("DENY_MFA_WITHOUT_IF_EXISTS", SECURITY_WARNING)
+    assert "long-term access keys" in f.message and '{"BoolIfExists"' in f.message
+    assert (
+        f.fix is not None
+        and f.fix.new_key == "BoolIfExists"
+        and f.fix.path == ("Statement", 0, "Condition", "Bool")
+    )
+
+
+@pytest.mark.parametrize(
+    ("effect", "condition"),
+    [
+        ("Deny", {"BoolIfExists": {MFA: "false"}}),
+        ("Allow", {"Bool": {MFA: "true"}}),
+        ("Deny", {"Bool": {MFA: "true"}}),
+        ("Allow", {"Null": {MFA: "false"}}),
+    ],
+)
+def test_mfa_conditions_that_mean_what_they_say(effect: str, condition: Any) -> None:
+    assert run({"Effect": effect, "Action": "xray:GetGroup", "Resource": ROLE, "Condition": condition}) == []
+
+
+def test_deny_mfa_fix_left_out_when_the_bool_block_holds_other_keys() -> None:
+    condition = {"Bool": {MFA: "false", "aws:SecureTransport": "true"}}
+    [f] = run({"Effect": "Deny", "Action": "xray:*", "Resource": "*", "Condition": condition})
+    assert f.code == "DENY_MFA_WITHOUT_IF_EXISTS" and f.fix is None

@@ -14,8 +14,8 @@ from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from xraybuilder.core import arn, catalog, patterns
-from xraybuilder.core.lint.document import Document
-from xraybuilder.core.lint.finding import Severity
+from xraybuilder.core.lint.document import Document, StatementView
+from xraybuilder.core.lint.finding import Fix, Severity
 from xraybuilder.core.policy.source import Path
 
 SECURITY_WARNING = Severity.SECURITY_WARNING
@@ -70,8 +70,9 @@ _Record = tuple[str, str, tuple[str, int] | str]
 
 
 def check(doc: Document) -> None:
-    """Report security warnings for every Allow statement."""
+    """Report security warnings for every Allow statement, and MFA conditions that misfire."""
     for st in doc.statements:
+        _check_mfa(doc, st)
         if st.effect != "Allow":
             continue
         raw = st.raw
@@ -360,3 +361,53 @@ def _has_key(block: Any, lowered_keys: tuple[str, ...]) -> bool:
     return any(
         isinstance(keys, dict) and any(k.lower() in lowered_keys for k in keys) for keys in block.values()
     )
+
+
+_MFA = "aws:multifactorauthpresent"
+_BOOL = ("bool", "boolifexists")
+
+
+def _check_mfa(doc: Document, st: StatementView) -> None:
+    """``aws:MultiFactorAuthPresent`` tested against "false": an Allow that grants only
+    without MFA, or a Deny that long-term access keys, which never carry the key, escape."""
+    if st.effect not in ("Allow", "Deny"):
+        return
+    block = st.raw.get("Condition")
+    for path, op, key, values in st.conditions:
+        if key.lower() != _MFA or op.lower() not in _BOOL:
+            continue
+        texts = [v for _, v in values]
+        if not texts or not all(isinstance(v, str | bool) and str(v).lower() == "false" for v in texts):
+            continue
+        if st.effect == "Allow":
+            value_path = values[0][0] if len(values) == 1 else path
+            doc.report(
+                "ALLOW_WITHOUT_MFA",
+                SECURITY_WARNING,
+                f"This Allow applies only when aws:MultiFactorAuthPresent is false{_absent(op)}: it "
+                "grants the actions to sessions without MFA, and not to those with it. To require "
+                f'MFA, test for "true": {{"Bool": {{"{key}": "true"}}}}; to refuse sessions without '
+                f'MFA, put "false" in a Deny with BoolIfExists.',
+                path,
+                on_key=True,
+                fix=Fix('Require MFA: test for "true"', value_path, "true") if len(values) == 1 else None,
+            )
+        elif op.lower() == "bool":
+            lone = isinstance(block, dict) and isinstance(block.get(op), dict) and len(block[op]) == 1
+            others = isinstance(block, dict) and any(k.lower() == "boolifexists" for k in block)
+            op_path = st.path + ("Condition", op)
+            doc.report(
+                "DENY_MFA_WITHOUT_IF_EXISTS",
+                SECURITY_WARNING,
+                "Requests signed with long-term access keys carry no aws:MultiFactorAuthPresent, and "
+                f'Bool never matches a missing key, so this Deny never applies to them: "{key}": '
+                '"false" catches only temporary credentials without MFA. To deny every request '
+                'without MFA, use BoolIfExists: {"BoolIfExists": {"' + key + '": "false"}}.',
+                path,
+                on_key=True,
+                fix=Fix("Use BoolIfExists", op_path, new_key="BoolIfExists") if lone and not others else None,
+            )
+
+
+def _absent(op: str) -> str:
+    return " or absent (long-term access keys)" if op.lower() == "boolifexists" else ""
