@@ -46,16 +46,47 @@ def check(doc: Document) -> None:
     denies = [st for st in doc.statements if st.effect == "Deny" and "NotAction" not in st.raw]
     if not allows:
         return
-    _check_methods(doc, allows, denies)
-    _check_resource_policies(doc, allows, denies)
+    prefixes = _prefixes(allows)
+    _check_methods(doc, allows, denies, prefixes)
+    _check_resource_policies(doc, allows, denies, prefixes)
 
 
 def _action_entry(st: StatementView, action: str) -> tuple[Path, str] | None:
     """The statement's first Action entry that grants ``action`` (a bare "*" does not count)."""
     for path, text in st.action_entries:
-        if text != "*" and patterns.action_matches(text, action):
+        if text != "*" and _matches(text, action):
             return path, text
     return None
+
+
+@lru_cache(maxsize=16384)
+def _matches(pattern: str, action: str) -> bool:
+    return patterns.action_matches(pattern, action)
+
+
+def _prefixes(statements: list[StatementView]) -> frozenset[str] | None:
+    """Service prefixes the statements' Action entries name; None when one has a wildcard
+    in its prefix (it may name any service)."""
+    out: set[str] = set()
+    for st in statements:
+        for _, text in st.action_entries:
+            if text == "*":
+                continue
+            prefix = text.partition(":")[0].lower()
+            if patterns.has_wildcard(prefix):
+                return None
+            out.add(prefix)
+    return frozenset(out)
+
+
+def _named(prefixes: frozenset[str] | None, actions: tuple[str, ...]) -> bool:
+    """Whether every action's service is named at all (a cheap test before matching)."""
+    return prefixes is None or _services(actions) <= prefixes
+
+
+@lru_cache(maxsize=64)
+def _services(actions: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(a.partition(":")[0].lower() for a in actions)
 
 
 def _covers(general: str, specific: str) -> bool:
@@ -80,9 +111,13 @@ def _denied_everywhere(denies: Sequence[StatementView], action: str) -> bool:
     )
 
 
-def _check_methods(doc: Document, allows: list[StatementView], denies: list[StatementView]) -> None:
+def _check_methods(
+    doc: Document, allows: list[StatementView], denies: list[StatementView], prefixes: frozenset[str] | None
+) -> None:
     found: list[tuple[frozenset[str], Any, list[tuple[str, Path]]]] = []
     for method in _data()["methods"]:
+        if not _named(prefixes, method["actions"]):
+            continue
         grants: list[tuple[str, Path]] = []
         for action in method["actions"]:
             entry = next((e for st in allows if (e := _action_entry(st, action)) is not None), None)
@@ -127,10 +162,14 @@ def _deny_of(
     return None
 
 
-def _policy_grants(allows: list[StatementView]) -> Iterator[tuple[Any, StatementView, Path, str]]:
+def _policy_grants(
+    allows: list[StatementView], prefixes: frozenset[str] | None
+) -> Iterator[tuple[Any, StatementView, Path, str]]:
     """(rule, statement, Resource entry path, resource) for each resource a policy-rewriting
     action is allowed on."""
     for rule in _data()["resource_policy"]:
+        if not _named(prefixes, (rule["action"],)):
+            continue
         for st in allows:
             if _action_entry(st, rule["action"]) is None:
                 continue
@@ -151,8 +190,10 @@ def _applies(action: str, resource: str) -> bool:
     return any((t.service, t.name) in wanted for t in arn.resource_types_for(resource))
 
 
-def _check_resource_policies(doc: Document, allows: list[StatementView], denies: list[StatementView]) -> None:
-    for rule, _st, path, resource in _policy_grants(allows):
+def _check_resource_policies(
+    doc: Document, allows: list[StatementView], denies: list[StatementView], prefixes: frozenset[str] | None
+) -> None:
+    for rule, _st, path, resource in _policy_grants(allows, prefixes):
         action = rule["action"]
         if _deny_of(denies, action, resource, any_condition=False) is not None:
             continue

@@ -370,43 +370,51 @@ _BOOL = ("bool", "boolifexists")
 def _check_mfa(doc: Document, st: StatementView) -> None:
     """``aws:MultiFactorAuthPresent`` tested against "false": an Allow that grants only
     without MFA, or a Deny that long-term access keys, which never carry the key, escape."""
-    if st.effect not in ("Allow", "Deny"):
-        return
     block = st.raw.get("Condition")
-    for path, op, key, values in st.conditions:
-        if key.lower() != _MFA or op.lower() not in _BOOL:
+    if not isinstance(block, dict) or st.effect not in ("Allow", "Deny"):
+        return
+    for op, keys in block.items():
+        if op.lower() not in _BOOL or not isinstance(keys, dict):
             continue
-        texts = [v for _, v in values]
-        if not texts or not all(isinstance(v, str | bool) and str(v).lower() == "false" for v in texts):
-            continue
-        if st.effect == "Allow":
-            value_path = values[0][0] if len(values) == 1 else path
-            doc.report(
-                "ALLOW_WITHOUT_MFA",
-                SECURITY_WARNING,
-                f"This Allow applies only when aws:MultiFactorAuthPresent is false{_absent(op)}: it "
-                "grants the actions to sessions without MFA, and not to those with it. To require "
-                f'MFA, test for "true": {{"Bool": {{"{key}": "true"}}}}; to refuse sessions without '
-                f'MFA, put "false" in a Deny with BoolIfExists.',
-                path,
-                on_key=True,
-                fix=Fix('Require MFA: test for "true"', value_path, "true") if len(values) == 1 else None,
-            )
-        elif op.lower() == "bool":
-            lone = isinstance(block, dict) and isinstance(block.get(op), dict) and len(block[op]) == 1
-            others = isinstance(block, dict) and any(k.lower() == "boolifexists" for k in block)
-            op_path = st.path + ("Condition", op)
-            doc.report(
-                "DENY_MFA_WITHOUT_IF_EXISTS",
-                SECURITY_WARNING,
-                "Requests signed with long-term access keys carry no aws:MultiFactorAuthPresent, and "
-                f'Bool never matches a missing key, so this Deny never applies to them: "{key}": '
-                '"false" catches only temporary credentials without MFA. To deny every request '
-                'without MFA, use BoolIfExists: {"BoolIfExists": {"' + key + '": "false"}}.',
-                path,
-                on_key=True,
-                fix=Fix("Use BoolIfExists", op_path, new_key="BoolIfExists") if lone and not others else None,
-            )
+        for key, raw in keys.items():
+            if key.lower() == _MFA:
+                _check_mfa_entry(doc, st, block, op, key, raw)
+
+
+def _check_mfa_entry(
+    doc: Document, st: StatementView, block: dict[str, Any], op: str, key: str, raw: Any
+) -> None:
+    path = st.path + ("Condition", op, key)
+    values = [(path + (i,), v) for i, v in enumerate(raw)] if isinstance(raw, list) else [(path, raw)]
+    if not values or not all(isinstance(v, str | bool) and str(v).lower() == "false" for _, v in values):
+        return
+    if st.effect == "Allow":
+        doc.report(
+            "ALLOW_WITHOUT_MFA",
+            SECURITY_WARNING,
+            f"This Allow applies only when aws:MultiFactorAuthPresent is false{_absent(op)}: it "
+            "grants the actions to sessions without MFA, and not to those with it. To require "
+            f'MFA, test for "true": {{"Bool": {{"{key}": "true"}}}}; to refuse sessions without '
+            'MFA, put "false" in a Deny with BoolIfExists.',
+            path,
+            on_key=True,
+            fix=Fix('Require MFA: test for "true"', values[0][0], "true") if len(values) == 1 else None,
+        )
+    elif op.lower() == "bool":
+        lone = isinstance(block.get(op), dict) and len(block[op]) == 1
+        others = any(k.lower() == "boolifexists" for k in block)
+        op_path = st.path + ("Condition", op)
+        doc.report(
+            "DENY_MFA_WITHOUT_IF_EXISTS",
+            SECURITY_WARNING,
+            "Requests signed with long-term access keys carry no aws:MultiFactorAuthPresent, and "
+            f'Bool never matches a missing key, so this Deny never applies to them: "{key}": '
+            '"false" catches only temporary credentials without MFA. To deny every request '
+            'without MFA, use BoolIfExists: {"BoolIfExists": {"' + key + '": "false"}}.',
+            path,
+            on_key=True,
+            fix=Fix("Use BoolIfExists", op_path, new_key="BoolIfExists") if lone and not others else None,
+        )
 
 
 def _absent(op: str) -> str:
