@@ -15,6 +15,7 @@ from typing import Any, Literal
 from xraybuilder.core.lint import (
     actions,
     conditions,
+    escalation,
     grammar,
     kinds,
     redundancy,
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 # Order matters only for the order of findings of equal position.
-FAMILIES = (grammar, kinds, actions, resources, conditions, security, size, redundancy)
+FAMILIES = (grammar, kinds, actions, resources, conditions, security, escalation, size, redundancy)
 
 
 def lint(source: str | Policy | dict[str, Any], context: LintContext | None = None) -> list[Finding]:
