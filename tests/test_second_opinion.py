@@ -155,6 +155,12 @@ PARLIAMENT_RULES = (
     Rule("MISMATCHED_TYPE", "", TYPE_CODES),
     Rule("MISMATCHED_TYPE_OPERATION_TO_NULL", "", TYPE_CODES),
     Rule("UNKNOWN_CONDITION_FOR_ACTION", "", UNKNOWN_KEY_CODES),
+    Rule("BAD_PATTERN_FOR_MFA", "", frozenset({"ALLOW_WITHOUT_MFA", "DENY_MFA_WITHOUT_IF_EXISTS"})),
+    Rule(
+        "RESOURCE_POLICY_PRIVILEGE_ESCALATION",
+        "",
+        frozenset({"RESOURCE_POLICY_PRIVILEGE_ESCALATION", "DELETE_DENY_BYPASSED_BY_LIFECYCLE"}),
+    ),
     Rule("EXCEPTION", "", ANY_ERROR, "parliament failed on input it did not expect"),
     Rule("CRASH", "", ANY_ERROR, "analyze_policy_string raised"),
 )
@@ -163,7 +169,6 @@ PARLIAMENT_ADVICE = {
     "RESOURCE_STAR": 'Resource "*" with actions that could be scoped: a least-privilege hint',
     "RESOURCE_EFFECTIVELY_STAR": 'a wildcard ARN as wide as "*": a least-privilege hint',
     "MISMATCHED_TYPE_BUT_USABLE": "IAM accepts it (e.g. a String operator on an ARN key)",
-    "BAD_PATTERN_FOR_MFA": "a risky but valid MFA condition pattern",
 }
 
 CFN_RULES = (
@@ -678,6 +683,12 @@ EXPECTED: dict[str, frozenset[str]] = {
         "suggestion_wildcard_in_service_name": {"WILDCARD_IN_SERVICE_NAME"},
         "suggestion_policy_id": {"IGNORED_POLICY_ID"},
         "security_allow_everything": {"PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE"},
+        "security_mfa_deny_without_ifexists": {"DENY_MFA_WITHOUT_IF_EXISTS"},
+        "security_bucket_policy_escalation": {"RESOURCE_POLICY_PRIVILEGE_ESCALATION"},
+        "security_privilege_escalation_pass_role": {
+            "PRIVILEGE_ESCALATION",
+            "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+        },
     }.items()
 }
 # The least severe finding each kind of file must carry.

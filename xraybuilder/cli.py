@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "presets": "list or show the scenario presets",
     "profile": "add access keys to ~/.aws as a named profile",
     "tui": "start the full-screen builder (the default)",
+    "wizard": "answer the builder's questions one line at a time (screen readers, scripts)",
 }
 EXIT_USAGE = 2
 
@@ -38,6 +39,9 @@ def build_parser(chosen: str | None) -> argparse.ArgumentParser:
         description="Build least-privilege AWS IAM policies for AWS X-Ray.",
     )
     parser.add_argument("--version", action="version", version=f"xraybuilder {__version__}")
+    parser.add_argument(
+        "--plain", action="store_true", help="start the line-mode wizard instead of the full-screen builder"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in SUBCOMMANDS.items():
         sp = sub.add_parser(name, help=help_text, description=help_text)

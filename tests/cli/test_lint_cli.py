@@ -247,6 +247,7 @@ def test_sarif_log(capsys: pytest.CaptureFixture[str]) -> None:
     (sarif_run,) = log["runs"]
     driver = sarif_run["tool"]["driver"]
     assert driver["name"] == "xraybuilder"
+    assert driver["informationUri"].startswith("https://")
     rules = driver["rules"]
     results = sarif_run["results"]
     expected = [(str(p), f) for p in files for f in findings_of(p)]
@@ -260,7 +261,8 @@ def test_sarif_log(capsys: pytest.CaptureFixture[str]) -> None:
         assert result["message"]["text"] == finding.message
         (location,) = result["locations"]
         physical = location["physicalLocation"]
-        assert physical["artifactLocation"]["uri"] == name
+        # Absolute paths are file:// URIs: a relative reference must not start with "/".
+        assert physical["artifactLocation"]["uri"] == Path(name).as_uri()
         assert physical["region"] == {
             "startLine": finding.line,
             "startColumn": finding.column,

@@ -632,6 +632,8 @@ def test_key_not_in_the_request_context_with_deny_is_a_security_warning() -> Non
 @pytest.mark.parametrize(
     ("operator", "effect", "severity", "words"),
     [
+        ("StringEqualsIfExists", "Allow", SECURITY_WARNING, "allows them without the restriction"),
+        ("StringNotEquals", "Allow", SECURITY_WARNING, "allows them without the restriction"),
         ("StringEqualsIfExists", "Deny", WARNING, "always denies"),
     ],
 )
@@ -641,12 +643,6 @@ def test_key_absent_but_the_condition_holds_anyway(
     f = one(when({operator: {"aws:RequestTag/team": "x"}}, effect=effect))
     assert (f.code, f.severity) == ("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", severity)
     assert words in f.message
-
-
-@pytest.mark.parametrize("operator", ["StringEqualsIfExists", "StringNotEquals", "StringNotLike"])
-def test_an_allow_always_true_for_some_actions_is_left_to_the_interactions_family(operator: str) -> None:
-    # CONDITION_ALWAYS_TRUE_FOR_ACTIONS names those actions (tests/lint/test_interactions.py).
-    assert when({operator: {"aws:RequestTag/team": "x"}}) == []
 
 
 def test_null_on_an_absent_key() -> None:
@@ -978,3 +974,35 @@ _CONDITIONS = st.dictionaries(
 def test_any_condition_is_read_without_a_traceback(statements: list[dict[str, Any]]) -> None:
     for finding in run_text(policy(*statements)):
         assert finding.message and finding.code.isupper()
+
+
+def test_unsupported_key_names_a_wildcard_entry_beside_an_uncatalogued_service() -> None:
+    found = when({"StringNotEquals": {"iam:ResourceTag/status": "prod"}}, ["ec2:*", "s3:*"])
+    [f] = [f for f in found if f.code == "UNSUPPORTED_ACTION_FOR_CONDITION_KEY"]
+    assert f.severity == Severity.SECURITY_WARNING
+    assert "request context of s3:* (" in f.message and "allows them without the restriction" in f.message
+
+
+@pytest.mark.parametrize(
+    ("operator", "value", "code"),
+    [
+        ("StringEqualsIfExists", "a*", "WILDCARD_WITHOUT_LIKE_OPERATOR"),
+        ("NumericLessThanIfExists", "soon", "TYPE_MISMATCH_NUMBER"),
+        ("BoolIfExists", "yes", "TYPE_MISMATCH_BOOLEAN"),
+    ],
+)
+def test_messages_name_the_operator_as_written(operator: str, value: str, code: str) -> None:
+    key = {"String": "aws:PrincipalTag/team", "Numeric": "aws:MultiFactorAuthAge"}.get(
+        operator[:6] if operator.startswith("String") else operator[:7], "aws:SecureTransport"
+    )
+    [f] = [f for f in when({operator: {key: value}}) if f.code == code]
+    assert f"{operator} " in f.message
+    if code == "WILDCARD_WITHOUT_LIKE_OPERATOR":
+        assert "use StringLikeIfExists." in f.message
+
+
+def test_source_owner_is_a_global_key_aws_still_sets() -> None:
+    # Undocumented on the global keys page, but set by AWS services and used in the SNS
+    # console's default topic policy (see scripts/catalog_overlay.toml).
+    found = when({"StringEquals": {"aws:SourceOwner": "123456789012"}})
+    assert not [f for f in found if f.severity == Severity.ERROR]

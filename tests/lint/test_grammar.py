@@ -650,3 +650,31 @@ def test_never_raises_on_any_json(value: Any) -> None:
             family.check(doc)
         for finding in doc.findings():
             assert finding.severity in Severity and finding.message
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # IAM reads the policy after JSON unescaping: "$\u007b" is "${".
+        (
+            '{"Version": "2008-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", '
+            '"Resource": "arn:aws:s3:::b/$\\u007baws:username}/*"}}',
+            "VARIABLE_UNSUPPORTED_IN_VERSION",
+        ),
+        (
+            '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", '
+            '"Action": "xray:$\\u007baws:username}", "Resource": "*"}}',
+            "VARIABLE_UNSUPPORTED_IN_ELEMENT",
+        ),
+        (
+            '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "xray:GetGroup", '
+            '"Resource": "*", "Condition": {"StringEquals": '
+            '{"aws:PrincipalTag/team": "\\u0024{ aws:username}"}}}}',
+            "UNSUPPORTED_SPACE_IN_VARIABLE",
+        ),
+    ],
+)
+def test_variables_written_with_json_escapes(text: str, code: str) -> None:
+    doc = Document(parse_json(text), LintContext())
+    grammar.check(doc)
+    assert code in [f.code for f in doc.findings()]

@@ -344,3 +344,19 @@ def test_sampling_rule_arns_end_at_the_name(name: str) -> None:
     assert finding.message.endswith(f"Write sampling-rule/{name}.")
     # The group shape is right for groups.
     assert run(policy(stmt("xray:UpdateGroup", "arn:aws:xray:us-east-1:123456789012:group/web/*"))) == []
+
+
+@pytest.mark.parametrize("action", ["s3:*", "s3:Get*", "s3:Put*"])
+def test_star_only_actions_in_a_wildcard_do_not_silence_the_rest(action: str) -> None:
+    findings = [f for f in run(policy(stmt([action], "*"))) if f.code == "RESOURCE_STAR"]
+    assert [(f.severity, f.path_str) for f in findings] == [(Severity.SUGGESTION, "Statement[0].Resource")]
+    assert 'work only with "*"' in findings[0].message
+    assert f"of {action}" in findings[0].message
+    assert "arn:${Partition}:s3:::${BucketName}" in findings[0].message
+
+
+def test_invalid_arn_prefix_example_is_not_only_an_xray_group() -> None:
+    [f] = run(policy(stmt("s3:GetObject", "amzn-s3-demo-bucket/*")))
+    assert f.code == "INVALID_ARN_PREFIX"
+    assert "arn:partition:service:region:account:resource" in f.message
+    assert "arn:aws:s3:::amzn-s3-demo-bucket/*" in f.message

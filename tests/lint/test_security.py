@@ -260,7 +260,9 @@ KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890
     ],
 )
 def test_create_grant_on_every_key_is_a_security_warning(action: Any, resource: Any, path: str) -> None:
-    (finding,) = run(allow(Action=action, Resource=resource))
+    found = run(allow(Action=action, Resource=resource))
+    # kms:* also grants the key policy and the grants' retirement and revocation.
+    (finding,) = [f for f in found if f.code != "PERMISSIONS_MANAGEMENT_ACTION"]
     assert (finding.code, finding.severity, finding.path_str) == (
         "CREATE_GRANT_ON_ALL_KEYS",
         SECURITY_WARNING,
@@ -287,3 +289,88 @@ def test_create_grant_on_every_key_is_a_security_warning(action: Any, resource: 
 )
 def test_create_grant_scoped_to_a_key_or_a_service_is_fine(statement: dict[str, Any]) -> None:
     assert [f.code for f in run(statement)] == []
+
+
+# -- permissions management in every service the catalog holds -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actions", "resource", "named"),
+    [
+        (["s3:PutBucketPolicy"], "*", "s3:PutBucketPolicy"),
+        (["s3:PutBucketAcl"], "arn:aws:s3:::*", "s3:PutBucketAcl"),
+        (["kms:PutKeyPolicy"], "arn:aws:kms:*:123456789012:key/*", "kms:PutKeyPolicy"),
+        (["iam:Attach*Policy"], "*", "iam:AttachRolePolicy"),
+        (["s3:*"], "*", "s3:BypassGovernanceRetention"),
+    ],
+)
+def test_permissions_management_of_any_held_service(actions: list[str], resource: str, named: str) -> None:
+    found = run(allow(Action=actions, Resource=resource))
+    found = [f for f in found if f.code == "PERMISSIONS_MANAGEMENT_ACTION"]
+    assert [(f.severity, f.path_str) for f in found] == [(SECURITY_WARNING, "Statement[0].Action[0]")]
+    assert named in found[0].message
+
+
+def test_permissions_management_on_one_named_resource_is_left_alone() -> None:
+    assert run(allow(Action=["s3:PutBucketPolicy"], Resource="arn:aws:s3:::amzn-s3-demo-bucket")) == []
+
+
+def test_permissions_management_skips_actions_whose_resource_types_do_not_fit() -> None:
+    # s3:PutBucketPolicy does not act on X-Ray groups, so the group wildcard is not broad for it.
+    found = run(allow(NotAction=["xray:Delete*"], Resource="arn:aws:xray:*:*:group/*"))
+    assert [f.code for f in found] == ["ALLOW_WITH_NOT_ACTION"]
+
+
+def test_kms_create_grant_has_one_finding_not_two() -> None:
+    found = run(allow(Action=["kms:CreateGrant"], Resource="*"))
+    assert [f.code for f in found] == ["CREATE_GRANT_ON_ALL_KEYS"]
+
+
+# -- aws:MultiFactorAuthPresent tested against "false" ---------------------------------------
+
+MFA = "aws:MultiFactorAuthPresent"
+
+
+@pytest.mark.parametrize(
+    ("operator", "value"), [("Bool", "false"), ("BoolIfExists", "false"), ("Bool", False)]
+)
+def test_allow_only_without_mfa(operator: str, value: Any) -> None:
+    [f] = run(allow(Action="xray:GetGroup", Resource=ROLE, Condition={operator: {MFA: value}}))
+    assert (f.code, f.severity, f.path_str) == (
+        "ALLOW_WITHOUT_MFA",
+        SECURITY_WARNING,
+        f'Statement[0].Condition.{operator}["{MFA}"]',
+    )
+    assert '{"Bool": {"aws:MultiFactorAuthPresent": "true"}}' in f.message
+    assert f.fix is not None and f.fix.value == "true"
+
+
+def test_deny_without_mfa_needs_if_exists() -> None:
+    statement = {"Effect": "Deny", "Action": "xray:*", "Resource": "*", "Condition": {"Bool": {MFA: "false"}}}
+    [f] = run(statement)
+    assert (f.code, f.severity) == ("DENY_MFA_WITHOUT_IF_EXISTS", SECURITY_WARNING)
+    assert "long-term access keys" in f.message and '{"BoolIfExists"' in f.message
+    assert (
+        f.fix is not None
+        and f.fix.new_key == "BoolIfExists"
+        and f.fix.path == ("Statement", 0, "Condition", "Bool")
+    )
+
+
+@pytest.mark.parametrize(
+    ("effect", "condition"),
+    [
+        ("Deny", {"BoolIfExists": {MFA: "false"}}),
+        ("Allow", {"Bool": {MFA: "true"}}),
+        ("Deny", {"Bool": {MFA: "true"}}),
+        ("Allow", {"Null": {MFA: "false"}}),
+    ],
+)
+def test_mfa_conditions_that_mean_what_they_say(effect: str, condition: Any) -> None:
+    assert run({"Effect": effect, "Action": "xray:GetGroup", "Resource": ROLE, "Condition": condition}) == []
+
+
+def test_deny_mfa_fix_left_out_when_the_bool_block_holds_other_keys() -> None:
+    condition = {"Bool": {MFA: "false", "aws:SecureTransport": "true"}}
+    [f] = run({"Effect": "Deny", "Action": "xray:*", "Resource": "*", "Condition": condition})
+    assert f.code == "DENY_MFA_WITHOUT_IF_EXISTS" and f.fix is None

@@ -1,31 +1,582 @@
-"""The Textual application."""
+"""The full-screen builder: steps on the left, the current step's form, the live policy on the right.
+
+The app holds one :class:`~xraybuilder.core.draft.Draft`. Every form turns what the user
+does into a Draft operation and hands the new draft to :meth:`XrayBuilderApp.edit`; the app
+assesses it with :func:`~xraybuilder.core.assess.assess` and shows that one assessment
+everywhere, so the preview, the findings and the marks always describe the same draft.
+
+Heavy modules (catalog, linter, presets) load in a worker after the first frame.
+"""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.widgets import (
+    ContentSwitcher,
+    Footer,
+    Header,
+    OptionList,
+    Static,
+    Tab,
+    TabbedContent,
+    TabPane,
+    Tabs,
+)
+from textual.widgets.option_list import Option
 
-WELCOME = """\
-[b]xraybuilder[/b] builds least-privilege IAM policies for AWS X-Ray.
+from xraybuilder.tui import autosave, keymap
+from xraybuilder.tui.components import ExportPanel, FindingsList, PolicyView, SizeMeter
+from xraybuilder.tui.palette import BuilderCommands
+from xraybuilder.tui.steps import STEP_IDS, STEPS
+from xraybuilder.tui.steps.actions import ActionsStep
+from xraybuilder.tui.steps.base import StepForm
+from xraybuilder.tui.steps.conditions import ConditionsStep
+from xraybuilder.tui.steps.export import ExportStep
+from xraybuilder.tui.steps.parameters import ParametersStep
+from xraybuilder.tui.steps.resources import ResourcesStep
+from xraybuilder.tui.steps.review import ReviewStep
+from xraybuilder.tui.steps.scenario import ScenarioStep
 
-The full-screen builder is on its way. Meanwhile the command line does the work:
+if TYPE_CHECKING:
+    from xraybuilder.core.assess import AssessedFinding, Assessment, DraftField
+    from xraybuilder.core.draft import Draft
+    from xraybuilder.core.scenarios import Library
 
-  xraybuilder presets list                 the nine scenarios (EC2, ECS, Lambda, …)
-  xraybuilder new ec2 -p region=eu-west-1  build one: policies, trust, notes
-  xraybuilder lint policy.json             check a policy, compiler style
-  xraybuilder simulate policy.json …       would this request be allowed?
-  xraybuilder explain policy.json          what a policy grants, in plain words
-  xraybuilder actions                      X-Ray actions by access level
-
-Press [b]q[/b] to quit."""
+# Below this width the preview is a tab instead of a column.
+NARROW_WIDTH = 110
+NO_PREVIEW = "Choose a scenario:\nits policy appears here\nas you build it."
 
 
 class XrayBuilderApp(App[None]):
+    """The builder. ``preset``/``params`` or ``policy_file`` choose what it opens with."""
+
     TITLE = "xraybuilder"
-    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    COMMANDS: ClassVar = App.COMMANDS | {BuilderCommands}
+    # Defaults avoid what tmux, zellij and terminals take (ctrl+b, ctrl+j, ctrl+o, ctrl+s).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("question_mark", "help", "Help", id="help_question", show=False),
+        Binding("ctrl+n", "next_step", "Next step", id="next_step"),
+        Binding("ctrl+r", "previous_step", "Back", id="previous_step"),
+        Binding("ctrl+l", "focus_steps", "Steps", id="focus_steps", show=False),
+        Binding("ctrl+e", "go_step('export')", "Export", id="export"),
+        Binding("f2", "save_preset", "Save as preset", id="save_preset", show=False),
+        Binding("f5", "toggle_preview", "Preview", id="toggle_preview"),
+        Binding("f9", "toggle_theme", "Light/dark", id="toggle_theme", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        preset: str | None = None,
+        params: dict[str, str] | None = None,
+        policy_file: Path | None = None,
+        offer_resume: bool = True,
+    ) -> None:
+        super().__init__()
+        self.library: Library | None = None
+        self.draft: Draft | None = None
+        self.assessment: Assessment | None = None
+        self.unsaved = False
+        self.saved_at: str | None = None
+        self._start_preset = preset
+        self._start_params = dict(params or {})
+        self._start_file = policy_file
+        self._offer_resume = offer_resume
+        self._rebuilt = False
+        self._stale: dict[str, bool] = {}
+        """Forms not refreshed since the draft changed -> whether the draft was replaced."""
+        self.started = time.perf_counter()
+
+    # -- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(WELCOME, id="welcome")
-        yield Footer()
+        yield Header(icon="≡")
+        yield Tabs(Tab("Form", id="narrow-form"), Tab("Preview", id="narrow-preview"), id="narrow-tabs")
+        with Horizontal(id="body"):
+            with Vertical(id="steps-pane"):
+                yield OptionList(*(Option(s.title, id=s.id) for s in STEPS), id="steps")
+            with Vertical(id="center"):
+                with ContentSwitcher(initial="scenario", id="form"):
+                    yield ScenarioStep(id="scenario")
+                    yield ParametersStep(id="parameters")
+                    yield ActionsStep(id="actions")
+                    yield ResourcesStep(id="resources")
+                    yield ConditionsStep(id="conditions")
+                    yield ReviewStep(id="review")
+                    yield ExportStep(id="export")
+            with Vertical(id="side"):
+                with TabbedContent(id="preview-tabs"):
+                    with TabPane("Policy", id="tab-policy"):
+                        yield PolicyView(NO_PREVIEW, id="policy")
+                    with TabPane("Trust", id="tab-trust"):
+                        yield PolicyView("", id="trust")
+                    with TabPane("Findings", id="tab-findings"):
+                        yield FindingsList(id="findings")
+                    with TabPane("Summary", id="tab-summary"):
+                        with VerticalScroll():
+                            yield Static("", id="summary", markup=False)
+                yield SizeMeter(id="meter")
+                yield Static("", id="status", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "choose a scenario"
+        keymap_problems = keymap.apply(self)
+        for problem in keymap_problems:
+            self.notify(problem, severity="warning", timeout=10)
+        self._apply_width(self.size.width)
+        self.query_one("#steps", OptionList).highlighted = 0
+        self.query_one("#scenarios").focus()
+        # The first frame shows the layout; the catalog, linter and presets load after it.
+        self.call_after_refresh(self._load_core)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load_core(self) -> None:
+        from xraybuilder.core.assess import assess
+        from xraybuilder.core.scenarios import load_library
+
+        library = load_library()
+        # A first assessment warms the linter's caches before the user picks anything.
+        from xraybuilder.core.draft import Draft
+
+        assess(Draft.custom())
+        self.call_from_thread(self._core_loaded, library)
+
+    def _core_loaded(self, library: Library) -> None:
+        self.library = library
+        saved = autosave.load() if self._offer_resume else None
+        self.query_one(ScenarioStep).show_library(library, can_resume=saved is not None)
+        if self._start_file is not None:
+            self.open_file(self._start_file)
+        elif self._start_preset is not None:
+            self.start_preset(self._start_preset, self._start_params)
+        elif saved is not None:
+            from xraybuilder.tui.screens import ResumeScreen
+
+            self.push_screen(ResumeScreen(saved.describe()), self._resume_answer)
+
+    def _resume_answer(self, resume: bool | None) -> None:
+        if resume:
+            self.resume_draft()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        narrow = width < NARROW_WIDTH
+        self.screen.set_class(narrow, "narrow")
+        if not narrow:
+            self.screen.remove_class("show-preview")
+
+    def clock(self) -> str:
+        """The time shown in "draft saved HH:MM" (pictures of the app fix it)."""
+        return time.strftime("%H:%M")
+
+    # -- starting a draft ----------------------------------------------------------
+
+    def start_preset(self, preset_id: str, params: dict[str, str] | None = None) -> None:
+        """Start a draft from a preset and go to its parameters."""
+        from xraybuilder.core.draft import Draft
+        from xraybuilder.core.scenarios import UnknownPreset
+
+        if self.library is not None:
+            try:
+                self.library.get(preset_id)
+            except UnknownPreset as err:
+                self.notify(str(err), severity="error", timeout=10)
+                return
+        self.replace_draft(Draft.from_preset(preset_id, params or {}))
+        self.go_step("parameters")
+
+    def start_custom(self) -> None:
+        """Start an empty custom policy and go to its actions."""
+        from xraybuilder.core.draft import Draft
+
+        self.replace_draft(Draft.custom())
+        self.go_step("actions")
+
+    def open_file(self, path: Path) -> None:
+        """Open a policy file; its findings show at once, its text stays editable."""
+        from xraybuilder.core.draft import Draft
+
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            self.notify(f"{path}: cannot read the file: {err.strerror or err}", severity="error", timeout=10)
+            return
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = data.count(b"\n", 0, err.start) + 1
+            self.notify(f"{path}:{line}: the file is not UTF-8 text", severity="error", timeout=10)
+            return
+        self.replace_draft(Draft.from_text(text, name=str(path)))
+        self.go_step("parameters")
+
+    def resume_draft(self) -> None:
+        """Load the autosaved draft (kept when the last run ended without finishing)."""
+        saved = autosave.load()
+        if saved is None:
+            self.notify("There is no saved draft to resume.", severity="warning")
+            return
+        if saved.draft is None:
+            self.notify(f"The saved draft cannot be read: {saved.problem}", severity="error", timeout=10)
+            return
+        self.replace_draft(saved.draft)
+        self.unsaved = True
+        self.go_step("review" if saved.draft.origin != "file" else "parameters")
+
+    def replace_draft(self, draft: Draft) -> None:
+        """Show a new draft: every form rebuilds from it."""
+        self._rebuilt = True
+        self.edit(draft)
+        self.unsaved = False
+
+    # -- the one way a draft changes -------------------------------------------------
+
+    def edit(self, draft: Draft) -> None:
+        """Take a new draft; it is assessed and saved before the next frame."""
+        if draft == self.draft and not self._rebuilt:
+            return
+        self.draft = draft
+        self.unsaved = True
+        self.call_later(self._recompute)
+
+    def _recompute(self) -> None:
+        draft = self.draft
+        if draft is None:
+            return
+        # Several edits in one burst (fast typing) are assessed once, for the last draft.
+        if self.assessment is not None and self.assessment.draft is draft and not self._rebuilt:
+            return
+        from xraybuilder.core.assess import assess
+
+        assessment = assess(draft)
+        rebuilt, self._rebuilt = self._rebuilt, False
+        self.assessment = assessment
+        self._show(assessment, rebuilt=rebuilt)
+        self._autosave(draft)
+
+    def _autosave(self, draft: Draft) -> None:
+        problem = autosave.save(draft)
+        if problem is not None:
+            self.notify(problem, severity="warning", timeout=8)
+            return
+        self.saved_at = self.clock()
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        draft = self.draft
+        if draft is None:
+            return
+        if draft.origin == "file":
+            name = Path(draft.file_name or "policy").name
+        elif draft.origin == "custom":
+            name = "Custom policy"
+        elif self.library is not None and draft.preset_id and draft.preset_id in self.library.presets:
+            name = self.library.presets[draft.preset_id].title
+        else:
+            name = draft.preset_id or ""
+        saved = f" ─ draft saved {self.saved_at}" if self.saved_at else ""
+        self.sub_title = name + saved
+
+    # -- showing one assessment ------------------------------------------------------
+
+    def _show(self, assessment: Assessment, *, rebuilt: bool) -> None:
+        """Show ``assessment`` in the preview, findings, marks and the visible form."""
+        identity = assessment.document("identity") or (
+            assessment.documents[0] if assessment.documents else None
+        )
+        if identity is not None:
+            policy_text = identity.text
+        elif assessment.parameter_problems:
+            policy_text = "No policy yet:\nfix the parameters first\n(see the Parameters step)."
+        else:
+            policy_text = "No policy yet."
+        self.query_one("#policy", PolicyView).set_text(policy_text)
+        trust = assessment.document("trust")
+        self.query_one("#trust", PolicyView).set_text(
+            trust.text if trust else "This policy needs no trust policy: it is not for a role."
+        )
+        self.query_one("#findings", FindingsList).show(assessment.findings)
+        self.query_one("#meter", SizeMeter).show(identity.size if identity else None)
+        self.query_one("#summary", Static).update(_summary_text(assessment))
+        self.query_one("#status", Static).update(_status_text(assessment))
+        findings_tab = self.query_one("#preview-tabs", TabbedContent).get_tab("tab-findings")
+        findings_tab.label = f"Findings {len(assessment.findings)}" if assessment.findings else "Findings"
+        self._mark_steps(assessment)
+        self._update_subtitle()
+        # Only the visible form follows now; the others catch up when they are shown.
+        for form in self.query(StepForm):
+            self._stale[form.step_id] = self._stale.get(form.step_id, False) or rebuilt
+        self._refresh_form(self.current_step)
+
+    def _refresh_form(self, step_id: str) -> None:
+        if step_id not in self._stale or self.assessment is None:
+            return
+        rebuilt = self._stale.pop(step_id)
+        self.query_one(f"#{step_id}", StepForm).refresh_from(self.assessment, rebuilt=rebuilt)
+
+    def _mark_steps(self, assessment: Assessment) -> None:
+        counts = {s.id: 0 for s in STEPS}
+        by_step = {s.finding_step: s.id for s in STEPS if s.finding_step}
+        for finding in assessment.findings:
+            counts[by_step.get(finding.field.step, "review")] += 1
+        counts["parameters"] += len(assessment.parameter_problems)
+        steps = self.query_one("#steps", OptionList)
+        current = self.current_step
+        for index, step in enumerate(STEPS):
+            mark = "▶" if step.id == current else " "
+            count = f" {counts[step.id]}" if counts[step.id] else ""
+            steps.replace_option_prompt_at_index(index, f"{mark} {step.title}{count}")
+
+    # -- steps -----------------------------------------------------------------------
+
+    @property
+    def current_step(self) -> str:
+        return self.query_one("#form", ContentSwitcher).current or "scenario"
+
+    def go_step(self, step_id: str, *, focus: bool = True) -> None:
+        """Show a step's form (refreshed if the draft changed since it was last shown)."""
+        if step_id not in STEP_IDS:
+            return
+        switcher = self.query_one("#form", ContentSwitcher)
+        switcher.current = step_id
+        form = self.query_one(f"#{step_id}", StepForm)
+        self._refresh_form(step_id)
+        steps = self.query_one("#steps", OptionList)
+        steps.highlighted = STEP_IDS.index(step_id)
+        if self.assessment is not None:
+            self._mark_steps(self.assessment)
+        self.screen.remove_class("show-preview")
+        self.query_one("#narrow-tabs", Tabs).active = "narrow-form"
+        if focus:
+            self.call_after_refresh(self._focus_form, form)
+
+    def _focus_form(self, form: StepForm, tries: int = 5) -> None:
+        focusable = [w for w in form.query("*") if w.focusable and w.display]
+        if focusable:
+            focusable[0].focus(scroll_visible=False)
+            form.scroll_home(animate=False)
+        elif tries:
+            # The form may still be mounting the fields of a new draft.
+            self.call_after_refresh(self._focus_form, form, tries - 1)
+        else:
+            form.focus()
+
+    @on(OptionList.OptionSelected, "#steps")
+    def _step_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.go_step(event.option.id)
+
+    def action_go_step(self, step_id: str) -> None:
+        self.go_step(step_id)
+
+    def action_next_step(self) -> None:
+        index = STEP_IDS.index(self.current_step)
+        self.go_step(STEP_IDS[min(index + 1, len(STEP_IDS) - 1)])
+
+    def action_previous_step(self) -> None:
+        index = STEP_IDS.index(self.current_step)
+        self.go_step(STEP_IDS[max(index - 1, 0)])
+
+    def action_focus_steps(self) -> None:
+        self.query_one("#steps").focus()
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_toggle_preview(self) -> None:
+        """In a narrow terminal, swap the form for the preview and back."""
+        if "narrow" not in self.screen.classes:
+            self.query_one("#policy").focus()
+            return
+        showing = "show-preview" in self.screen.classes
+        self.query_one("#narrow-tabs", Tabs).active = "narrow-form" if showing else "narrow-preview"
+
+    @on(Tabs.TabActivated, "#narrow-tabs")
+    def _narrow_tab(self, event: Tabs.TabActivated) -> None:
+        self.screen.set_class(event.tab.id == "narrow-preview", "show-preview")
+
+    # -- findings --------------------------------------------------------------------
+
+    @on(FindingsList.Jump)
+    def _jump(self, event: FindingsList.Jump) -> None:
+        self.jump_to(event.finding)
+
+    def jump_to(self, finding: AssessedFinding) -> None:
+        """Go to the step and field a finding is about, and mark its line in the preview."""
+        field = finding.field
+        line = finding.finding.line
+        policy = self.query_one("#policy", PolicyView)
+        policy.highlight_line(line)
+        if line:
+            policy.scroll_to_line(line)
+        draft = self.draft
+        if draft is not None and draft.origin == "file":
+            self.go_step("parameters", focus=False)
+            self.query_one(ParametersStep).focus_file_position(line or 1, finding.finding.column or 1)
+            return
+        step = _step_for(field)
+        self.go_step(step, focus=False)
+        self.call_after_refresh(self._focus_field, self.query_one(f"#{step}", StepForm), field)
+
+    def _focus_field(self, form: StepForm, field: DraftField, tries: int = 5) -> None:
+        if form.focus_field(field):
+            return
+        if tries:
+            # The form may still be mounting what the new draft needs.
+            self.call_after_refresh(self._focus_field, form, field, tries - 1)
+        else:
+            self._focus_form(form)
+
+    @on(ExportPanel.Exported)
+    def _exported(self, event: ExportPanel.Exported) -> None:
+        self.mark_saved()
+
+    @on(FindingsList.ApplyFix)
+    def _apply_fix(self, event: FindingsList.ApplyFix) -> None:
+        self.apply_fix(event.finding)
+
+    def apply_fix(self, finding: AssessedFinding) -> None:
+        """Apply the core's fix for a finding to the draft."""
+        from xraybuilder.core.assess import apply_fix
+
+        if self.draft is None:
+            return
+        fixed = apply_fix(self.draft, finding)
+        if fixed == self.draft:
+            self.notify(f"{finding.finding.code}: no automatic fix for this finding.", severity="warning")
+            return
+        self._rebuilt = True
+        self.edit(fixed)
+        self.notify(f"Fixed {finding.finding.code}: {finding.finding.message}", timeout=5)
+
+    # -- help, quitting, presets, files -----------------------------------------------
+
+    def action_help(self) -> None:
+        """Explain the focused widget for someone new to IAM."""
+        from xraybuilder.tui.help import HelpScreen, help_for
+
+        focused = self.focused
+        self.push_screen(HelpScreen(*help_for(focused, self)))
+
+    async def action_quit(self) -> None:
+        if not self.unsaved or self.draft is None:
+            autosave.clear()
+            self.exit()
+            return
+        from xraybuilder.tui.screens import QuitScreen
+
+        self.push_screen(QuitScreen(), self._quit_answer)
+
+    def _quit_answer(self, answer: str | None) -> None:
+        if answer == "discard":
+            autosave.clear()
+            self.exit()
+        elif answer == "keep":
+            self.exit()
+
+    def action_open_file(self) -> None:
+        from xraybuilder.tui.screens import OpenFileScreen
+
+        def opened(path: str | None) -> None:
+            if path:
+                self.open_file(Path(path).expanduser())
+
+        self.push_screen(OpenFileScreen(), opened)
+
+    def action_save_preset(self) -> None:
+        from xraybuilder.tui.screens import SavePresetScreen
+
+        if self.draft is None or self.draft.origin == "file":
+            self.notify("Choose a scenario or start a custom policy first.", severity="warning")
+            return
+        self.push_screen(SavePresetScreen(self.draft, self.library))
+
+    def mark_saved(self) -> None:
+        """The work is safe elsewhere (exported or saved as a preset): quitting need not ask."""
+        self.unsaved = False
+
+    def add_action(self, action: str) -> None:
+        """Add an action by name (from the command palette) to the first statement."""
+        draft = self.draft
+        if draft is None or draft.origin == "file":
+            self.start_custom()
+            draft = self.draft
+        assert draft is not None
+        from xraybuilder.core.draft import DraftError
+
+        try:
+            editable = draft.editable()
+        except DraftError as err:
+            self.notify(f"Fix the parameters first: {err.message}", severity="warning")
+            self.go_step("parameters")
+            return
+        from xraybuilder.tui.steps.actions import add_action
+
+        new, message = add_action(editable, action)
+        self.edit(new)
+        self.go_step("actions")
+        self.notify(message or f"Added {action}.")
+
+    def save_export(self, fmt: str) -> None:
+        """Ask for a folder and save one export format's files there."""
+        from xraybuilder.tui.exporting import FORMAT_TITLES, export_files
+        from xraybuilder.tui.screens import SaveExportScreen
+
+        if self.assessment is None or not self.assessment.ok:
+            self.notify(
+                "Fix the errors and parameter problems before exporting (see Review).", severity="warning"
+            )
+            return
+        files = export_files(self.assessment, fmt)
+        if not files:
+            self.notify("There is no policy to export.", severity="warning")
+            return
+
+        def saved(written: list[str] | None) -> None:
+            if written:
+                self.mark_saved()
+                self.notify(
+                    f"Saved {len(written)} files: {', '.join(Path(p).name for p in written)}", timeout=8
+                )
+
+        self.push_screen(SaveExportScreen(files, FORMAT_TITLES.get(fmt, fmt)), saved)
+
+    def copy_export(self, fmt: str) -> None:
+        """Render the draft in an export format and copy it (OSC 52, then the system clipboard)."""
+        from xraybuilder.tui.exporting import copy_export
+
+        message, ok = copy_export(self, fmt)
+        self.notify(message, severity="information" if ok else "warning", timeout=8)
+
+
+def _step_for(field: DraftField) -> str:
+    if field.step in ("parameters", "actions", "resources", "conditions"):
+        return field.step
+    return "review"
+
+
+def _summary_text(assessment: Assessment) -> str:
+    from xraybuilder.tui.words import summary_text
+
+    return summary_text(assessment)
+
+
+def _status_text(assessment: Assessment) -> str:
+    from xraybuilder.tui.words import status_text
+
+    return status_text(assessment)

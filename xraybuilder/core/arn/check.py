@@ -343,8 +343,9 @@ def _prefix_problem(text: str, prefix: str, spans: list[tuple[int, int]]) -> Arn
         "INVALID_ARN_PREFIX",
         "error",
         "prefix",
-        f'{base} "{text}" is not one: use "*" or an ARN such as '
-        "arn:aws:xray:us-east-1:123456789012:group/my-group/*.",
+        f'{base} "{text}" is not one: use "*" or an ARN '
+        "(arn:partition:service:region:account:resource, such as "
+        "arn:aws:s3:::amzn-s3-demo-bucket/* or arn:aws:xray:us-east-1:123456789012:group/my-group/*).",
         0,
         len(text),
     )

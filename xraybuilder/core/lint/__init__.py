@@ -15,6 +15,7 @@ from typing import Any, Literal
 from xraybuilder.core.lint import (
     actions,
     conditions,
+    escalation,
     grammar,
     interactions,
     kinds,
@@ -43,7 +44,18 @@ __all__ = [
 ]
 
 # Order matters only for the order of findings of equal position.
-FAMILIES = (grammar, kinds, actions, resources, conditions, security, size, redundancy, interactions)
+FAMILIES = (
+    grammar,
+    kinds,
+    actions,
+    resources,
+    conditions,
+    security,
+    escalation,
+    size,
+    redundancy,
+    interactions,
+)
 
 
 def lint(source: str | Policy | dict[str, Any], context: LintContext | None = None) -> list[Finding]:

@@ -9,6 +9,7 @@ action, ARN or condition key means) belong to the other families.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -105,12 +106,20 @@ def check(doc: Document) -> None:
         return
     _check_characters(doc)
     slipped = _check_policy_elements(doc, policy)
-    state = _State(variables_literal=_check_version(doc, policy, slipped), any_variables="${" in doc.text)
+    state = _State(variables_literal=_check_version(doc, policy, slipped), any_variables=_has_variables(doc))
     if doc.context.kind == "identity":
         _check_id(doc, policy)
     _check_statement_list(doc, policy, slipped)
     for statement in doc.statements:
         _check_statement(doc, statement, state)
+
+
+def _has_variables(doc: Document) -> bool:
+    """Whether any string holds "${", read after JSON unescaping as IAM reads it
+    (``$\\u007b`` is a variable too); the raw text answers the common case."""
+    if "${" in doc.text:
+        return True
+    return "\\u" in doc.text and "${" in json.dumps(doc.value, ensure_ascii=False)
 
 
 # -- characters -------------------------------------------------------------------

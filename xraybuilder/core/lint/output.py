@@ -167,11 +167,19 @@ def render_json(results: Sequence[FileResult]) -> str:
     return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
+# Where a developer reading a result learns about the tool (SARIF's informationUri).
+INFORMATION_URI = "https://pypi.org/project/xraybuilder/"
+
+
 def _uri(name: str) -> str:
-    """A relative URI reference for a file name, as SARIF's artifactLocation wants."""
+    """The artifactLocation URI for a file name: a relative reference for a relative path,
+    a ``file://`` URI for an absolute one (a reference starting with "/" is invalid SARIF)."""
     if name == STDIN_NAME:
         return "stdin"
-    return quote(PurePath(name).as_posix(), safe="/:")
+    path = PurePath(name)
+    if path.is_absolute():
+        return path.as_uri()
+    return quote(path.as_posix(), safe="/:")
 
 
 def _rule_text(code: str) -> str:
@@ -243,6 +251,7 @@ def render_sarif(results: Sequence[FileResult], *, tool_version: str) -> str:
             "driver": {
                 "name": "xraybuilder",
                 "version": tool_version,
+                "informationUri": INFORMATION_URI,
                 "rules": rule_list,
             }
         },

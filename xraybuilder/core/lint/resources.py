@@ -177,7 +177,12 @@ def _scope_notes(patterns: tuple[str, ...], resources: tuple[str, ...], allow: b
         for i, keys in usable_arns:
             if not keys & wanted:
                 notes.append(_Note("RESOURCE_MISMATCH", Severity.WARNING, _unused_arn_message(keys), i))
-    if allow and star_at and not opaque and all(a.resource_types for g in groups for a in g.actions):
+    # A wildcard's few "*"-only actions must not hide that the rest of it could be narrowed
+    # (s3:Get*); a list of named actions that needs "*" for one of them is left alone.
+    narrowable = all(a.resource_types for g in groups for a in g.actions) or any(
+        not g.explicit and any(a.resource_types for a in g.actions) for g in groups
+    )
+    if allow and star_at and not opaque and narrowable:
         notes.append(_Note("RESOURCE_STAR", Severity.SUGGESTION, _star_message(groups), star_at[0]))
     return tuple(notes)
 
@@ -250,6 +255,20 @@ def _service_name(prefix: str) -> str:
     return svc.name if svc else prefix
 
 
+def _star_only(groups: list[_ActionGroup]) -> list[str]:
+    """Labels for the actions that take only "*": each named one, or a wildcard with its count."""
+    labels: list[str] = []
+    for g in groups:
+        only = [a for a in g.actions if not a.resource_types]
+        if not only:
+            continue
+        if g.explicit:
+            labels.extend(a.full_name for a in only)
+        else:
+            labels.append(f"{len(only)} of {g.pattern}")
+    return list(dict.fromkeys(labels))
+
+
 def _star_message(groups: list[_ActionGroup]) -> str:
     formats: dict[str, None] = {}
     group_id_hint = False
@@ -262,6 +281,12 @@ def _star_message(groups: list[_ActionGroup]) -> str:
                     formats.setdefault(rtype.arn_template)
                     group_id_hint |= rtype.service == "xray" and rtype.arn_template.endswith("/${Id}")
     shown = list(formats)[:_LIST_LIMIT]
+    star_only = _star_only(groups)
+    if star_only:
+        return (
+            f'Some actions here work only with "*" ({_join(star_only)}), but the others can be '
+            f"limited to specific resources: move those to a statement with {' or '.join(shown)}."
+        )
     hint = (
         " A group's ${Id} is generated when the group is created: write group/NAME/* to cover it."
         if group_id_hint

@@ -9,12 +9,13 @@ every resource.
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from xraybuilder.core import catalog, patterns
-from xraybuilder.core.lint.document import Document
-from xraybuilder.core.lint.finding import Severity
+from xraybuilder.core import arn, catalog, patterns
+from xraybuilder.core.lint.document import Document, StatementView
+from xraybuilder.core.lint.finding import Fix, Severity
 from xraybuilder.core.policy.source import Path
 
 SECURITY_WARNING = Severity.SECURITY_WARNING
@@ -29,8 +30,16 @@ _GRANT_SCOPES = ("kms:viaservice", "kms:grantisforawsresource")
 
 @cache
 def _permissions_management() -> tuple[str, ...]:
-    """X-Ray actions that change who can read X-Ray data (today: PutEncryptionConfig)."""
-    return tuple(a.full_name for a in catalog.actions_by_access_level("xray", "Permissions management"))
+    """Actions of every service the catalog holds whose access level is Permissions management.
+
+    ``iam:PassRole`` has codes of its own (the ``PASS_ROLE_*`` family), so it is left out.
+    """
+    return tuple(
+        a.full_name
+        for prefix in catalog.service_prefixes()
+        for a in catalog.actions_by_access_level(prefix, "Permissions management")
+        if a.full_name != PASS_ROLE
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -61,8 +70,9 @@ _Record = tuple[str, str, tuple[str, int] | str]
 
 
 def check(doc: Document) -> None:
-    """Report security warnings for every Allow statement."""
+    """Report security warnings for every Allow statement, and MFA conditions that misfire."""
     for st in doc.statements:
+        _check_mfa(doc, st)
         if st.effect != "Allow":
             continue
         raw = st.raw
@@ -97,11 +107,12 @@ def _records(facts: _Facts) -> tuple[_Record, ...]:
     out: list[_Record] = []
     star_on_star = _check_star_on_star(out, facts)
     _check_not_elements(out, facts)
-    if not star_on_star:
-        _check_permissions_management(out, facts)
     _check_pass_role(out, facts)
     if not star_on_star:  # full administrator access already says it all
+        granting = len(out)
         _check_create_grant(out, facts)
+        skip = frozenset({CREATE_GRANT}) if len(out) > granting else frozenset()
+        _check_permissions_management(out, facts, skip)
     return tuple(out)
 
 
@@ -170,32 +181,91 @@ def _reaches_star(facts: _Facts) -> bool:
     return _all_resources(facts)
 
 
-def _check_permissions_management(out: list[_Record], facts: _Facts) -> None:
-    if not _reaches_star(facts):
-        return
+def _broad_resource(text: str) -> bool:
+    """``*``, or an ARN whose resource part names every resource of a type (``key/*``, ``*``)."""
+    if text == "*":
+        return True
+    fields = text.split(":", 5)
+    if len(fields) != 6 or fields[0] != "arn":
+        return False
+    return _BROAD_PART.fullmatch(fields[5]) is not None
+
+
+_BROAD_PART = re.compile(r"(?:[A-Za-z0-9_-]+[/:])?\*")
+
+
+def _reaches_broadly(facts: _Facts, action: str) -> bool:
+    """Whether the statement grants ``action`` on every resource it can take (of some type)."""
+    if facts.not_resources is not None:
+        return "*" not in facts.not_resources
+    return any(_broad_for(text, action) for text in facts.resources or ())
+
+
+@lru_cache(maxsize=4096)
+def _broad_for(text: str, action: str) -> bool:
+    if text == "*":
+        return True
+    if not _broad_resource(text):
+        return False
+    found = catalog.action(action)
+    if found is None:
+        return False
+    wanted = {(found.service, r.resource_type) for r in found.resource_types}
+    return any((t.service, t.name) in wanted for t in arn.resource_types_for(text))
+
+
+def _names_list(names: list[str]) -> str:
+    shown = names[:_NAMES_SHOWN]
+    more = len(names) - len(shown)
+    if more:
+        return ", ".join(shown) + f" and {more} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+_NAMES_SHOWN = 4
+
+
+def _check_permissions_management(out: list[_Record], facts: _Facts, skip: frozenset[str]) -> None:
+    # One finding per Action entry (or for NotAction), naming the actions it grants.
+    by_where: dict[tuple[str, int] | str, tuple[str, list[str]]] = {}
     for action in _permissions_management():
+        if action in skip or not _reaches_broadly(facts, action):
+            continue
         granted = _granted_by(facts, action)
         if granted is None:
             continue
         how, where = granted
         if how == "named" and facts.has_condition:
             continue
-        what = (
-            "change or turn off the encryption of all X-Ray trace data (the KMS key it uses)"
-            if action.lower() == "xray:putencryptionconfig"
-            else "change who can read X-Ray data"
-        )
-        if how == "wildcard" and isinstance(where, tuple) and facts.actions is not None:
-            reason = f'"{facts.actions[where[1]]}" includes {action}'
-            advice = f"List the X-Ray actions you need without {action}"
-        elif how == "notaction":
-            reason = f"NotAction does not exclude {action}, so this statement grants it"
-            advice = f"Add {action} to NotAction, or list the actions you need in Action"
+        by_where.setdefault(where, (how, []))[1].append(action)
+    for where, (how, actions) in by_where.items():
+        names = _names_list(actions)
+        services = {a.partition(":")[0].lower() for a in actions}
+        if [a.lower() for a in actions] == ["xray:putencryptionconfig"]:
+            what = "change or turn off the encryption of all X-Ray trace data (the KMS key it uses)"
         else:
-            reason = f"{action} is granted without any condition"
+            what = (
+                "change who can use these resources (their policies, ACLs, grants or credentials), "
+                "themselves included"
+            )
+        if how == "wildcard" and isinstance(where, tuple) and facts.actions is not None:
+            reason = f'"{facts.actions[where[1]]}" includes {names}'
             advice = (
-                "Grant it only to the people who manage encryption, and consider a condition "
-                "such as aws:MultiFactorAuthPresent"
+                f"List the X-Ray actions you need without {names}"
+                if services == {"xray"}
+                else "List the actions you need in Action instead"
+            )
+        elif how == "notaction":
+            them = "it" if len(actions) == 1 else "them"
+            reason = f"NotAction does not exclude {names}, so this statement grants {them}"
+            advice = f"Add {names} to NotAction, or list the actions you need in Action"
+        else:
+            broad = [t for t in facts.resources or () if _broad_for(t, actions[0])]
+            on = f' on every resource ("{broad[0]}")' if broad and broad[0] != "*" else ""
+            reason = f"{names} is granted{on} without any condition"
+            advice = (
+                "Grant it only to the people who manage access, on the resources they manage, and "
+                "consider a condition such as aws:MultiFactorAuthPresent"
             )
         out.append(
             ("PERMISSIONS_MANAGEMENT_ACTION", f"{reason}: whoever holds it can {what}. {advice}.", where)
@@ -291,3 +361,61 @@ def _has_key(block: Any, lowered_keys: tuple[str, ...]) -> bool:
     return any(
         isinstance(keys, dict) and any(k.lower() in lowered_keys for k in keys) for keys in block.values()
     )
+
+
+_MFA = "aws:multifactorauthpresent"
+_BOOL = ("bool", "boolifexists")
+
+
+def _check_mfa(doc: Document, st: StatementView) -> None:
+    """``aws:MultiFactorAuthPresent`` tested against "false": an Allow that grants only
+    without MFA, or a Deny that long-term access keys, which never carry the key, escape."""
+    block = st.raw.get("Condition")
+    if not isinstance(block, dict) or st.effect not in ("Allow", "Deny"):
+        return
+    for op, keys in block.items():
+        if op.lower() not in _BOOL or not isinstance(keys, dict):
+            continue
+        for key, raw in keys.items():
+            if key.lower() == _MFA:
+                _check_mfa_entry(doc, st, block, op, key, raw)
+
+
+def _check_mfa_entry(
+    doc: Document, st: StatementView, block: dict[str, Any], op: str, key: str, raw: Any
+) -> None:
+    path = st.path + ("Condition", op, key)
+    values = [(path + (i,), v) for i, v in enumerate(raw)] if isinstance(raw, list) else [(path, raw)]
+    if not values or not all(isinstance(v, str | bool) and str(v).lower() == "false" for _, v in values):
+        return
+    if st.effect == "Allow":
+        doc.report(
+            "ALLOW_WITHOUT_MFA",
+            SECURITY_WARNING,
+            f"This Allow applies only when aws:MultiFactorAuthPresent is false{_absent(op)}: it "
+            "grants the actions to sessions without MFA, and not to those with it. To require "
+            f'MFA, test for "true": {{"Bool": {{"{key}": "true"}}}}; to refuse sessions without '
+            'MFA, put "false" in a Deny with BoolIfExists.',
+            path,
+            on_key=True,
+            fix=Fix('Require MFA: test for "true"', values[0][0], "true") if len(values) == 1 else None,
+        )
+    elif op.lower() == "bool":
+        lone = isinstance(block.get(op), dict) and len(block[op]) == 1
+        others = any(k.lower() == "boolifexists" for k in block)
+        op_path = st.path + ("Condition", op)
+        doc.report(
+            "DENY_MFA_WITHOUT_IF_EXISTS",
+            SECURITY_WARNING,
+            "Requests signed with long-term access keys carry no aws:MultiFactorAuthPresent, and "
+            f'Bool never matches a missing key, so this Deny never applies to them: "{key}": '
+            '"false" catches only temporary credentials without MFA. To deny every request '
+            'without MFA, use BoolIfExists: {"BoolIfExists": {"' + key + '": "false"}}.',
+            path,
+            on_key=True,
+            fix=Fix("Use BoolIfExists", op_path, new_key="BoolIfExists") if lone and not others else None,
+        )
+
+
+def _absent(op: str) -> str:
+    return " or absent (long-term access keys)" if op.lower() == "boolifexists" else ""

@@ -36,13 +36,6 @@ def _check_action_support(doc: _Records, context: _Context, entry: _Entry) -> No
     op = entry.op
     assert op is not None
     absent = matches_when_absent(op, tuple(t for _, t in entry.values))
-    if (
-        effect == "Allow"
-        and (op.negated or op.if_exists)
-        and op.set_qualifier is None
-        and op.family != "Null"
-    ):
-        return  # always true for those actions: the interactions family says which
     if context.not_action:
         _check_not_action_tags(doc, context, entry, low)
         return
@@ -54,6 +47,9 @@ def _check_action_support(doc: _Records, context: _Context, entry: _Entry) -> No
         any_supported = any_supported or supported > 0
         if not any(c in "*?" for c in text):
             unsupported.extend(missing)
+        elif total and not supported:
+            # A wildcard none of whose actions has the key: name it, with how many it stands for.
+            unsupported.append(f"{text} ({total} action{'s' if total != 1 else ''})")
     if not context.actions or any_supported and not unsupported:
         return
     if not any_supported and not unknown_entry:
@@ -65,7 +61,8 @@ def _check_action_support(doc: _Records, context: _Context, entry: _Entry) -> No
         all_of = False
     else:
         return
-    them = "them" if all_of or len(unsupported) > 1 else "it"
+    plural = all_of or len(unsupported) > 1 or any(" action" in name for name in unsupported)
+    them = "them" if plural else "it"
     lacking = f'"{entry.key}" is not in the request context of {subject}'
     if effect == "Allow" and not absent:
         code, severity = "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", ERROR

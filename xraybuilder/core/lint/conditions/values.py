@@ -9,6 +9,7 @@ another value already covers.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
@@ -46,13 +47,13 @@ def _check_values(doc: _Records, entry: _Entry) -> None:
             doc.report(
                 "INVALID_VARIABLE_FOR_OPERATOR",
                 ERROR,
-                f'"{_shown(text)}" holds a policy variable, but {op.base} does not accept '
+                f'"{_shown(text)}" holds a policy variable, but {entry.op_name} does not accept '
                 "variables (only String, Arn and Bool operators do), so it is compared as "
                 "literal text. Write a fixed value.",
                 path,
             )
             continue
-        problem = _value_problem(op.family, op.base, op.wildcards, text)
+        problem = _value_problem(op.family, entry.op_name, op.wildcards, text)
         if problem is None:
             readable.append((path, text))
             continue
@@ -84,7 +85,10 @@ def _check_values(doc: _Records, entry: _Entry) -> None:
 def _value_problem(
     family: str, base: str, wildcards: bool, text: str
 ) -> tuple[str, Severity, str, str | None] | None:
-    """(code, severity, message, replacement) for a value its operator cannot use."""
+    """(code, severity, message, replacement) for a value its operator cannot use.
+
+    ``base`` is the operator as written (with its qualifier and IfExists), for messages.
+    """
     if family in ("Bool", "Null"):
         if "${" in text or text.lower() in ("true", "false"):
             return None
@@ -154,8 +158,9 @@ def _value_problem(
     return None
 
 
-def _like_twin(base: str) -> str:
-    return "StringNotLike" if base.startswith("StringNot") else "StringLike"
+def _like_twin(written: str) -> str:
+    """The Like operator for an Equals one, keeping its set qualifier and IfExists."""
+    return re.sub(r"String(Not)?Equals(IgnoreCase)?", lambda m: f"String{m[1] or ''}Like", written)
 
 
 def _has_wildcard(text: str) -> bool:
@@ -317,7 +322,7 @@ def _check_numeric_bounds(
             "REDUNDANT_CONDITION_VALUE_NUM",
             SUGGESTION,
             f"The values of {entry.key} are alternatives, so only the {word} one, "
-            f'"{best[1]}", counts for {op.base}: "{_shown(text)}" is redundant. Remove it.',
+            f'"{best[1]}", counts for {entry.op_name}: "{_shown(text)}" is redundant. Remove it.',
             path,
             fix=Fix(f'Remove "{_shown(text)}"', path, REMOVE),
         )

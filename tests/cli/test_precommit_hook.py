@@ -1,0 +1,61 @@
+"""The pre-commit hook (``.pre-commit-hooks.yaml``), run by pre-commit itself.
+
+``pre-commit try-repo`` installs this repository into a fresh virtual environment with
+pip, as a user's pre-commit does, and runs the hook in a temporary git repository.
+Without pre-commit, git or a package index the test is skipped, saying why.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HOOK = "xraybuilder-lint"
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _policy(resource: str) -> str:
+    statement = {"Effect": "Allow", "Action": "xray:GetGroup", "Resource": resource}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=2) + "\n"
+
+
+def test_the_hook_lints_policy_files_and_skips_other_json(tmp_path: Path) -> None:
+    pytest.importorskip("pre_commit", reason="pre-commit is not installed (it is in the test extra)")
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", ".")
+    _git(repo, "config", "user.email", "dev@example.com")
+    _git(repo, "config", "user.name", "dev")
+    (repo / "policy.json").write_text(_policy("arm:aws:xray:us-east-1:123456789012:group/a/*"), "utf-8")
+    (repo / "package.json").write_text('{"name": "not a policy"}\n', "utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "policies")
+    env = {"PRE_COMMIT_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), HOOK, "--all-files"]
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(command, cwd=repo, capture_output=True, text=True, env=env, timeout=900)
+
+    broken = run()
+    if "An unexpected error has occurred" in broken.stdout or "CalledProcessError" in broken.stdout:
+        pytest.skip(f"pre-commit could not install the hook (offline?): {broken.stdout[-400:]}")
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "policy.json:" in broken.stdout and "INVALID_ARN_PREFIX" in broken.stdout
+    assert "package.json: note: skipped: not a policy" in broken.stdout
+
+    (repo / "policy.json").write_text(_policy("arn:aws:xray:us-east-1:123456789012:group/a/*"), "utf-8")
+    _git(repo, "commit", "-q", "-am", "fix the ARN")
+    fixed = run()
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "Passed" in fixed.stdout

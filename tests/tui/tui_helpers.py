@@ -1,0 +1,26 @@
+"""Helpers of the builder's tests: waiting for the core and for pending edits."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from xraybuilder.tui.app import XrayBuilderApp
+
+
+async def ready(pilot: Pilot[None]) -> XrayBuilderApp:
+    """Wait until the core modules and presets have loaded (they load after the first frame)."""
+    app = pilot.app
+    assert isinstance(app, XrayBuilderApp)
+    for _ in range(400):
+        if app.library is not None:
+            break
+        await pilot.pause(0.02)
+    assert app.library is not None, "the presets never loaded"
+    await pilot.pause()
+    return app
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let pending edits be assessed and the forms they rebuild be mounted."""
+    for _ in range(3):
+        await pilot.pause()

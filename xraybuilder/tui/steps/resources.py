@@ -1,0 +1,342 @@
+"""Resources step: for each statement, an ARN builder per X-Ray resource type its actions take.
+
+Each part of an ARN (partition, Region, account, name, Id) has an "any" switch that puts
+``*`` there. When a statement is limited to a resource, the actions that can only take
+``*`` are moved to a statement of their own, and the step says so. Which actions take
+which resource types comes from the catalog; ARNs are built and checked by ``core.arn``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Static, Switch
+
+from xraybuilder.tui.steps.base import StepForm
+from xraybuilder.tui.validation import ArnPartValidator
+
+if TYPE_CHECKING:
+    from xraybuilder.core.assess import Assessment, DraftField
+    from xraybuilder.core.draft import Draft, DraftStatement
+
+# The parts of each X-Ray resource type's ARN after partition/Region/account, as core.arn names them.
+NAME_PARTS = {"group": ("group_name", "group_id"), "sampling-rule": ("sampling_rule_name",)}
+PART_LABELS = {
+    "partition": "Partition",
+    "region": "Region",
+    "account": "Account",
+    "group_name": "Group name",
+    "group_id": "Group Id",
+    "sampling_rule_name": "Rule name",
+}
+CREATE_GROUP_NOTE = (
+    "xray:CreateGroup: X-Ray gives a group its Id when it creates it, so nobody knows the Id "
+    "in advance: the ARN ends in /* (any Id)."
+)
+
+
+@dataclass(frozen=True)
+class StatementShape:
+    """What the step needs to know about a statement to lay out its builders."""
+
+    index: int
+    sid: str
+    actions: tuple[str, ...]
+    star_only: tuple[str, ...]
+    types: tuple[str, ...]
+    limited: bool
+
+
+def shape(index: int, statement: DraftStatement) -> StatementShape:
+    from xraybuilder.core import catalog
+
+    star_only = []
+    types: list[str] = []
+    for action in statement.actions:
+        found = catalog.action(action)
+        if found is None:
+            continue
+        if not found.resource_level:
+            star_only.append(action)
+        elif found.service == "xray":
+            types.extend(rt.resource_type for rt in found.resource_types)
+    limited = statement.resources != ("*",)
+    return StatementShape(
+        index, statement.sid, statement.actions, tuple(star_only), tuple(dict.fromkeys(types)), limited
+    )
+
+
+def arn_parts(arn: str, rtype: str) -> dict[str, str] | None:
+    """The builder's parts of an X-Ray ARN of ``rtype``, or None when it is not one."""
+    from xraybuilder.core.arn import parse_arn
+
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.service != "xray":
+        return None
+    resource = parsed.resource
+    prefix = rtype + "/"
+    if not resource.startswith(prefix):
+        return None
+    rest = resource[len(prefix) :].split("/")
+    names = NAME_PARTS[rtype]
+    values = {"partition": parsed.partition, "region": parsed.region, "account": parsed.account}
+    for i, part in enumerate(names):
+        values[part] = rest[i] if i < len(rest) else "*"
+    return values
+
+
+def build_arn(rtype: str, parts: dict[str, str]) -> str:
+    from xraybuilder.core.arn import group_arn, sampling_rule_arn
+
+    common = (parts["partition"], parts["region"], parts["account"])
+    if rtype == "group":
+        return group_arn(*common, parts["group_name"], parts["group_id"])
+    return sampling_rule_arn(*common, parts["sampling_rule_name"])
+
+
+def limit_statement(draft: Draft, index: int, resources: list[str]) -> tuple[Draft, str | None]:
+    """Set a statement's resources; actions that take only ``*`` move to their own statement."""
+    draft = draft.editable()
+    statements = draft.statements or ()
+    star_only = shape(index, statements[index]).star_only
+    message = None
+    if resources != ["*"] and star_only:
+        if len(star_only) == len(statements[index].actions):
+            return draft, 'these actions cannot be limited to a resource: they keep "Resource": "*".'
+        draft = draft.split_statement(index, star_only)
+        moved = (draft.statements or ())[index + 1]
+        if moved.resources != ("*",):
+            draft = draft.set_resources(index + 1, ["*"])
+        own, they = ("its", "it") if len(star_only) == 1 else ("their", "they")
+        message = (
+            f'Moved {", ".join(star_only)} to a statement of {own} own with "Resource": "*": '
+            f"{they} cannot be limited to a resource."
+        )
+    return draft.set_resources(index, resources), message
+
+
+class ResourcesStep(StepForm):
+    """One section per statement of the identity policy."""
+
+    step_id = "resources"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._signature: tuple[object, ...] = ()
+        self._showing_blocked = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("Resources", classes="step-title")
+        yield Static(
+            'Which resources each statement may act on. "any" puts * in that part of the ARN.',
+            classes="field-help",
+        )
+        yield Static("", id="resources-note", classes="why note")
+        yield Vertical(id="statements")
+
+    def refresh_from(self, assessment: Assessment, *, rebuilt: bool) -> None:
+        draft = assessment.draft
+        blocked = self.blocked(draft)
+        if blocked is not None or self._showing_blocked:
+            self._note(blocked or "")
+        self._showing_blocked = blocked is not None
+        if blocked is not None:
+            self.replace_body("statements", [])
+            self._signature = ()
+            return
+        shapes = [shape(i, s) for i, s in enumerate(draft.editable().statements or ())]
+        signature = tuple(shapes)
+        if signature != self._signature or rebuilt:
+            self._signature = signature
+            self._build(draft, shapes)
+            # The new sections are mounted at the next refresh; fill in their ARNs then.
+            self.call_after_refresh(self._show_latest)
+        self._show_arns(draft)
+
+    def _show_latest(self) -> None:
+        if self.draft is not None and self.blocked(self.draft) is None:
+            self._show_arns(self.draft)
+
+    def _build(self, draft: Draft, shapes: list[StatementShape]) -> None:
+        statements = draft.editable().statements or ()
+        sections: list[Widget] = []
+        for s in shapes:
+            statement = statements[s.index]
+            title = f"Statement {s.index + 1}" + (f" ({s.sid})" if s.sid else "")
+            children: list[Widget] = [
+                Static(title, classes="group-title"),
+                Static(", ".join(s.actions) or "no actions yet", classes="field-help"),
+            ]
+            if not s.types:
+                if s.actions and len(s.star_only) == len(s.actions):
+                    children.append(
+                        Static(
+                            'Resource "*": these actions cannot be limited to a resource, so they '
+                            "are in a statement of their own.",
+                            classes="why",
+                        )
+                    )
+                else:
+                    for j, resource in enumerate(statement.resources):
+                        children.append(Static(f"Resource: {resource}", id=f"res-{s.index}-{j}"))
+            else:
+                children.append(
+                    Horizontal(
+                        Switch(value=s.limited, id=f"limit-{s.index}"),
+                        Label("limit to one resource (off: any, *)", classes="switch-label"),
+                        classes="switch-row",
+                    )
+                )
+                if s.limited:
+                    for rtype in s.types:
+                        children.append(self._builder(draft, s, statement.resources, rtype))
+                    if "xray:creategroup" in {a.lower() for a in s.actions} and "group" in s.types:
+                        children.append(Static(CREATE_GROUP_NOTE, classes="why"))
+                if s.star_only and s.limited:
+                    children.append(Static(f"Take only *: {', '.join(s.star_only)}", classes="why"))
+            children.append(Static("", id=f"arns-{s.index}", classes="arn-result"))
+            sections.append(Vertical(*children, classes="statement-box", id=f"stmt-{s.index}"))
+        if not sections:
+            sections.append(Static("Tick some actions on the Actions step first.", classes="why"))
+        self.replace_body("statements", sections)
+
+    def _builder(self, draft: Draft, s: StatementShape, resources: tuple[str, ...], rtype: str) -> Widget:
+        parts = next((p for r in resources if (p := arn_parts(r, rtype)) is not None), None)
+        if parts is None:
+            parts = {
+                "partition": draft.param("partition") or "aws",
+                "region": draft.param("region") or "us-east-1",
+                "account": draft.param("account") or "",
+            }
+            for name in NAME_PARTS[rtype]:
+                parts[name] = "*" if name == "group_id" else ""
+        rows: list[Widget] = [Static(f"{rtype} ARN", classes="field-label")]
+        partition = parts.get("partition", "aws")
+        for part in ("partition", "region", "account", *NAME_PARTS[rtype]):
+            value = parts.get(part, "")
+            anywhere = value == "*"
+            rows.append(
+                Horizontal(
+                    Label(PART_LABELS[part], classes="part-label"),
+                    Input(
+                        value="" if anywhere else value,
+                        placeholder="*" if anywhere else PART_LABELS[part].lower(),
+                        disabled=anywhere,
+                        validators=[ArnPartValidator(part, partition)],
+                        validate_on=["changed"],
+                        id=f"arn-{s.index}-{rtype}-{part}",
+                        classes="arn-part",
+                        compact=True,
+                    ),
+                    Checkbox(
+                        "any", anywhere, id=f"any-{s.index}-{rtype}-{part}", classes="any", compact=True
+                    ),
+                    classes="part-row",
+                )
+            )
+            rows.append(Static("", id=f"msg-{s.index}-{rtype}-{part}", classes="field-message", markup=False))
+        return Vertical(*rows, classes="arn-builder", id=f"builder-{s.index}-{rtype}")
+
+    def _show_arns(self, draft: Draft) -> None:
+        for index, statement in enumerate(draft.editable().statements or ()):
+            found = self.query(f"#arns-{index}")
+            if found:
+                found.first(Static).update("→ " + "\n→ ".join(statement.resources))
+
+    def _note(self, message: str) -> None:
+        note = self.query_one("#resources-note", Static)
+        note.update(message)
+        note.display = bool(message)
+
+    # -- edits ------------------------------------------------------------------
+
+    def _collect(self, index: int, rtype: str) -> str:
+        parts: dict[str, str] = {}
+        for part in ("partition", "region", "account", *NAME_PARTS[rtype]):
+            box = self.query_one(f"#any-{index}-{rtype}-{part}", Checkbox)
+            field = self.query_one(f"#arn-{index}-{rtype}-{part}", Input)
+            parts[part] = "*" if box.value else field.value
+        return build_arn(rtype, parts)
+
+    def _apply(self, index: int) -> None:
+        draft = self.draft
+        if draft is None:
+            return
+        s = shape(index, (draft.editable().statements or ())[index])
+        arns = [self._collect(index, rtype) for rtype in s.types if self.query(f"#builder-{index}-{rtype}")]
+        if not arns:
+            return
+        new, message = limit_statement(draft, index, arns)
+        if message:
+            self._note(message)
+            self.builder.notify(message, timeout=8)
+        self.edit(new)
+
+    @on(Input.Changed, ".arn-part")
+    def _part_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        _, index, rest = (event.input.id or "").split("-", 2)
+        message = self.query(f"#msg-{index}-{rest}")
+        if message:
+            result = event.validation_result
+            text = "" if result is None or result.is_valid else "✗ " + result.failure_descriptions[0]
+            message.first(Static).update(text)
+            message.first(Static).set_class(bool(text), "-error")
+        self._apply(int(index))
+
+    @on(Checkbox.Changed, ".any")
+    def _any_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        _, index, rest = (event.checkbox.id or "").split("-", 2)
+        field = self.query_one(f"#arn-{index}-{rest}", Input)
+        field.disabled = event.value
+        field.placeholder = "*" if event.value else rest.split("-", 1)[-1].replace("_", " ")
+        self._apply(int(index))
+
+    @on(Switch.Changed)
+    def _limit_changed(self, event: Switch.Changed) -> None:
+        switch_id = event.switch.id or ""
+        if not switch_id.startswith("limit-") or self.draft is None:
+            return
+        event.stop()
+        index = int(switch_id.removeprefix("limit-"))
+        draft = self.draft.editable()
+        s = shape(index, (draft.statements or ())[index])
+        if event.value == s.limited:
+            return
+        if not event.value:
+            self.edit(draft.set_resources(index, ["*"]))
+            return
+        defaults = {
+            "partition": draft.param("partition") or "aws",
+            "region": draft.param("region") or "us-east-1",
+            "account": draft.param("account") or "*",
+        }
+        arns = []
+        for rtype in s.types:
+            parts = dict(defaults)
+            for name in NAME_PARTS[rtype]:
+                parts[name] = "*"
+            arns.append(build_arn(rtype, parts))
+        new, message = limit_statement(draft, index, arns)
+        if message:
+            self._note(message)
+        self.edit(new)
+
+    def focus_field(self, field: DraftField) -> bool:
+        if field.statement is None:
+            return False
+        inputs = [w for w in self.query(f"#stmt-{field.statement} Input") if not w.disabled]
+        if inputs:
+            inputs[0].focus()
+            return True
+        switches = self.query(f"#limit-{field.statement}")
+        if switches:
+            switches.first().focus()
+            return True
+        return False
