@@ -629,20 +629,21 @@ def test_key_not_in_the_request_context_with_deny_is_a_security_warning() -> Non
     assert "never denies" in f.message
 
 
-@pytest.mark.parametrize(
-    ("operator", "effect", "severity", "words"),
-    [
-        ("StringEqualsIfExists", "Allow", SECURITY_WARNING, "allows them without the restriction"),
-        ("StringNotEquals", "Allow", SECURITY_WARNING, "allows them without the restriction"),
-        ("StringEqualsIfExists", "Deny", WARNING, "always denies"),
-    ],
-)
-def test_key_absent_but_the_condition_holds_anyway(
-    operator: str, effect: str, severity: Severity, words: str
-) -> None:
-    f = one(when({operator: {"aws:RequestTag/team": "x"}}, effect=effect))
-    assert (f.code, f.severity) == ("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", severity)
-    assert words in f.message
+def test_key_absent_with_deny_but_the_condition_holds_anyway() -> None:
+    f = one(when({"StringEqualsIfExists": {"aws:RequestTag/team": "x"}}, effect="Deny"))
+    assert (f.code, f.severity) == ("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", WARNING)
+    assert "always denies" in f.message
+
+
+@pytest.mark.parametrize("operator", ["StringEqualsIfExists", "StringNotEquals"])
+def test_key_absent_with_allow_is_reported_once_as_wider_than_it_looks(operator: str) -> None:
+    # The conditions family leaves it to the interactions family, so the policy gets one finding.
+    condition = {operator: {"aws:RequestTag/team": "x"}}
+    assert when(condition) == []
+    text = policy({"Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*", "Condition": condition})
+    found = [f for f in lint(text) if "aws:RequestTag/team" in f.path_str]
+    assert [(f.code, f.severity) for f in found] == [("CONDITION_ALWAYS_TRUE_FOR_ACTIONS", SECURITY_WARNING)]
+    assert "xray:GetGroup" in found[0].message
 
 
 def test_null_on_an_absent_key() -> None:
@@ -977,10 +978,22 @@ def test_any_condition_is_read_without_a_traceback(statements: list[dict[str, An
 
 
 def test_unsupported_key_names_a_wildcard_entry_beside_an_uncatalogued_service() -> None:
-    found = when({"StringNotEquals": {"iam:ResourceTag/status": "prod"}}, ["ec2:*", "s3:*"])
-    [f] = [f for f in found if f.code == "UNSUPPORTED_ACTION_FOR_CONDITION_KEY"]
+    found = lint(
+        policy(
+            {
+                "Effect": "Allow",
+                "Action": ["ec2:*", "s3:*"],
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"iam:ResourceTag/status": "prod"}},
+            }
+        )
+    )
+    # Reported once, as the interactions family's "wider than it looks" finding, naming the actions.
+    assert not [f for f in found if f.code == "UNSUPPORTED_ACTION_FOR_CONDITION_KEY"]
+    [f] = [f for f in found if f.code == "CONDITION_ALWAYS_TRUE_FOR_ACTIONS"]
     assert f.severity == Severity.SECURITY_WARNING
-    assert "request context of s3:* (" in f.message and "allows them without the restriction" in f.message
+    assert "s3:AbortMultipartUpload" in f.message and "never carry" in f.message
+    assert "ec2:" not in f.message.split("never carry")[0]
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,10 @@ def _check_action_support(doc: _Records, context: _Context, entry: _Entry) -> No
             f"so {entry.op_name} is never true for {them} and this Deny silently never "
             f"denies {them}, whatever the request"
         )
+    elif effect == "Allow" and entry.op_name != "Null":
+        # A negated or ...IfExists operator holds for these actions: the statement allows
+        # them unconditionally. The interactions family reports that (CONDITION_ALWAYS_TRUE_FOR_ACTIONS).
+        return
     elif effect == "Allow":
         code, severity = "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", SECURITY_WARNING
         result = (
