@@ -338,7 +338,12 @@ class XrayBuilderApp(App[None]):
         autosave.clear()
 
     def on_unmount(self) -> None:
-        self._flush_autosave()
+        # The screen is gone: save what is pending without showing anything.
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+        if self._autosave_due and self.draft is not None:
+            self._autosave_due = False
+            autosave.save(self.draft)
 
     def _autosave(self, draft: Draft) -> None:
         problem = autosave.save(draft)
