@@ -181,7 +181,12 @@ async def test_focusing_the_panel_lands_where_keys_work() -> None:
         panel.focus()
         await pilot.pause()
         assert app.focused is app.query_one(FindingsList)
+        # With no findings too: the findings stay in view, and "t" reaches the request form.
         panel.show(assess(Draft.from_preset("ec2", EC2)))
         panel.focus()
+        await pilot.pause()
+        assert app.focused is app.query_one(FindingsList)
+        assert panel.scroll_y == 0
+        await pilot.press("t")
         await pilot.pause()
         assert app.focused is app.query_one("#request-action", Input)

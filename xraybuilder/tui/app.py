@@ -33,25 +33,25 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from xraybuilder.tui import autosave, keymap
-from xraybuilder.tui.components import ExportPanel, FindingsList, PolicyView, SizeMeter
 from xraybuilder.tui.palette import BuilderCommands
 from xraybuilder.tui.steps import STEP_IDS, STEPS
-from xraybuilder.tui.steps.actions import ActionsStep
 from xraybuilder.tui.steps.base import StepForm
-from xraybuilder.tui.steps.conditions import ConditionsStep
-from xraybuilder.tui.steps.export import ExportStep
-from xraybuilder.tui.steps.parameters import ParametersStep
-from xraybuilder.tui.steps.resources import ResourcesStep
-from xraybuilder.tui.steps.review import ReviewStep
 from xraybuilder.tui.steps.scenario import ScenarioStep
+from xraybuilder.tui.widgets.findings import FindingsList
+from xraybuilder.tui.widgets.meter import SizeMeter
+from xraybuilder.tui.widgets.preview import PolicyView
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from xraybuilder.core.assess import AssessedFinding, Assessment, DraftField
     from xraybuilder.core.draft import Draft
     from xraybuilder.core.scenarios import Library
 
 # Below this width the preview is a tab instead of a column.
 NARROW_WIDTH = 110
+# While the user types, the draft is written at most this often (seconds).
+AUTOSAVE_DELAY = 0.5
 NO_PREVIEW = "Choose a scenario:\nits policy appears here\nas you build it."
 
 
@@ -95,6 +95,16 @@ class XrayBuilderApp(App[None]):
         self._offer_resume = offer_resume
         self._rebuilt = False
         self._stale: dict[str, bool] = {}
+        self._shown_findings: tuple[AssessedFinding, ...] = ()
+        self._summary_of: Assessment | None = None
+        """The assessment the Summary tab shows (it falls behind while hidden)."""
+        self._step_prompts: list[str] = []
+        self._started = False
+        self._autosave_due = False
+        self._autosave_timer: Timer | None = None
+        self._steps_ready = False
+        """True once every step's form is mounted (just after the first frame)."""
+        self._pending_library: Library | None = None
         """Forms not refreshed since the draft changed -> whether the draft was replaced."""
         self.started = time.perf_counter()
 
@@ -107,39 +117,68 @@ class XrayBuilderApp(App[None]):
             with Vertical(id="steps-pane"):
                 yield OptionList(*(Option(s.title, id=s.id) for s in STEPS), id="steps")
             with Vertical(id="center"):
+                # The other steps' forms are mounted after the first frame (see _mount_steps).
                 with ContentSwitcher(initial="scenario", id="form"):
                     yield ScenarioStep(id="scenario")
-                    yield ParametersStep(id="parameters")
-                    yield ActionsStep(id="actions")
-                    yield ResourcesStep(id="resources")
-                    yield ConditionsStep(id="conditions")
-                    yield ReviewStep(id="review")
-                    yield ExportStep(id="export")
             with Vertical(id="side"):
+                # The Trust, Findings and Summary tabs are added after the first frame.
                 with TabbedContent(id="preview-tabs"):
                     with TabPane("Policy", id="tab-policy"):
                         yield PolicyView(NO_PREVIEW, id="policy")
-                    with TabPane("Trust", id="tab-trust"):
-                        yield PolicyView("", id="trust")
-                    with TabPane("Findings", id="tab-findings"):
-                        yield FindingsList(id="findings")
-                    with TabPane("Summary", id="tab-summary"):
-                        with VerticalScroll():
-                            yield Static("", id="summary", markup=False)
                 yield SizeMeter(id="meter")
                 yield Static("", id="status", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "choose a scenario"
-        keymap_problems = keymap.apply(self)
-        for problem in keymap_problems:
-            self.notify(problem, severity="warning", timeout=10)
         self._apply_width(self.size.width)
         self.query_one("#steps", OptionList).highlighted = 0
         self.query_one("#scenarios").focus()
-        # The first frame shows the layout; the catalog, linter and presets load after it.
-        self.call_after_refresh(self._load_core)
+        # The first frame shows the layout; everything else waits until it is painted.
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        # The catalog, linter and presets load in a thread while the other forms mount.
+        self._load_core()
+        await self._mount_steps()
+        await self._add_preview_tabs()
+        for problem in keymap.apply(self):
+            self.notify(problem, severity="warning", timeout=10)
+        self._steps_ready = True
+        if self._pending_library is not None:
+            library, self._pending_library = self._pending_library, None
+            self._core_loaded(library)
+
+    async def _add_preview_tabs(self) -> None:
+        tabs = self.query_one("#preview-tabs", TabbedContent)
+        await tabs.add_pane(TabPane("Trust", PolicyView("", id="trust"), id="tab-trust"))
+        await tabs.add_pane(TabPane("Findings", FindingsList(id="findings"), id="tab-findings"))
+        summary = VerticalScroll(Static("", id="summary", markup=False))
+        await tabs.add_pane(TabPane("Summary", summary, id="tab-summary"))
+
+    async def _mount_steps(self) -> None:
+        """Mount the forms of every step but the first (hidden until chosen)."""
+        from xraybuilder.tui.steps.actions import ActionsStep
+        from xraybuilder.tui.steps.conditions import ConditionsStep
+        from xraybuilder.tui.steps.export import ExportStep
+        from xraybuilder.tui.steps.parameters import ParametersStep
+        from xraybuilder.tui.steps.resources import ResourcesStep
+        from xraybuilder.tui.steps.review import ReviewStep
+
+        forms: list[StepForm] = [
+            ParametersStep(id="parameters"),
+            ActionsStep(id="actions"),
+            ResourcesStep(id="resources"),
+            ConditionsStep(id="conditions"),
+            ReviewStep(id="review"),
+            ExportStep(id="export"),
+        ]
+        for form in forms:
+            form.display = False
+        await self.query_one("#form", ContentSwitcher).mount_all(forms)
 
     @work(thread=True, exclusive=True, group="load")
     def _load_core(self) -> None:
@@ -154,6 +193,9 @@ class XrayBuilderApp(App[None]):
         self.call_from_thread(self._core_loaded, library)
 
     def _core_loaded(self, library: Library) -> None:
+        if not self._steps_ready:
+            self._pending_library = library
+            return
         self.library = library
         saved = autosave.load() if self._offer_resume else None
         self.query_one(ScenarioStep).show_library(library, can_resume=saved is not None)
@@ -266,7 +308,42 @@ class XrayBuilderApp(App[None]):
         rebuilt, self._rebuilt = self._rebuilt, False
         self.assessment = assessment
         self._show(assessment, rebuilt=rebuilt)
-        self._autosave(draft)
+        self._autosave_soon(now=rebuilt)
+
+    def _autosave_soon(self, *, now: bool) -> None:
+        """Save the draft now, or within AUTOSAVE_DELAY while the user is typing.
+
+        Writing the file on every keystroke would cost more than the rest of the keystroke;
+        the draft is also saved when the app stops.
+        """
+        self._autosave_due = True
+        if now:
+            self._flush_autosave()
+        elif self._autosave_timer is None:
+            self._autosave_timer = self.set_timer(AUTOSAVE_DELAY, self._flush_autosave)
+
+    def _flush_autosave(self) -> None:
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+            self._autosave_timer = None
+        if self._autosave_due and self.draft is not None:
+            self._autosave_due = False
+            self._autosave(self.draft)
+
+    def _discard_autosave(self) -> None:
+        self._autosave_due = False
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+            self._autosave_timer = None
+        autosave.clear()
+
+    def on_unmount(self) -> None:
+        # The screen is gone: save what is pending without showing anything.
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+        if self._autosave_due and self.draft is not None:
+            self._autosave_due = False
+            autosave.save(self.draft)
 
     def _autosave(self, draft: Draft) -> None:
         problem = autosave.save(draft)
@@ -304,23 +381,45 @@ class XrayBuilderApp(App[None]):
             policy_text = "No policy yet:\nfix the parameters first\n(see the Parameters step)."
         else:
             policy_text = "No policy yet."
+        # Each widget is told only what changed: an unchanged text, list or label costs nothing.
         self.query_one("#policy", PolicyView).set_text(policy_text)
         trust = assessment.document("trust")
         self.query_one("#trust", PolicyView).set_text(
             trust.text if trust else "This policy needs no trust policy: it is not for a role."
         )
-        self.query_one("#findings", FindingsList).show(assessment.findings)
+        findings = self.query_one("#findings", FindingsList)
+        if tuple(assessment.findings) != self._shown_findings:
+            self._shown_findings = tuple(assessment.findings)
+            findings.show(assessment.findings)
         self.query_one("#meter", SizeMeter).show(identity.size if identity else None)
-        self.query_one("#summary", Static).update(_summary_text(assessment))
-        self.query_one("#status", Static).update(_status_text(assessment))
+        # The summary expands every grant of the policy: worked out only while it is on screen.
+        self._show_summary()
+        _update_static(self.query_one("#status", Static), _status_text(assessment))
         findings_tab = self.query_one("#preview-tabs", TabbedContent).get_tab("tab-findings")
-        findings_tab.label = f"Findings {len(assessment.findings)}" if assessment.findings else "Findings"
+        label = f"Findings {len(assessment.findings)}" if assessment.findings else "Findings"
+        if str(findings_tab.label) != label:
+            findings_tab.label = label
         self._mark_steps(assessment)
         self._update_subtitle()
         # Only the visible form follows now; the others catch up when they are shown.
-        for form in self.query(StepForm):
-            self._stale[form.step_id] = self._stale.get(form.step_id, False) or rebuilt
+        # (By id: querying the DOM for the forms would walk every widget on each keystroke.)
+        for step_id in STEP_IDS:
+            self._stale[step_id] = self._stale.get(step_id, False) or rebuilt
         self._refresh_form(self.current_step)
+
+    def _show_summary(self) -> None:
+        """Bring the Summary tab up to date if it is the one shown beside the form."""
+        assessment = self.assessment
+        if assessment is None or assessment is self._summary_of:
+            return
+        if self.query_one("#preview-tabs", TabbedContent).active != "tab-summary":
+            return
+        self._summary_of = assessment
+        _update_static(self.query_one("#summary", Static), _summary_text(assessment))
+
+    @on(TabbedContent.TabActivated, "#preview-tabs")
+    def _preview_tab(self, event: TabbedContent.TabActivated) -> None:
+        self._show_summary()
 
     def _refresh_form(self, step_id: str) -> None:
         if step_id not in self._stale or self.assessment is None:
@@ -334,12 +433,19 @@ class XrayBuilderApp(App[None]):
         for finding in assessment.findings:
             counts[by_step.get(finding.field.step, "review")] += 1
         counts["parameters"] += len(assessment.parameter_problems)
-        steps = self.query_one("#steps", OptionList)
         current = self.current_step
-        for index, step in enumerate(STEPS):
+        prompts = []
+        for step in STEPS:
             mark = "▶" if step.id == current else " "
             count = f" {counts[step.id]}" if counts[step.id] else ""
-            steps.replace_option_prompt_at_index(index, f"{mark} {step.title}{count}")
+            prompts.append(f"{mark} {step.title}{count}")
+        if prompts == self._step_prompts:
+            return
+        steps = self.query_one("#steps", OptionList)
+        for index, prompt in enumerate(prompts):
+            if index >= len(self._step_prompts) or self._step_prompts[index] != prompt:
+                steps.replace_option_prompt_at_index(index, prompt)
+        self._step_prompts = prompts
 
     # -- steps -----------------------------------------------------------------------
 
@@ -349,7 +455,7 @@ class XrayBuilderApp(App[None]):
 
     def go_step(self, step_id: str, *, focus: bool = True) -> None:
         """Show a step's form (refreshed if the draft changed since it was last shown)."""
-        if step_id not in STEP_IDS:
+        if step_id not in STEP_IDS or not self._steps_ready:
             return
         switcher = self.query_one("#form", ContentSwitcher)
         switcher.current = step_id
@@ -426,6 +532,8 @@ class XrayBuilderApp(App[None]):
             policy.scroll_to_line(line)
         draft = self.draft
         if draft is not None and draft.origin == "file":
+            from xraybuilder.tui.steps.parameters import ParametersStep
+
             self.go_step("parameters", focus=False)
             self.query_one(ParametersStep).focus_file_position(line or 1, finding.finding.column or 1)
             return
@@ -442,8 +550,8 @@ class XrayBuilderApp(App[None]):
         else:
             self._focus_form(form)
 
-    @on(ExportPanel.Exported)
-    def _exported(self, event: ExportPanel.Exported) -> None:
+    def on_export_panel_exported(self) -> None:
+        """An export was saved or copied (``ExportPanel.Exported``)."""
         self.mark_saved()
 
     @on(FindingsList.ApplyFix)
@@ -475,7 +583,7 @@ class XrayBuilderApp(App[None]):
 
     async def action_quit(self) -> None:
         if not self.unsaved or self.draft is None:
-            autosave.clear()
+            self._discard_autosave()
             self.exit()
             return
         from xraybuilder.tui.screens import QuitScreen
@@ -484,7 +592,7 @@ class XrayBuilderApp(App[None]):
 
     def _quit_answer(self, answer: str | None) -> None:
         if answer == "discard":
-            autosave.clear()
+            self._discard_autosave()
             self.exit()
         elif answer == "keep":
             self.exit()
@@ -580,3 +688,9 @@ def _status_text(assessment: Assessment) -> str:
     from xraybuilder.tui.words import status_text
 
     return status_text(assessment)
+
+
+def _update_static(static: Static, text: str) -> None:
+    """Update a Static only when its text changes (an update asks for a new layout)."""
+    if str(static.content) != text:
+        static.update(text)

@@ -12,7 +12,6 @@ Unknown ids and unreadable files are reported and ignored: the defaults stay.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +42,8 @@ def binding_ids(app: App[Any]) -> set[str]:
 
 def read_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
     """The ``[keys]`` table of a keymap file, and a message for each problem in it."""
+    import tomllib  # only once the first frame is painted
+
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:

@@ -178,8 +178,7 @@ class ParametersStep(StepForm):
                 widget.placeholder = value_text(values[name])  # type: ignore[arg-type]
             message = field.query_one(f"#msg-{name}", Static)
             problem = problems.get(name)
-            message.update(f"✗ {problem.message}" if problem else "")
-            message.set_class(problem is not None, "-error")
+            _set_message(message, f"✗ {problem.message}" if problem else "")
 
     def _show_file_problem(self, assessment: Assessment) -> None:
         problem = self.query("#file-problem")
@@ -192,8 +191,7 @@ class ParametersStep(StepForm):
             text = f"✗ line {first.line}, column {first.column}: {first.message}"
         else:
             text = ""
-        problem.first(Static).update(text)
-        problem.first(Static).set_class(bool(text), "-error")
+        _set_message(problem.first(Static), text)
 
     # -- edits ------------------------------------------------------------------
 
@@ -265,3 +263,10 @@ class ParametersStep(StepForm):
             area = areas.first(TextArea)
             area.focus()
             area.cursor_location = (max(line - 1, 0), max(column - 1, 0))
+
+
+def _set_message(message: Static, text: str) -> None:
+    """Show a field's message; an unchanged one is left alone (an update asks for a layout)."""
+    if str(message.content) != text:
+        message.update(text)
+    message.set_class(bool(text), "-error")

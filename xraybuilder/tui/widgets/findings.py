@@ -186,8 +186,10 @@ class FindingsList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         if self.is_mounted:
-            self.refresh_bindings()
             after = self.current
+            # New bindings rebuild the footer (a layout): only when what they offer changed.
+            if self.has_focus and _offers(before) != _offers(after):
+                self.refresh_bindings()
             if (before is None) != (after is None) or (
                 before is not None and after is not None and _identity(before) != _identity(after)
             ):
@@ -341,3 +343,8 @@ def _identity(item: AssessedFinding) -> tuple[str, str, str, str]:
 
 
 __all__ = ["FindingsList"]
+
+
+def _offers(finding: AssessedFinding | None) -> tuple[bool, bool]:
+    """What the bindings offer for a row: jump to it, and apply its fix."""
+    return finding is not None, finding is not None and finding.finding.fix is not None

@@ -217,14 +217,12 @@ class ReviewPanel(VerticalScroll):
         self._forward_focus()
 
     def _forward_focus(self) -> None:
-        # Focus lands where the keys do something: the findings, or the request form.
+        # Focus lands on the findings, at the top: focusing the request form further down
+        # would scroll them out of view. "t" goes to the form from there.
         if not self._built:
             return
-        findings = self.query_one("#review-findings", FindingsList)
-        if findings.findings:
-            findings.focus()
-        else:
-            self.query_one("#request-action", Input).focus()
+        self.query_one("#review-findings", FindingsList).focus(scroll_visible=False)
+        self.scroll_home(animate=False)
 
     def compose(self) -> ComposeResult:
         # The body is built on the first show: the builder composes every step at start,
