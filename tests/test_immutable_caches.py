@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 import xraybuilder.core as core
-from xraybuilder.core import catalog, managed
+from xraybuilder.core import catalog, managed, printable
 from xraybuilder.core.assess import assess
 from xraybuilder.core.bundle import build
 from xraybuilder.core.datafiles import read_json
@@ -126,6 +126,8 @@ def workload() -> None:
     catalog.action_names("ec2")
     catalog.all_services()
     lint_codes.codes()  # through the module, whose attribute the recorder replaces
+    printable.printable("\x1b[2J")
+    printable.json_safe('"\ud800"')
 
 
 def test_every_cached_result_is_immutable(monkeypatch: pytest.MonkeyPatch) -> None:

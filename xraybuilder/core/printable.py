@@ -10,12 +10,20 @@ what came from a policy through :func:`printable`, and every JSON output through
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # C0 controls but tab and line feed, DEL, C1 controls, and surrogates (only lone ones
 # can exist in a str). Line feeds are structure in multi-line output; see keep_newlines.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_UNSAFE_IN_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# The patterns are compiled on first need: the surrogate range makes them cost about
+# 3 ms, and most text needs none of them (start-up time of every command).
+_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]"
+_UNSAFE_IN_LINE = "[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]"
+_SURROGATE = "[\ud800-\udfff]"
+
+
+@lru_cache(maxsize=4)
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -29,8 +37,9 @@ def printable(text: str, *, keep_newlines: bool = True) -> str:
     ESC becomes ``\\x1b`` and U+D800 ``\\ud800``; tabs stay, and line feeds stay unless
     ``keep_newlines`` is false (for one-line output such as a finding).
     """
-    pattern = _UNSAFE if keep_newlines else _UNSAFE_IN_LINE
-    return pattern.sub(_escape, text)
+    if text.isprintable():  # every character this escapes is unprintable
+        return text
+    return _pattern(_UNSAFE if keep_newlines else _UNSAFE_IN_LINE).sub(_escape, text)
 
 
 def json_safe(text: str) -> str:
@@ -39,4 +48,8 @@ def json_safe(text: str) -> str:
     A lone surrogate can only stand inside a JSON string, where ``\\udXXX`` is a valid
     escape for the same character, so the document keeps its meaning.
     """
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _pattern(_SURROGATE).sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text

@@ -18,13 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xraybuilder.core import catalog
 from xraybuilder.core.conditions import matches_when_absent, parse_operator
-from xraybuilder.core.evaluate.condition import CompiledCondition, compile_condition
-from xraybuilder.core.evaluate.request import Request
-from xraybuilder.core.evaluate.values import request_parser
 from xraybuilder.core.lint.conditions.action_support import _is_action_specific, _support
 from xraybuilder.core.lint.document import Document, StatementView
 from xraybuilder.core.lint.finding import Fix, Severity
@@ -37,6 +34,11 @@ from xraybuilder.core.patterns import (
     with_placeholders,
 )
 from xraybuilder.core.patterns import covers as glob_covers
+
+if TYPE_CHECKING:
+    # The evaluator is imported only by the checks that read a Condition block, so
+    # `lint` on a policy without conditions does not load it (start-up time).
+    from xraybuilder.core.evaluate.condition import CompiledCondition
 
 ERROR = Severity.ERROR
 SECURITY_WARNING = Severity.SECURITY_WARNING
@@ -314,6 +316,8 @@ def _compiled(block: dict[str, Any], st: StatementView) -> dict[str, list[Compil
             good = {k: v for k, v in keys.items() if k.lower() in wanted and _values(v) is not None}
             if good:
                 clean[op] = good
+    from xraybuilder.core.evaluate.condition import compile_condition
+
     by_key: dict[str, list[CompiledCondition]] = {}
     for entry in compile_condition(clean, True):
         by_key.setdefault(entry.key.lower(), []).append(entry)
@@ -338,6 +342,8 @@ def _usable(entry: CompiledCondition) -> bool:
 
 
 def _holds(entries: Iterable[CompiledCondition], key: str, value: str) -> bool:
+    from xraybuilder.core.evaluate.request import Request
+
     request = Request(_PROBE_ACTION, "*", {key: value})
     return all(entry.evaluate(request)[0] for entry in entries)
 
@@ -391,6 +397,8 @@ def _contradiction(entries: list[CompiledCondition]) -> str | None:
         return None
     if family not in ("Numeric", "Date") or any(op.negated for op in ops):
         return None
+    from xraybuilder.core.evaluate.values import request_parser
+
     parse = request_parser(family)
     lower: tuple[Any, bool] | None = None
     upper: tuple[Any, bool] | None = None

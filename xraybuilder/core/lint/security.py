@@ -10,7 +10,8 @@ every resource.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from xraybuilder.core import arn, catalog, patterns
@@ -28,18 +29,33 @@ CREATE_GRANT = "kms:CreateGrant"
 _GRANT_SCOPES = ("kms:viaservice", "kms:grantisforawsresource")
 
 
-@cache
-def _permissions_management() -> tuple[str, ...]:
-    """Actions of every service the catalog holds whose access level is Permissions management.
+@lru_cache(maxsize=64)
+def _permissions_management_of(prefix: str) -> tuple[str, ...]:
+    """Actions of one held service whose access level is Permissions management.
 
     ``iam:PassRole`` has codes of its own (the ``PASS_ROLE_*`` family), so it is left out.
     """
     return tuple(
         a.full_name
-        for prefix in catalog.service_prefixes()
         for a in catalog.actions_by_access_level(prefix, "Permissions management")
         if a.full_name != PASS_ROLE
     )
+
+
+def _permissions_management(facts: _Facts) -> Iterator[str]:
+    """The Permissions-management actions of the held services this statement can reach.
+
+    Only the services its Action entries name are read, so linting an X-Ray policy does not
+    load the S3, IAM and KMS catalogs (start-up time of ``xraybuilder lint``).
+    """
+    held = catalog.service_prefixes()
+    if facts.not_actions is not None:
+        reached: Iterable[str] = held
+    else:
+        services = {text.partition(":")[0].lower() for text in facts.actions or ()}
+        reached = [p for p in held if any(patterns.matches(s, p, ignore_case=True) for s in services)]
+    for prefix in reached:
+        yield from _permissions_management_of(prefix)
 
 
 @lru_cache(maxsize=4096)
@@ -228,7 +244,7 @@ _NAMES_SHOWN = 4
 def _check_permissions_management(out: list[_Record], facts: _Facts, skip: frozenset[str]) -> None:
     # One finding per Action entry (or for NotAction), naming the actions it grants.
     by_where: dict[tuple[str, int] | str, tuple[str, list[str]]] = {}
-    for action in _permissions_management():
+    for action in _permissions_management(facts):
         if action in skip or not _reaches_broadly(facts, action):
             continue
         granted = _granted_by(facts, action)
