@@ -159,6 +159,18 @@ class Assessment:
             out[severity] = out.get(severity, 0) + 1
         return out
 
+    def export_bundle(self) -> Bundle | None:
+        """What the exports render: the preset's bundle, or the identity policy of a custom
+        or file draft wrapped by ``core.export.bundle_for_policy``; None when there is none."""
+        if self.bundle is not None:
+            return self.bundle
+        identity = self.document("identity")
+        if identity is None or identity.policy is None:
+            return None
+        from xraybuilder.core.export import bundle_for_policy
+
+        return bundle_for_policy(identity.policy, partition=self.draft.param("partition") or "aws")
+
     @property
     def ok(self) -> bool:
         """No parameter problem and no error finding: the documents can be exported."""

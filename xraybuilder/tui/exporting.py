@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from xraybuilder.core.assess import Assessment
-    from xraybuilder.core.bundle import Bundle
 
 FORMAT_TITLES = {
     "json": "JSON",
@@ -18,19 +17,6 @@ FORMAT_TITLES = {
 }
 
 
-def export_bundle(assessment: Assessment) -> Bundle | None:
-    """The bundle a preset built, or one made around the identity policy of a custom or file draft."""
-    if assessment.bundle is not None:
-        return assessment.bundle
-    identity = assessment.document("identity") or (assessment.documents[0] if assessment.documents else None)
-    if identity is None or identity.policy is None:
-        return None
-    from xraybuilder.core.export import bundle_for_policy
-
-    partition = assessment.draft.param("partition") or "aws"
-    return bundle_for_policy(identity.policy, partition=partition)
-
-
 def copy_export(app: Any, fmt: str) -> tuple[str, bool]:
     """Copy one export to the clipboard; a message for the user and whether it worked."""
     assessment = app.assessment
@@ -39,30 +25,24 @@ def copy_export(app: Any, fmt: str) -> tuple[str, bool]:
     if not assessment.ok:
         return "The policy has errors or parameter problems: fix them before exporting (see Review).", False
     from xraybuilder.core.export import render
-    from xraybuilder.core.export.clipboard import copy_with_pyperclip
+    from xraybuilder.core.export.clipboard import copy_text
 
-    bundle = export_bundle(assessment)
+    bundle = assessment.export_bundle()
     if bundle is None:
         return "There is no policy to export.", False
     text = render(bundle, fmt)
-    app.copy_to_clipboard(text)
-    problem = copy_with_pyperclip(text)
-    title = FORMAT_TITLES.get(fmt, fmt)
+    result = copy_text(text, osc52=app.copy_to_clipboard)
+    if not result.ok:
+        return f"{result.message}. Save it from the Export step instead.", False
     app.mark_saved()
-    if problem is None:
-        return f"Copied {title}: {len(text):,} characters (terminal and system clipboard).", True
-    return (
-        f"Sent {title} ({len(text):,} characters) to the terminal clipboard (OSC 52); the system "
-        f"clipboard is not reachable ({problem}). If nothing pastes, save it from the Export step.",
-        True,
-    )
+    return f"{FORMAT_TITLES.get(fmt, fmt)}: {result.message}", True
 
 
 def export_files(assessment: Assessment, fmt: str) -> dict[str, str]:
     """File name -> text of one export format (what ``new --out`` writes for a preset)."""
     from xraybuilder.core.export import render_files
 
-    bundle = export_bundle(assessment)
+    bundle = assessment.export_bundle()
     return render_files(bundle, fmt) if bundle is not None else {}
 
 

@@ -38,18 +38,6 @@ def formats() -> tuple[str, ...]:
     return FORMATS
 
 
-def bundle_of(assessment: Assessment) -> Bundle | None:
-    """The bundle to export: the preset's, or the identity policy wrapped by the core."""
-    if assessment.bundle is not None:
-        return assessment.bundle
-    identity = assessment.document("identity")
-    if identity is None or identity.policy is None:
-        return None
-    from xraybuilder.core.export import bundle_for_policy
-
-    return bundle_for_policy(identity.policy, partition=assessment.draft.param("partition") or "aws")
-
-
 class ExportBody(Vertical):
     """The panel's status line, tabs and buttons (mounted when the panel is first shown)."""
 
@@ -168,7 +156,7 @@ class ExportPanel(Vertical):
     def show(self, assessment: Assessment) -> None:
         """Show ``assessment``'s exports; texts are rendered again only when the bundle changed."""
         self._assessment = assessment
-        bundle = bundle_of(assessment)
+        bundle = assessment.export_bundle()
         if bundle is not self._bundle:
             self._bundle = bundle
             self._texts.clear()

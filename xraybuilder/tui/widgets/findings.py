@@ -46,6 +46,19 @@ def where(item: AssessedFinding) -> str:
     return prefix + place
 
 
+class _FindingMessage(Message):
+    """A message about one finding of a FindingsList (``control`` is the list)."""
+
+    def __init__(self, finding: AssessedFinding | None, findings_list: FindingsList | None = None) -> None:
+        super().__init__()
+        self.finding = finding
+        self.findings_list = findings_list
+
+    @property
+    def control(self) -> FindingsList | None:
+        return self.findings_list
+
+
 class FindingsList(ScrollView, can_focus=True):
     """Findings, most severe first: Enter posts Jump, ``f`` posts ApplyFix when there is a fix."""
 
@@ -104,43 +117,18 @@ class FindingsList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True)
     """Index of the selected finding."""
 
-    class Jump(Message):
+    class Jump(_FindingMessage):
         """Enter (or a double click) on a finding: go to the field at fault."""
 
-        def __init__(self, finding: AssessedFinding, findings_list: FindingsList | None = None) -> None:
-            super().__init__()
-            self.finding = finding
-            self.findings_list = findings_list
+        finding: AssessedFinding
 
-        @property
-        def control(self) -> FindingsList | None:
-            return self.findings_list
-
-    class ApplyFix(Message):
+    class ApplyFix(_FindingMessage):
         """``f`` on a finding that carries a fix: apply the core's fix."""
 
-        def __init__(self, finding: AssessedFinding, findings_list: FindingsList | None = None) -> None:
-            super().__init__()
-            self.finding = finding
-            self.findings_list = findings_list
+        finding: AssessedFinding
 
-        @property
-        def control(self) -> FindingsList | None:
-            return self.findings_list
-
-    class Highlighted(Message):
+    class Highlighted(_FindingMessage):
         """The cursor moved to another finding (e.g. to mark its line in the preview)."""
-
-        def __init__(
-            self, finding: AssessedFinding | None, findings_list: FindingsList | None = None
-        ) -> None:
-            super().__init__()
-            self.finding = finding
-            self.findings_list = findings_list
-
-        @property
-        def control(self) -> FindingsList | None:
-            return self.findings_list
 
     def __init__(
         self,
