@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Static
 from xraybuilder.core import export
 from xraybuilder.core.assess import Assessment, assess
 from xraybuilder.core.draft import Draft
-from xraybuilder.tui.widgets.dialogs import ConfirmScreen, KeyPaste, ProfileScreen, SavePathScreen
+from xraybuilder.tui.widgets.dialogs import ConfirmScreen, KeyPaste, ProfileScreen, SaveScreen
 from xraybuilder.tui.widgets.export import ExportPanel
 from xraybuilder.tui.widgets.preview import PolicyView
 
@@ -126,52 +126,67 @@ async def test_copy_with_no_way_to_copy_offers_to_save(no_system_clipboard: None
         assert app.exported == []
 
 
+async def open_save(pilot: Pilot[None], path: str) -> SaveScreen:
+    """Press s, type ``path`` and Enter; the save dialog (still open when it asks or refuses)."""
+    await pilot.press("s")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, SaveScreen)
+    screen.query_one("#save-path", Input).value = path
+    await pilot.press("enter")
+    await pilot.pause()
+    return screen
+
+
+def dialog_error(screen: SaveScreen) -> str:
+    return str(screen.query_one("#save-error", Static).content)
+
+
 async def test_save_to_a_folder_writes_every_file_and_asks_before_replacing(tmp_path: Path) -> None:
     assessment = assess(Draft.from_preset("ec2", PARAMS))
     assert assessment.bundle is not None
     expected = export.render_files(assessment.bundle, "json")
+    assert len(expected) > 1
     folder = tmp_path / "out"
+    folder.mkdir()
     app = Host(assessment)
     async with app.run_test(size=(120, 40)) as pilot:
         await built(pilot)
-        await pilot.press("s")
-        await pilot.pause()
-        assert isinstance(app.screen, SavePathScreen)
-        app.screen.query_one("#save-path", Input).value = f"{folder}/"
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_save(pilot, f"{folder}/")
+        assert not isinstance(app.screen, SaveScreen)
         assert {p.name: p.read_text("utf-8") for p in folder.iterdir()} == expected
         assert notes(app)[-1].startswith(f"Saved {len(expected)} files to {folder}")
         assert app.exported == [("json", "saved")]
 
-        # Again: the files exist, so it asks; "n" leaves them as they were.
+        # Again: two files exist, so it asks, naming both; "n" leaves them as they were.
         (folder / "policy.json").write_text("mine", "utf-8")
-        await pilot.press("s")
-        await pilot.pause()
-        app.screen.query_one("#save-path", Input).value = f"{folder}/"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        other = next(name for name in expected if name != "policy.json")
+        (folder / other).write_text("mine too", "utf-8")
+        dialog = await open_save(pilot, f"{folder}/")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        body = confirm.body
+        assert confirm.title_text == f"Replace {len(expected)} existing files?"
+        assert str(folder / "policy.json") in body and str(folder / other) in body
         await pilot.press("n")
         await pilot.pause()
+        assert app.screen is dialog
         assert (folder / "policy.json").read_text("utf-8") == "mine"
-        assert notes(app)[-1].startswith("Nothing saved")
+        assert dialog_error(dialog).startswith("✗ Nothing saved: the existing files are as they were")
         assert app.exported == [("json", "saved")]
 
         # And "y" replaces them.
-        await pilot.press("s")
-        await pilot.pause()
-        app.screen.query_one("#save-path", Input).value = str(folder)
         await pilot.press("enter")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await pilot.pause()
+        assert not isinstance(app.screen, (SaveScreen, ConfirmScreen))
         assert (folder / "policy.json").read_text("utf-8") == expected["policy.json"]
+        assert (folder / other).read_text("utf-8") == expected[other]
 
 
-async def test_save_to_a_file_name_writes_the_one_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_save_asks_before_creating_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     assessment = assess(Draft.from_preset("ec2", PARAMS))
     assert assessment.bundle is not None
@@ -180,13 +195,61 @@ async def test_save_to_a_file_name_writes_the_one_text(
         await built(pilot)
         panel = app.query_one(ExportPanel)
         panel.select_format("cloudformation")
-        await pilot.press("s")
+        dialog = await open_save(pilot, "~/stacks/xray.yaml")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert confirm.title_text == f"Create folder {tmp_path / 'stacks'}?"
+        # No: nothing is created, and the dialog says why it saved nothing.
+        await pilot.press("n")
         await pilot.pause()
-        app.screen.query_one("#save-path", Input).value = "~/stacks/xray.yaml"
+        assert app.screen is dialog
+        assert not (tmp_path / "stacks").exists()
+        assert "the folder does not exist" in dialog_error(dialog)
+        # Yes: the folder, then the one text.
         await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         saved = tmp_path / "stacks" / "xray.yaml"
         assert saved.read_text("utf-8") == export.render(assessment.bundle, "cloudformation")
+        assert notes(app)[-1] == f"Saved {tmp_path / 'stacks' / 'xray.yaml'}"
+
+
+async def test_save_into_a_file_says_what_and_where(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("keep me", "utf-8")
+    app = Host(assess(Draft.from_preset("ec2", PARAMS)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await built(pilot)
+        dialog = await open_save(pilot, f"{blocker}/sub/")
+        assert app.screen is dialog
+        expected = f"✗ cannot save into {blocker / 'sub'}: {blocker} is a file, not a folder"
+        assert dialog_error(dialog) == expected
+        # The message is on screen, and typing clears it.
+        assert dialog.query_one("#save-error", Static).region.height >= 1
+        await pilot.press("x")
+        await pilot.pause()
+        assert dialog_error(dialog) == ""
+        assert blocker.read_text("utf-8") == "keep me"
+        assert app.exported == []
+
+
+async def test_save_that_fails_keeps_the_dialog_with_the_reason(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    app = Host(assess(Draft.from_preset("ec2", PARAMS)))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await built(pilot)
+            dialog = await open_save(pilot, str(locked / "policy.json"))
+            if not any(locked.iterdir()):  # root may write anywhere
+                assert app.screen is dialog
+                message = dialog_error(dialog)
+                assert message.startswith(f"✗ Not saved: cannot save {locked / 'policy.json'}: ")
+                assert app.exported == []
+    finally:
+        locked.chmod(0o700)
 
 
 async def test_a_custom_policy_exports_through_the_core_wrapper() -> None:

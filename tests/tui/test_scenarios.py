@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList, Select, Switch
 from tui_helpers import ready, settle
 
 from xraybuilder.tui.app import XrayBuilderApp
-from xraybuilder.tui.screens import SaveExportScreen
+from xraybuilder.tui.widgets.dialogs import ConfirmScreen, SaveScreen
 
 KMS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 SCENARIOS = {
@@ -102,10 +102,16 @@ async def test_scenario_end_to_end_matches_new(scenario: str, tmp_path: Path) ->
         await pilot.press(*"save JSON files")
         await palette_pick(pilot, "Export: save JSON files…")
         await settle(pilot)
-        assert isinstance(app.screen, SaveExportScreen)
-        await pilot.press(*str(out), "enter")
+        # The same dialog as the Export step's: a missing folder is created only when confirmed.
+        assert isinstance(app.screen, SaveScreen)
+        app.screen.query_one("#save-path", Input).value = f"{out}/"
+        await pilot.press("enter")
         await settle(pilot)
-        assert not isinstance(app.screen, SaveExportScreen)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.title_text == f"Create folder {out}?"
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, (SaveScreen, ConfirmScreen))
         assert not app.unsaved
 
     saved = {p.name: p.read_text("utf-8") for p in out.iterdir()}

@@ -641,28 +641,25 @@ class XrayBuilderApp(App[None]):
         self.notify(message or f"Added {action}.")
 
     def save_export(self, fmt: str) -> None:
-        """Ask for a folder and save one export format's files there."""
-        from xraybuilder.tui.exporting import FORMAT_TITLES, export_files
-        from xraybuilder.tui.screens import SaveExportScreen
+        """Ask where to save one export format, then save it (the Export step's dialog)."""
+        from xraybuilder.tui.exporting import save_screen, saved_message
 
         if self.assessment is None or not self.assessment.ok:
             self.notify(
                 "Fix the errors and parameter problems before exporting (see Review).", severity="warning"
             )
             return
-        files = export_files(self.assessment, fmt)
-        if not files:
+        bundle = self.assessment.export_bundle()
+        if bundle is None:
             self.notify("There is no policy to export.", severity="warning")
             return
 
-        def saved(written: list[str] | None) -> None:
+        def saved(written: list[Path] | None) -> None:
             if written:
                 self.mark_saved()
-                self.notify(
-                    f"Saved {len(written)} files: {', '.join(Path(p).name for p in written)}", timeout=8
-                )
+                self.notify(saved_message(written), timeout=8)
 
-        self.push_screen(SaveExportScreen(files, FORMAT_TITLES.get(fmt, fmt)), saved)
+        self.push_screen(save_screen(bundle, fmt), saved)
 
     def copy_export(self, fmt: str) -> None:
         """Render the draft in an export format and copy it (OSC 52, then the system clipboard)."""

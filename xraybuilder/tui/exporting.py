@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from xraybuilder.core.assess import Assessment
+    from xraybuilder.core.bundle import Bundle
+    from xraybuilder.tui.widgets.dialogs import SaveScreen
+
+# Files that may end up holding keys once filled in are written private from the start.
+PRIVATE_FORMATS = frozenset({"aws-config"})
+PRIVATE_MODE = 0o600
 
 FORMAT_TITLES = {
     "json": "JSON",
@@ -46,19 +53,37 @@ def export_files(assessment: Assessment, fmt: str) -> dict[str, str]:
     return render_files(bundle, fmt) if bundle is not None else {}
 
 
-def save_files(files: dict[str, str], folder: str, *, overwrite: bool) -> list[str]:
-    """Write the files into ``folder`` (created if missing); FileExists names the first clash.
+def planned_files(bundle: Bundle, fmt: str, answer: str) -> dict[Path, str]:
+    """Path -> text for saving ``fmt`` at ``answer``: a folder gets every file, a file one text.
 
-    Clashes are checked before anything is written, so a refusal writes nothing.
+    A folder is a path ending in a separator or one that exists as a folder.
     """
-    from xraybuilder.core.export.save import FileExists, expand, save_text
+    from xraybuilder.core.export import render, render_files
+    from xraybuilder.core.export.save import expand
 
-    target = expand(folder)
-    if not overwrite:
-        taken = [name for name in files if (target / name).exists()]
-        if taken:
-            raise FileExists(f"{', '.join(taken)} already exist in {target}")
-    return [
-        str(save_text(target / name, text, overwrite=overwrite, make_parents=True))
-        for name, text in files.items()
-    ]
+    target = expand(answer)
+    if answer.endswith(("/", "\\")) or target.is_dir():
+        return {target / name: text for name, text in render_files(bundle, fmt).items()}
+    return {target: render(bundle, fmt)}
+
+
+def save_screen(bundle: Bundle, fmt: str) -> SaveScreen:
+    """The save dialog for one export format of ``bundle`` (private files for profiles)."""
+    from xraybuilder.core.export import render_files
+    from xraybuilder.tui.widgets.dialogs import SaveScreen
+
+    return SaveScreen(
+        f"Save the {FORMAT_TITLES.get(fmt, fmt)} export",
+        f"./xraybuilder-{bundle.preset_id}/",
+        lambda answer: planned_files(bundle, fmt, answer),
+        folder_files=tuple(render_files(bundle, fmt)),
+        mode=PRIVATE_MODE if fmt in PRIVATE_FORMATS else None,
+    )
+
+
+def saved_message(written: list[Path]) -> str:
+    """What a save wrote, in one line."""
+    if len(written) == 1:
+        return f"Saved {written[0]}"
+    names = ", ".join(path.name for path in written)
+    return f"Saved {len(written)} files to {written[0].parent}: {names}"

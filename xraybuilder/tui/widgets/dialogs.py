@@ -1,12 +1,12 @@
-"""Modal dialogs of the Export step: where to save, whether to replace, and a profile to add.
+"""Modal dialogs of exporting: where to save (and the save), whether to go ahead, a profile to add.
 
-Each dialog only gathers answers; what happens to files is decided by core functions
-(``core.export.save``, ``core.export.profiles``), called by the panel or, for the
-profile, here with the plan the user has seen.
+What happens to files is decided by core functions (``core.export.save``,
+``core.export.profiles``), called here with the answers the user has confirmed.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from xraybuilder.core.export.profiles import ProfilePlan
 
 DIALOG_CSS = """
@@ -34,42 +36,151 @@ DIALOG_CSS = """
 """
 
 
-class SavePathScreen(ModalScreen[str | None]):
-    """Asks for a folder (every file of the format) or a file name (one text); ``~`` is allowed."""
+class SaveScreen(ModalScreen[list[Path] | None]):
+    """Where to save an export, then the save itself: the builder's one save dialog.
+
+    A folder (ending in ``/``, or one that exists) gets every file of the format; any
+    other path gets the whole text as one file (``plan`` decides, given the typed path).
+    A missing folder is created only after "Create folder …?", an existing file is
+    replaced only after a question listing every file that would be replaced, and a
+    refusal leaves the dialog open with a message saying what went wrong and where.
+    Dismissed with the paths written, or None when nothing was saved.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
-    DEFAULT_CSS = DIALOG_CSS.format(name="SavePathScreen")
+    DEFAULT_CSS = DIALOG_CSS.format(name="SaveScreen")
 
-    def __init__(self, title: str, default: str) -> None:
+    def __init__(
+        self,
+        title: str,
+        default: str,
+        plan: Callable[[str], dict[Path, str]],
+        *,
+        folder_files: Sequence[str] = (),
+        mode: int | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.default = default
+        self.plan = plan
+        self.folder_files = tuple(folder_files)
+        self.mode = mode
 
     def compose(self) -> ComposeResult:
+        gets = f" ({', '.join(self.folder_files)})" if self.folder_files else ""
         with Vertical():
             yield Label(self.title_text, classes="dialog-title")
             yield Static(
-                "A folder (ending in /, or one that exists) gets every file of this format; "
-                "any other path gets the whole text as one file. Nothing is replaced without asking."
+                f"A folder (ending in /, or one that exists) gets every file of this format{gets}; "
+                "any other path gets the whole text as one file. ~ is your home folder. "
+                "Nothing is replaced or created without asking."
             )
             yield Input(value=self.default, id="save-path")
-            yield Static(id="save-error", classes="dialog-error")
+            yield Static(id="save-error", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="save-cancel")
                 yield Button("Save", id="save-ok", variant="primary")
 
+    def on_mount(self) -> None:
+        self.query_one("#save-path", Input).focus()
+
+    def _error(self, message: str) -> None:
+        self.query_one("#save-error", Static).update(Text(message))
+
+    @on(Input.Changed, "#save-path")
+    def _edited(self) -> None:
+        self._error("")
+
     @on(Input.Submitted, "#save-path")
     @on(Button.Pressed, "#save-ok")
     def _ok(self) -> None:
+        from xraybuilder.core.export.save import SaveError
+
         value = self.query_one("#save-path", Input).value.strip()
         if not value:
-            self.query_one("#save-error", Static).update("Type a folder or a file name.")
+            self._error("✗ Type a folder or a file name.")
             return
-        self.dismiss(value)
+        try:
+            files = self.plan(value)
+        except SaveError as err:
+            self._error(f"✗ {err}")
+            return
+        missing: list[Path] = []
+        for folder in dict.fromkeys(path.parent for path in files):
+            problem = _folder_problem(folder)
+            if problem:
+                self._error(f"✗ {problem}")
+                return
+            if not folder.is_dir():
+                missing.append(folder)
+        if missing:
+            shown = "\n".join(f"  {folder}" for folder in missing)
+
+            def create(yes: bool | None) -> None:
+                if yes:
+                    self._confirm_replace(files, make_parents=True)
+                else:
+                    self._error("✗ Nothing saved: the folder does not exist. Type another path.")
+
+            title = f"Create folder {missing[0]}?" if len(missing) == 1 else "Create these folders?"
+            self.app.push_screen(
+                ConfirmScreen(title, f"Missing, and created before saving:\n{shown}", yes="Create"),
+                create,
+            )
+            return
+        self._confirm_replace(files, make_parents=False)
+
+    def _confirm_replace(self, files: dict[Path, str], *, make_parents: bool) -> None:
+        existing = [path for path in files if path.exists()]
+        if not existing:
+            self._write(files, replace=frozenset(), make_parents=make_parents)
+            return
+        shown = "\n".join(f"  {path}" for path in existing)
+
+        def replace(yes: bool | None) -> None:
+            if yes:
+                self._write(files, replace=frozenset(existing), make_parents=make_parents)
+            else:
+                self._error("✗ Nothing saved: the existing files are as they were. Type another path.")
+
+        count = len(existing)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Replace {count} existing file{'s' if count != 1 else ''}?",
+                f"These files exist and would be replaced:\n{shown}",
+            ),
+            replace,
+        )
+
+    def _write(self, files: dict[Path, str], *, replace: frozenset[Path], make_parents: bool) -> None:
+        from xraybuilder.core.export.save import SaveError, save_text
+
+        written: list[Path] = []
+        for path, text in files.items():
+            try:
+                overwrite = path in replace
+                written.append(
+                    save_text(path, text, overwrite=overwrite, make_parents=make_parents, mode=self.mode)
+                )
+            except SaveError as err:
+                done = f" (saved before it: {', '.join(str(p) for p in written)})" if written else ""
+                self._error(f"✗ Not saved: {err}{done}")
+                return
+        self.dismiss(written)
 
     @on(Button.Pressed, "#save-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _folder_problem(folder: Path) -> str | None:
+    """Why files cannot go into ``folder`` (missing folders are fine: they can be created)."""
+    for ancestor in (folder, *folder.parents):
+        if ancestor.is_dir():
+            return None
+        if ancestor.exists():
+            return f"cannot save into {folder}: {ancestor} is a file, not a folder"
+    return None
 
 
 class ConfirmScreen(ModalScreen[bool]):

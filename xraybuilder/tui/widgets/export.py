@@ -2,8 +2,8 @@
 
 Texts come from ``core.export.render``/``render_files`` (rendered only for the tab on
 screen, once per assessment); copying is ``core.export.clipboard.copy_text`` over OSC 52
-and pyperclip; saving is ``core.export.save.save_text``; the profile goes through
-``core.export.profiles``.
+and pyperclip; saving goes through the one save dialog (``widgets.dialogs.SaveScreen``);
+the profile goes through ``core.export.profiles``.
 """
 
 from __future__ import annotations
@@ -25,10 +25,6 @@ from xraybuilder.tui.widgets.preview import PolicyView
 if TYPE_CHECKING:
     from xraybuilder.core.assess import Assessment
     from xraybuilder.core.bundle import Bundle
-
-# Files that may end up holding keys once filled in are written private from the start.
-PRIVATE_FORMATS = frozenset({"aws-config"})
-PRIVATE_MODE = 0o600
 
 
 def formats() -> tuple[str, ...]:
@@ -247,76 +243,20 @@ class ExportPanel(Vertical):
 
     @on(Button.Pressed, "#export-save")
     def action_save(self) -> None:
-        """Ask where to save the tab's format, then save (asking before replacing anything)."""
+        """Ask where to save the tab's format; the dialog asks before creating or replacing anything."""
         if self._bundle is None:
             self.notify("Nothing to save yet: fix the errors that stop the policy being built.")
             return
-        from xraybuilder.tui.widgets.dialogs import SavePathScreen
+        from xraybuilder.tui.exporting import save_screen, saved_message
 
         fmt = self.format
-        default = f"./xraybuilder-{self._bundle.preset_id}/"
-        self.app.push_screen(
-            SavePathScreen(f"Save the {fmt} export", default),
-            lambda answer: self._save_to(fmt, answer) if answer else None,
-        )
 
-    def planned_files(self, fmt: str, answer: str) -> dict[Path, str]:
-        """Path -> text for saving ``fmt`` at ``answer``: a folder gets every file, a file one text."""
-        from xraybuilder.core.export import render_files
-        from xraybuilder.core.export.save import expand
+        def saved(written: list[Path] | None) -> None:
+            if written:
+                self.notify(saved_message(written), title="Saved")
+                self.post_message(self.Exported(fmt, "saved"))
 
-        assert self._bundle is not None
-        target = expand(answer)
-        if answer.endswith(("/", "\\")) or target.is_dir():
-            return {target / name: text for name, text in render_files(self._bundle, fmt).items()}
-        text = self.text(fmt)
-        assert text is not None
-        return {target: text}
-
-    def _save_to(self, fmt: str, answer: str) -> None:
-        from xraybuilder.tui.widgets.dialogs import ConfirmScreen
-
-        files = self.planned_files(fmt, answer)
-        existing = [path for path in files if path.exists()]
-        if existing:
-            shown = "\n".join(f"  {path}" for path in existing)
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self._write(fmt, files, overwrite=True)
-                else:
-                    self.notify("Nothing saved: the existing files are as they were.")
-
-            self.app.push_screen(
-                ConfirmScreen(
-                    f"Replace {len(existing)} existing file{'s' if len(existing) != 1 else ''}?",
-                    f"These files exist and would be replaced:\n{shown}",
-                ),
-                answered,
-            )
-            return
-        self._write(fmt, files, overwrite=False)
-
-    def _write(self, fmt: str, files: dict[Path, str], *, overwrite: bool) -> list[Path]:
-        from xraybuilder.core.export.save import SaveError, save_text
-
-        mode = PRIVATE_MODE if fmt in PRIVATE_FORMATS else None
-        written: list[Path] = []
-        for path, text in files.items():
-            try:
-                written.append(save_text(path, text, overwrite=overwrite, make_parents=True, mode=mode))
-            except SaveError as err:
-                done = f" (saved before it: {', '.join(p.name for p in written)})" if written else ""
-                self.notify(f"{err}{done}", title="Not saved", severity="error")
-                return written
-        if len(written) == 1:
-            self.notify(f"Saved {written[0]}", title="Saved")
-        else:
-            folder = written[0].parent
-            names = ", ".join(p.name for p in written)
-            self.notify(f"Saved {len(written)} files to {folder}: {names}", title="Saved")
-        self.post_message(self.Exported(fmt, "saved"))
-        return written
+        self.app.push_screen(save_screen(self._bundle, fmt), saved)
 
     # -- profile ---------------------------------------------------------------------------
 
