@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -193,6 +193,7 @@ class ActionsStep(StepForm):
     """A filter, then one tick list per group with "select all"."""
 
     step_id = "actions"
+    DEFAULT_CSS = "ActionsStep .select-all { margin-left: 2; }"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -253,17 +254,12 @@ class ActionsStep(StepForm):
                 Selection(_prompt(r, reasons.get(r.full_name.lower())), r.full_name, r.full_name in allowed)
                 for r in rows
             ]
-            title = Static(
-                f"{group.title}  {ticked}/{len(rows)}", id=f"title-{group.key}", classes="group-title"
-            )
-            widgets.append(
-                Horizontal(
-                    title,
-                    Button("select all", id=f"all-{group.key}", classes="select-all", compact=True),
-                    classes="group-head",
-                )
-            )
+            title_text = f"{group.title}  {ticked}/{len(rows)}"
+            # Tab follows the screen from top to bottom: each level's "select all" sits under
+            # its list, so Tab goes from the filter to the first list, then to its button.
+            widgets.append(Static(title_text, id=f"title-{group.key}", classes="group-title group-head"))
             widgets.append(SelectionList[str](*selections, id=f"sel-{group.key}", classes="action-list"))
+            widgets.append(Button("select all", id=f"all-{group.key}", classes="select-all", compact=True))
         if not widgets:
             widgets.append(Static("No action matches the filter.", classes="why"))
         self.query_one("#action-detail", Static).update(
