@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, SelectionList
+from textual.widgets import Button, Input, OptionList, SelectionList
 from tui_helpers import ready, settle
 
 from xraybuilder.tui.app import XrayBuilderApp
+from xraybuilder.tui.steps import STEP_IDS
 
 SIZE = (80, 24)
 PARAMS = {"account": "123456789012", "region": "eu-west-1"}
@@ -74,3 +75,52 @@ async def test_every_step_tabs_top_to_bottom_from_its_first_field() -> None:
         fields = ["statement", "kind", "tag", "operator", "values", "add"]
         assert seen["conditions"] == [f"cond-{field}" for field in fields]
         assert seen["review"][:2] == ["review-findings", "request-action"]
+
+
+class HeldForms(XrayBuilderApp):
+    """The builder with the work after its first frame (mounting the hidden forms) held back.
+
+    Keys pressed meanwhile reach the app as they do while a slow terminal paints the first
+    frame; ``let_go`` then lets the mounting run.
+    """
+
+    held = True
+
+    async def _after_first_frame(self) -> None:
+        if not self.held:
+            await super()._after_first_frame()
+
+    def let_go(self) -> None:
+        self.held = False
+        self.call_later(self._after_first_frame)
+
+
+async def test_a_step_key_pressed_before_the_forms_mount_is_kept() -> None:
+    app = HeldForms(preset="ec2", params=PARAMS, offer_resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.query("#export")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert app.current_step == "scenario"
+        # The step list already shows where the key leads.
+        assert app.query_one("#steps", OptionList).highlighted == STEP_IDS.index("export")
+        app.let_go()
+        await ready(pilot)
+        await settle(pilot)
+        assert app.current_step == "export"
+
+
+async def test_next_step_keys_pressed_before_the_forms_mount_add_up() -> None:
+    app = HeldForms(offer_resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+r")
+        await pilot.pause()
+        assert app.current_step == "scenario"
+        app.let_go()
+        await ready(pilot)
+        await settle(pilot)
+        # Parameters, Actions, Resources, then back to Actions, with its filter focused.
+        assert app.current_step == "actions"
+        assert app.focused is app.query_one("#action-filter", Input)

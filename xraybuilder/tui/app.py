@@ -106,6 +106,8 @@ class XrayBuilderApp(App[None]):
         """True once every step's form is mounted (just after the first frame)."""
         self._pending_library: Library | None = None
         """Forms not refreshed since the draft changed -> whether the draft was replaced."""
+        self._pending_step: tuple[str, bool] | None = None
+        """A step asked for during start-up: (step, focus), shown once the forms and scenarios are ready."""
         self.started = time.perf_counter()
 
     # -- layout ----------------------------------------------------------------------
@@ -207,6 +209,10 @@ class XrayBuilderApp(App[None]):
             from xraybuilder.tui.screens import ResumeScreen
 
             self.push_screen(ResumeScreen(saved.describe()), self._resume_answer)
+        if self._pending_step is not None:
+            # A step key pressed during start-up wins over where the start-up led.
+            (step_id, focus), self._pending_step = self._pending_step, None
+            self.go_step(step_id, focus=focus)
 
     def _resume_answer(self, resume: bool | None) -> None:
         if resume:
@@ -455,7 +461,13 @@ class XrayBuilderApp(App[None]):
 
     def go_step(self, step_id: str, *, focus: bool = True) -> None:
         """Show a step's form (refreshed if the draft changed since it was last shown)."""
-        if step_id not in STEP_IDS or not self._steps_ready:
+        if step_id not in STEP_IDS:
+            return
+        if not self._steps_ready or self.library is None:
+            # A key pressed before the hidden forms are mounted and the scenarios loaded is
+            # kept, and acted on once they are.
+            self._pending_step = (step_id, focus)
+            self.query_one("#steps", OptionList).highlighted = STEP_IDS.index(step_id)
             return
         switcher = self.query_one("#form", ContentSwitcher)
         switcher.current = step_id
@@ -489,12 +501,16 @@ class XrayBuilderApp(App[None]):
     def action_go_step(self, step_id: str) -> None:
         self.go_step(step_id)
 
+    def _step_shown_next(self) -> str:
+        """The step on screen, or the one asked for while the forms were still mounting."""
+        return self._pending_step[0] if self._pending_step is not None else self.current_step
+
     def action_next_step(self) -> None:
-        index = STEP_IDS.index(self.current_step)
+        index = STEP_IDS.index(self._step_shown_next())
         self.go_step(STEP_IDS[min(index + 1, len(STEP_IDS) - 1)])
 
     def action_previous_step(self) -> None:
-        index = STEP_IDS.index(self.current_step)
+        index = STEP_IDS.index(self._step_shown_next())
         self.go_step(STEP_IDS[max(index - 1, 0)])
 
     def action_focus_steps(self) -> None:
