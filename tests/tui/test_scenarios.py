@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, Select, Switch
+from textual.widgets import Checkbox, Input, OptionList, Select
 from tui_helpers import ready, settle
 
 from xraybuilder.tui.app import XrayBuilderApp
@@ -30,13 +30,13 @@ SCENARIOS = {
 
 
 async def fill(pilot, name: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Set one parameter the way a user does: type it, flip the switch, or pick from the list."""
+    """Set one parameter the way a user does: type it, tick the box, or pick from the list."""
     widget = pilot.app.query_one(f"#param-{name}")
     widget.focus()
     await pilot.pause()
     if isinstance(widget, Input):
         await pilot.press(*value)
-    elif isinstance(widget, Switch):
+    elif isinstance(widget, Checkbox):
         if widget.value != (value == "true"):
             await pilot.press("space")
     elif isinstance(widget, Select):

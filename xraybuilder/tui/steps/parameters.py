@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, Switch, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from xraybuilder.tui.steps.base import StepForm
 from xraybuilder.tui.validation import ParameterValidator
@@ -46,6 +47,16 @@ class ParametersStep(StepForm):
     """One field per parameter, or the file's text for a file draft."""
 
     step_id = "parameters"
+    # The fields grow with the preset, so the form scrolls rather than clipping the last ones.
+    # A chosen option stays on one line (the open list shows it whole). In a narrow terminal
+    # only the focused field shows its help, so every field fits on the screen at once.
+    SCOPED_CSS = False  # the rules below depend on the screen's width class
+    DEFAULT_CSS = """
+    ParametersStep .param-fields { height: auto; }
+    ParametersStep SelectCurrent #label { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    Screen.narrow ParametersStep .field > .field-help { display: none; }
+    Screen.narrow ParametersStep .field.-focused > .field-help { display: block; }
+    """
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -123,7 +134,8 @@ class ParametersStep(StepForm):
             widget = Select(choices, value=value, allow_blank=False, id=f"param-{param.name}", compact=True)
         elif param.type == "bool":
             on = (current or param.default_text or "false").lower() in ("true", "yes", "on", "1")
-            widget = Switch(value=on, id=f"param-{param.name}")
+            # A one-line tick box, not a three-line switch: the form fits a small terminal.
+            widget = Checkbox("yes", on, id=f"param-{param.name}", compact=True)
         else:
             suggester = None
             if param.type == "region":
@@ -228,11 +240,11 @@ class ParametersStep(StepForm):
             event.stop()
             self._set(select_id.removeprefix("param-"), event.value)
 
-    def on_switch_changed(self, event: Switch.Changed) -> None:
-        switch_id = event.switch.id or ""
-        if switch_id.startswith("param-"):
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        box_id = event.checkbox.id or ""
+        if box_id.startswith("param-"):
             event.stop()
-            self._set(switch_id.removeprefix("param-"), "true" if event.value else "false")
+            self._set(box_id.removeprefix("param-"), "true" if event.value else "false")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         draft = self.draft
@@ -240,6 +252,15 @@ class ParametersStep(StepForm):
             event.stop()
             if event.text_area.text != draft.file_text:
                 self.edit(draft.with_text(event.text_area.text))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        for field in self.query(".field"):
+            field.set_class(event.widget in field.walk_children(), "-focused")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        for field in self.query(".field.-focused"):
+            if event.widget in field.walk_children():
+                field.remove_class("-focused")
 
     def focus_field(self, field: DraftField) -> bool:
         if field.parameter:
@@ -250,7 +271,7 @@ class ParametersStep(StepForm):
         if self.query("#file-text"):
             self.query_one("#file-text").focus()
             return True
-        first = self.query("Input, Select, Switch")
+        first = self.query("Input, Select, Checkbox")
         if first:
             first.first().focus()
             return True

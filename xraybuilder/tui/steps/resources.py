@@ -1,6 +1,6 @@
 """Resources step: for each statement, an ARN builder per X-Ray resource type its actions take.
 
-Each part of an ARN (partition, Region, account, name, Id) has an "any" switch that puts
+Each part of an ARN (partition, Region, account, name, Id) has an "any" tick box that puts
 ``*`` there. When a statement is limited to a resource, the actions that can only take
 ``*`` are moved to a statement of their own, and the step says so. Which actions take
 which resource types comes from the catalog; ARNs are built and checked by ``core.arn``.
@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Static, Switch
+from textual.widgets import Checkbox, Input, Label, Static
 
 from xraybuilder.tui.steps.base import StepForm
 from xraybuilder.tui.validation import ArnPartValidator
@@ -186,10 +186,12 @@ class ResourcesStep(StepForm):
                         children.append(Static(f"Resource: {resource}", id=f"res-{s.index}-{j}"))
             else:
                 children.append(
-                    Horizontal(
-                        Switch(value=s.limited, id=f"limit-{s.index}"),
-                        Label("limit to one resource (off: any, *)", classes="switch-label"),
-                        classes="switch-row",
+                    Checkbox(
+                        "limit to one resource (off: any, *)",
+                        s.limited,
+                        id=f"limit-{s.index}",
+                        classes="limit",
+                        compact=True,
                     )
                 )
                 if s.limited:
@@ -298,13 +300,13 @@ class ResourcesStep(StepForm):
         field.placeholder = "*" if event.value else rest.split("-", 1)[-1].replace("_", " ")
         self._apply(int(index))
 
-    @on(Switch.Changed)
-    def _limit_changed(self, event: Switch.Changed) -> None:
-        switch_id = event.switch.id or ""
-        if not switch_id.startswith("limit-") or self.draft is None:
+    @on(Checkbox.Changed, ".limit")
+    def _limit_changed(self, event: Checkbox.Changed) -> None:
+        box_id = event.checkbox.id or ""
+        if not box_id.startswith("limit-") or self.draft is None:
             return
         event.stop()
-        index = int(switch_id.removeprefix("limit-"))
+        index = int(box_id.removeprefix("limit-"))
         draft = self.draft.editable()
         s = shape(index, (draft.statements or ())[index])
         if event.value == s.limited:
@@ -335,8 +337,8 @@ class ResourcesStep(StepForm):
         if inputs:
             inputs[0].focus()
             return True
-        switches = self.query(f"#limit-{field.statement}")
-        if switches:
-            switches.first().focus()
+        boxes = self.query(f"#limit-{field.statement}")
+        if boxes:
+            boxes.first().focus()
             return True
         return False
