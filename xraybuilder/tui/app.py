@@ -18,6 +18,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.events import Resize
 from textual.widgets import (
     ContentSwitcher,
@@ -226,6 +227,16 @@ class XrayBuilderApp(App[None]):
         self.screen.set_class(narrow, "narrow")
         if not narrow:
             self.screen.remove_class("show-preview")
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: the name, then what is being built, parted like the rest of the header.
+
+        A box-drawing line keeps to one cell in every terminal font; an em dash is drawn
+        wider than its cell by many, which squeezes the spaces around it in screenshots.
+        """
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(Content(title), (" ─ ", "dim"), Content(sub_title).stylize("dim"))
 
     def clock(self) -> str:
         """The time shown in "draft saved HH:MM" (pictures of the app fix it)."""
