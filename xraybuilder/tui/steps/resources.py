@@ -4,10 +4,13 @@ Each part of an ARN (partition, Region, account, name, Id) has an "any" tick box
 ``*`` there. When a statement is limited to a resource, the actions that can only take
 ``*`` are moved to a statement of their own, and the step says so. Which actions take
 which resource types comes from the catalog; ARNs are built and checked by ``core.arn``.
+Resources of other services (the daemon's S3 bucket, a KMS key) get the same
+field-by-field builder from the catalog's ARN format of the resource type they fit.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +25,7 @@ from xraybuilder.tui.validation import ArnPartValidator
 
 if TYPE_CHECKING:
     from xraybuilder.core.assess import Assessment, DraftField
+    from xraybuilder.core.catalog import ResourceType
     from xraybuilder.core.draft import Draft, DraftStatement
 
 # The parts of each X-Ray resource type's ARN after partition/Region/account, as core.arn names them.
@@ -99,6 +103,66 @@ def build_arn(rtype: str, parts: dict[str, str]) -> str:
     return sampling_rule_arn(*common, parts["sampling_rule_name"])
 
 
+def other_types(statement: DraftStatement) -> list[ResourceType]:
+    """Resource types of the statement's actions outside X-Ray, as the catalog lists them."""
+    from xraybuilder.core import catalog
+
+    out: dict[tuple[str, str], ResourceType] = {}
+    for action in statement.actions:
+        found = catalog.action(action)
+        svc = catalog.service(found.service) if found is not None else None
+        if found is None or svc is None or found.service == "xray":
+            continue
+        for rt in found.resource_types:
+            if rt.resource_type in svc.resource_types:
+                out.setdefault((found.service, rt.resource_type), svc.resource_types[rt.resource_type])
+    return list(out.values())
+
+
+def template_fields(rtype: ResourceType) -> list[str]:
+    """The placeholders of a catalog ARN format, in order: Partition, …, BucketName, ObjectName."""
+    from xraybuilder.core.arn.templates import PLACEHOLDER
+
+    return list(dict.fromkeys(PLACEHOLDER.findall(rtype.arn_template)))
+
+
+def template_values(arn: str, rtype: ResourceType) -> dict[str, str] | None:
+    """The value of each placeholder of ``rtype``'s ARN format in ``arn``, or None when it does not fit."""
+    from xraybuilder.core.arn.templates import PLACEHOLDER
+
+    template = rtype.arn_template
+    pattern, position, seen = "", 0, set()
+    matches = list(PLACEHOLDER.finditer(template))
+    for number, m in enumerate(matches):
+        pattern += re.escape(template[position : m.start()])
+        name = m.group(1)
+        if name in seen:
+            pattern += f"(?P={name})"
+        elif name in ("Partition", "Region", "Account"):
+            pattern += f"(?P<{name}>[^:]*)"
+        else:
+            # The last part takes the rest ("xray-daemon/*"); the others stop at the next delimiter.
+            pattern += f"(?P<{name}>.+)" if number == len(matches) - 1 else f"(?P<{name}>.+?)"
+        seen.add(name)
+        position = m.end()
+    pattern += re.escape(template[position:])
+    found = re.fullmatch(pattern, arn)
+    return dict(found.groupdict()) if found else None
+
+
+def fill_fields(rtype: ResourceType, values: dict[str, str]) -> str:
+    """``rtype``'s ARN format with each placeholder replaced by its value."""
+    from xraybuilder.core.arn.templates import PLACEHOLDER
+
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), "*"), rtype.arn_template)
+
+
+def field_label(name: str) -> str:
+    """``BucketName`` -> ``Bucket name``."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).split()
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else name
+
+
 def limit_statement(draft: Draft, index: int, resources: list[str]) -> tuple[Draft, str | None]:
     """Set a statement's resources; actions that take only ``*`` move to their own statement."""
     draft = draft.editable()
@@ -124,11 +188,17 @@ class ResourcesStep(StepForm):
     """One section per statement of the identity policy."""
 
     step_id = "resources"
+    DEFAULT_CSS = """
+    ResourcesStep .ext-part { width: 1fr; }
+    ResourcesStep .ext-any { margin-left: 1; }
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._signature: tuple[object, ...] = ()
         self._showing_blocked = False
+        self._other_types: dict[tuple[int, int], ResourceType] = {}
+        """(statement, resource) -> the catalog format its builder edits (other services)."""
 
     def compose(self) -> ComposeResult:
         yield Static("Resources", classes="step-title")
@@ -182,8 +252,9 @@ class ResourcesStep(StepForm):
                         )
                     )
                 else:
+                    rtypes = other_types(statement)
                     for j, resource in enumerate(statement.resources):
-                        children.append(Static(f"Resource: {resource}", id=f"res-{s.index}-{j}"))
+                        children.append(self._other_builder(s.index, j, resource, rtypes))
             else:
                 children.append(
                     Checkbox(
@@ -243,6 +314,103 @@ class ResourcesStep(StepForm):
             )
             rows.append(Static("", id=f"msg-{s.index}-{rtype}-{part}", classes="field-message", markup=False))
         return Vertical(*rows, classes="arn-builder", id=f"builder-{s.index}-{rtype}")
+
+    def _other_builder(self, index: int, item: int, resource: str, rtypes: list[ResourceType]) -> Widget:
+        """A field per part of another service's ARN, from the catalog's format it fits."""
+        fitting = next(
+            ((rt, values) for rt in rtypes if (values := template_values(resource, rt)) is not None), None
+        )
+        if fitting is None:
+            why = (
+                "the catalog has no ARN format for these actions' resources"
+                if not rtypes
+                else "it fits none of the catalog's ARN formats for these actions ("
+                + ", ".join(f"{rt.service} {rt.name}" for rt in rtypes)
+                + ")"
+            )
+            return Static(
+                f"Resource: {resource}\nNot editable here: {why}. Edit it in the policy file instead.",
+                id=f"res-{index}-{item}",
+                markup=False,
+            )
+        rtype, values = fitting
+        rows: list[Widget] = [Static(f"{rtype.service} {rtype.name} ARN", classes="field-label")]
+        partition = values.get("Partition", "aws")
+        for number, name in enumerate(template_fields(rtype)):
+            value = values.get(name, "*")
+            anywhere = value == "*"
+            part = name.lower()
+            validators = (
+                [ArnPartValidator(part, partition, service=rtype.service)]
+                if name in ("Partition", "Region", "Account")
+                else []
+            )
+            rows.append(
+                Horizontal(
+                    Label(field_label(name), classes="part-label"),
+                    Input(
+                        value="" if anywhere else value,
+                        placeholder="*" if anywhere else field_label(name).lower(),
+                        disabled=anywhere,
+                        validators=validators,
+                        validate_on=["changed"],
+                        id=f"ext-{index}-{item}-{number}",
+                        classes="ext-part",
+                        compact=True,
+                    ),
+                    Checkbox(
+                        "any", anywhere, id=f"extany-{index}-{item}-{number}", classes="ext-any", compact=True
+                    ),
+                    classes="part-row",
+                )
+            )
+            rows.append(
+                Static("", id=f"extmsg-{index}-{item}-{number}", classes="field-message", markup=False)
+            )
+        self._other_types[(index, item)] = rtype
+        return Vertical(*rows, classes="arn-builder", id=f"res-{index}-{item}")
+
+    def _apply_other(self, index: int, item: int) -> None:
+        draft = self.draft
+        rtype = self._other_types.get((index, item))
+        if draft is None or rtype is None:
+            return
+        values: dict[str, str] = {}
+        for number, name in enumerate(template_fields(rtype)):
+            box = self.query(f"#extany-{index}-{item}-{number}")
+            field = self.query(f"#ext-{index}-{item}-{number}")
+            if not box or not field:
+                return
+            values[name] = "*" if box.first(Checkbox).value else field.first(Input).value
+        editable = draft.editable()
+        resources = list((editable.statements or ())[index].resources)
+        if item >= len(resources):
+            return
+        resources[item] = fill_fields(rtype, values)
+        self.edit(editable.set_resources(index, resources))
+
+    @on(Input.Changed, ".ext-part")
+    def _other_part_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        _, index, item, number = (event.input.id or "").split("-")
+        message = self.query(f"#extmsg-{index}-{item}-{number}")
+        if message:
+            result = event.validation_result
+            text = "" if result is None or result.is_valid else "✗ " + result.failure_descriptions[0]
+            message.first(Static).update(text)
+            message.first(Static).set_class(bool(text), "-error")
+        self._apply_other(int(index), int(item))
+
+    @on(Checkbox.Changed, ".ext-any")
+    def _other_any_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        _, index, item, number = (event.checkbox.id or "").split("-")
+        field = self.query_one(f"#ext-{index}-{item}-{number}", Input)
+        field.disabled = event.value
+        rtype = self._other_types.get((int(index), int(item)))
+        name = template_fields(rtype)[int(number)] if rtype is not None else ""
+        field.placeholder = "*" if event.value else field_label(name).lower()
+        self._apply_other(int(index), int(item))
 
     def _show_arns(self, draft: Draft) -> None:
         for index, statement in enumerate(draft.editable().statements or ()):
