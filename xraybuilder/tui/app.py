@@ -229,14 +229,14 @@ class XrayBuilderApp(App[None]):
             self.screen.remove_class("show-preview")
 
     def format_title(self, title: str, sub_title: str) -> Content:
-        """The header: the name, then what is being built, parted like the rest of the header.
+        """The header: the name, then what is being built, parted by a middle dot.
 
-        A box-drawing line keeps to one cell in every terminal font; an em dash is drawn
-        wider than its cell by many, which squeezes the spaces around it in screenshots.
+        The dot is in every monospace font and keeps to one cell; the separator also goes
+        in one run with the subtitle, so a screenshot never squeezes its spaces away.
         """
         if not sub_title:
             return Content(title)
-        return Content.assemble(Content(title), (" ─ ", "dim"), Content(sub_title).stylize("dim"))
+        return Content.assemble(Content(title), Content(f" · {sub_title}").stylize("dim"))
 
     def clock(self) -> str:
         """The time shown in "draft saved HH:MM" (pictures of the app fix it)."""
@@ -382,7 +382,7 @@ class XrayBuilderApp(App[None]):
             name = self.library.presets[draft.preset_id].title
         else:
             name = draft.preset_id or ""
-        saved = f" ─ draft saved {self.saved_at}" if self.saved_at else ""
+        saved = f" · draft saved {self.saved_at}" if self.saved_at else ""
         self.sub_title = name + saved
 
     # -- showing one assessment ------------------------------------------------------
