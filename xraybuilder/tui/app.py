@@ -231,12 +231,13 @@ class XrayBuilderApp(App[None]):
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header: the name, then what is being built, parted by a middle dot.
 
-        The dot is in every monospace font and keeps to one cell; the separator also goes
-        in one run with the subtitle, so a screenshot never squeezes its spaces away.
+        The dot is in every monospace font and keeps to one cell. It and its spaces go
+        with the name: SVG renderers drop a space that starts a run of text, which is how
+        screenshots showed the name and the subtitle run together.
         """
         if not sub_title:
             return Content(title)
-        return Content.assemble(Content(title), Content(f" · {sub_title}").stylize("dim"))
+        return Content.assemble(Content(f"{title} · "), Content(sub_title).stylize("dim"))
 
     def clock(self) -> str:
         """The time shown in "draft saved HH:MM" (pictures of the app fix it)."""
