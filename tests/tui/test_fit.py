@@ -73,6 +73,7 @@ async def test_only_the_focused_parameter_shows_its_help_in_a_narrow_terminal() 
         await pilot.press("space")
         await settle(pilot)
         assert app.draft is not None and app.draft.param("basic_execution") == "false"
+        assert str(box.label) == "no"
     # With room to spare, every field shows its help.
     app = XrayBuilderApp(preset="lambda", offer_resume=False)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -135,7 +135,7 @@ class ParametersStep(StepForm):
         elif param.type == "bool":
             on = (current or param.default_text or "false").lower() in ("true", "yes", "on", "1")
             # A one-line tick box, not a three-line switch: the form fits a small terminal.
-            widget = Checkbox("yes", on, id=f"param-{param.name}", compact=True)
+            widget = Checkbox(_yes_no(on), on, id=f"param-{param.name}", compact=True)
         else:
             suggester = None
             if param.type == "region":
@@ -244,6 +244,7 @@ class ParametersStep(StepForm):
         box_id = event.checkbox.id or ""
         if box_id.startswith("param-"):
             event.stop()
+            event.checkbox.label = _yes_no(event.value)
             self._set(box_id.removeprefix("param-"), "true" if event.value else "false")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
@@ -291,3 +292,8 @@ def _set_message(message: Static, text: str) -> None:
     if str(message.content) != text:
         message.update(text)
     message.set_class(bool(text), "-error")
+
+
+def _yes_no(on: bool) -> str:
+    """A tick box's words: an unticked box beside "yes" would read as the opposite."""
+    return "yes" if on else "no"
