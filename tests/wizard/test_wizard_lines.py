@@ -231,7 +231,15 @@ def test_export_in_another_format_prints_that_format() -> None:
 
 def test_save_writes_files_and_asks_before_replacing(tmp_path: Path) -> None:
     folder = tmp_path / "out"
-    answers = f"lambda\n{ACCOUNT}\neu-west-1\n\n\n\n\nsave\njson\n{folder}\ndone\n"
+    # A folder that is not there yet: asked first; no keeps the disk as it was.
+    answers = f"lambda\n{ACCOUNT}\neu-west-1\n\n\n\n\nsave\njson\n{folder}\nno\ndone\n"
+    code, out, err = run_lines(answers)
+    assert code == 0, err
+    assert f"{folder} does not exist. Create it? [yes]:" in err
+    assert "Nothing saved." in err
+    assert not folder.exists()
+    # Enter accepts the default (yes): the folder is made and the files saved.
+    answers = f"lambda\n{ACCOUNT}\neu-west-1\n\n\n\n\nsave\njson\n{folder}\n\ndone\n"
     code, out, err = run_lines(answers)
     assert code == 0, err
     assert out == ""

@@ -220,6 +220,11 @@ class Session:
         )
         target = expand(self.ask(where))
         paths = {target: next(iter(files.values()))} if single else {target / n: t for n, t in files.items()}
+        folder = target.parent if single else target
+        if not folder.exists():
+            if not is_yes(self.ask(yes_no(f"{folder} does not exist. Create it?", "yes"))):
+                self.asker.say("Nothing saved.")
+                return
         taken = [p for p in paths if p.exists()]
         overwrite = False
         if taken:
@@ -231,7 +236,7 @@ class Session:
             overwrite = True
         try:
             for path, text in paths.items():
-                save_text(path, text, overwrite=overwrite, make_parents=not single)
+                save_text(path, text, overwrite=overwrite, make_parents=True)
                 self.asker.say(f"Saved {path}")
         except SaveError as err:
             self.asker.say(f"Not saved: {err}")
