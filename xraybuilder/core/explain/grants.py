@@ -149,10 +149,14 @@ class Expansion:
 
 
 @cache
-def held_services() -> tuple[catalog.Service, ...]:
-    """The services the catalog holds in full."""
+def expanded_services() -> tuple[catalog.Service, ...]:
+    """The services explained action by action: X-Ray and those X-Ray policies use with it.
+
+    Grants on any other service are summed up as written (``OtherGrant``): expanding
+    ``*`` into every action of every AWS service would say less, and slowly.
+    """
     out = []
-    for prefix in catalog.service_prefixes():
+    for prefix in catalog.related_service_prefixes():
         svc = catalog.service(prefix)
         if svc is not None:
             out.append(svc)
@@ -161,8 +165,8 @@ def held_services() -> tuple[catalog.Service, ...]:
 
 @cache
 def outside_catalog() -> Scope:
-    """Every action string of a service the catalog does not hold."""
-    return Scope.of(tuple(f"{s.prefix}:*" for s in held_services()), negated=True, fold_case=True)
+    """Every action string of a service not explained action by action."""
+    return Scope.of(tuple(f"{s.prefix}:*" for s in expanded_services()), negated=True, fold_case=True)
 
 
 @lru_cache(maxsize=1024)
@@ -245,7 +249,7 @@ def _held_actions(patterns: tuple[str, ...]) -> tuple[list[Action], list[str]]:
     """Catalog actions matched, and the patterns of held services that match nothing."""
     found: dict[str, Action] = {}
     unknown: list[str] = []
-    held = {s.prefix for s in held_services()}
+    held = {s.prefix for s in expanded_services()}
     for text in patterns:
         prefix = text.partition(":")[0].lower() if text != "*" else "*"
         wild = "*" in prefix or "?" in prefix
@@ -253,7 +257,7 @@ def _held_actions(patterns: tuple[str, ...]) -> tuple[list[Action], list[str]]:
             continue
         hits = [
             a
-            for s in held_services()
+            for s in expanded_services()
             for a in s.actions.values()
             if (wild or s.prefix == prefix) and _matches((text,), a)
         ]
@@ -287,7 +291,9 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
         excluded = st.not_actions()
         matched_out, _ = _held_actions(excluded)
         gone = {a.full_name.lower() for a in matched_out}
-        actions = [a for s in held_services() for a in s.actions.values() if a.full_name.lower() not in gone]
+        actions = [
+            a for s in expanded_services() for a in s.actions.values() if a.full_name.lower() not in gone
+        ]
         out.others.append(
             OtherGrant(st.effect, excluded, True, resources, not_resource, condition, name, variables)
         )
@@ -309,7 +315,7 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
                     True,
                 )
             )
-        held = {s.prefix for s in held_services()}
+        held = {s.prefix for s in expanded_services()}
         for text in written:
             prefix = text.partition(":")[0].lower() if text != "*" else "*"
             if prefix not in held:
@@ -386,13 +392,15 @@ def _relevant(
 def _not_action_text(effect: str, excluded: tuple[str, ...], gone: set[str]) -> str:
     verb = "allows" if effect == "Allow" else "denies"
     parts = []
-    for svc in held_services():
+    for svc in expanded_services():
         out = sorted(a.name for a in svc.actions.values() if a.full_name.lower() in gone)
         if len(out) == len(svc.actions):
             continue
         short = svc.name.removeprefix("AWS ").removeprefix("Amazon ")
         parts.append(f"every {short} action" + (f" except {', '.join(out)}" if out else ""))
-    others = [e for e in excluded if e.partition(":")[0].lower() not in {s.prefix for s in held_services()}]
+    others = [
+        e for e in excluded if e.partition(":")[0].lower() not in {s.prefix for s in expanded_services()}
+    ]
     parts.append(
         "every action of every other AWS service" + (f" except {', '.join(others)}" if others else "")
     )

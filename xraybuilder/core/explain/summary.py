@@ -14,7 +14,7 @@ from xraybuilder.core.catalog import Action
 from xraybuilder.core.catalog.query import level_total
 from xraybuilder.core.explain import capabilities as caps
 from xraybuilder.core.explain.conditions import Condition, describe, to_json
-from xraybuilder.core.explain.grants import Expansion, Grant, Note, OtherGrant, held_services, universe
+from xraybuilder.core.explain.grants import Expansion, Grant, Note, OtherGrant, expanded_services, universe
 from xraybuilder.core.explain.patterns import overlaps
 from xraybuilder.core.explain.text import WIDTH, resources_text, wrap
 
@@ -163,13 +163,15 @@ class OtherSummary:
         g = self.grant
         if g.not_action:
             outside = [
-                a for a in g.actions if a.partition(":")[0].lower() not in {s.prefix for s in held_services()}
+                a
+                for a in g.actions
+                if a.partition(":")[0].lower() not in {s.prefix for s in expanded_services()}
             ]
-            return "every action of every service outside the catalog" + (
+            return "every action of every other service" + (
                 f" except {', '.join(outside)}" if outside else ""
             )
         if g.actions == ("*",):
-            return "every action of every service outside the catalog"
+            return "every action of every other service"
         return ", ".join(g.actions)
 
     def to_json(self) -> dict[str, Any]:
@@ -349,7 +351,7 @@ def services_of(exp: Expansion, effect: str) -> tuple[ServiceSummary, ...]:
     for action in exp.actions(effect):
         by_service.setdefault(action.service, []).append(action)
     out = []
-    for svc in held_services():
+    for svc in expanded_services():
         actions = by_service.get(svc.prefix)
         if not actions:
             continue

@@ -101,11 +101,11 @@ def _resolve_actions(patterns: tuple[str, ...]) -> tuple[list[_ActionGroup], boo
     """Catalog actions per Action value, and whether some value is beyond the catalog."""
     groups: list[_ActionGroup] = []
     opaque = False
-    held = catalog.service_prefixes()
+    known = catalog.all_service_prefixes()
     for pattern in patterns:
         prefix, sep, name = pattern.partition(":")
-        if not sep or prefix.lower() not in held:
-            # "*", another service, or a wildcard in the prefix: its resources are unknown here.
+        if not sep or prefix.lower() not in known:
+            # "*", a wildcard in the prefix or an unknown service: which resources it takes is open.
             opaque = True
             continue
         acts = catalog.expand_action(pattern)
