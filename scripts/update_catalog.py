@@ -86,12 +86,12 @@ def _prefixes() -> list[str]:
 def _compact(service: dict[str, Any]) -> str:
     """The stored form of one service: only what the tool reads, quick to load.
 
-    JSON Lines: the first line holds the service's name, resource types and condition
-    keys; then one line per action, a JSON array starting with the action's name, so the
-    loader can index actions by name and parse only those a policy uses (EC2 has
-    hundreds). Every list of condition keys is stored once in ``key_lists`` and named by
-    its position: EC2 repeats the same lists across hundreds of actions. The loader
-    (``xraybuilder/core/catalog/__init__.py``) documents the positions.
+    JSON Lines. Line 1: the service's name, its action names, resource types and
+    condition keys. Line 2: every distinct list of condition keys, named elsewhere by
+    position (EC2 repeats the same lists across hundreds of actions). Then one line per
+    action, in the order line 1 names them. The loader reads line 1 and leaves the rest
+    unparsed until an action, a resource type's keys or a key list is asked for; the
+    positions in each array are documented in ``xraybuilder/core/catalog/__init__.py``.
     """
     key_lists: dict[tuple[str, ...], int] = {(): 0}
 
@@ -122,11 +122,11 @@ def _compact(service: dict[str, Any]) -> str:
     }
     head = {
         "name": service["name"],
-        "key_lists": [list(k) for k in key_lists],
+        "actions": [action[0] for action in actions],
         "resource_types": resource_types,
         "condition_keys": condition_keys,
     }
-    lines = [head, *actions]
+    lines = [head, [list(k) for k in key_lists], *actions]
     return "".join(json.dumps(line, separators=(",", ":"), ensure_ascii=False) + "\n" for line in lines)
 
 

@@ -79,7 +79,7 @@ def test_generation_covers_every_service(generated: dict[str, str]) -> None:
     } == (database)
     assert set(json.loads(generated["services.json"])) == database
     # The overlay reaches the generated lines: the action and its provenance.
-    xray = [json.loads(line) for line in generated["services/xray.jsonl"].splitlines()[1:]]
+    xray = [json.loads(line) for line in generated["services/xray.jsonl"].splitlines()[2:]]
     bearer = next(a for a in xray if a[0] == "CallWithBearerToken")
     assert bearer[-1]["source"] == "overlay"
     sts = json.loads(generated["services/sts.jsonl"].splitlines()[0])
@@ -100,7 +100,7 @@ def _edit_json(path: Path, change: Callable[[Any], None]) -> None:
 
 def _edit_action(path: Path, name: str, change: Callable[[list[Any]], None]) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
-    for i, line in enumerate(lines[1:], start=1):
+    for i, line in enumerate(lines[2:], start=2):  # after the head and the key lists
         action = json.loads(line)
         if action[0] == name:
             change(action)

