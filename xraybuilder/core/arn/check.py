@@ -32,7 +32,14 @@ from xraybuilder.core.arn.parts import (
     region_issues,
     service_issues,
 )
-from xraybuilder.core.arn.templates import PLACEHOLDER, Template, padded_arn, part_fits, templates_for
+from xraybuilder.core.arn.templates import (
+    PLACEHOLDER,
+    Template,
+    aws_owned,
+    padded_arn,
+    part_fits,
+    templates_for,
+)
 
 # -- the resource part -------------------------------------------------------------------
 
@@ -121,11 +128,7 @@ def _resource_issues(arn: Arn, service: str) -> list[tuple[PartName, Issue]]:
     if not by_region:
         out.append(("region", _region_template_issue(arn.region, service, by_resource)))
     by_account = [t for t in by_region or by_resource if part_fits(arn.account, t.account)]
-    # Resources AWS owns have no account (public SSM parameters: arn:aws:ssm:REGION::parameter/
-    # aws/service/…), while the Service Authorization Reference writes only the customer's
-    # form. Of the services X-Ray policies use, none has such resources.
-    aws_owned = arn.account == "" and service not in catalog.related_service_prefixes()
-    if not by_account and not aws_owned:
+    if not by_account and not aws_owned(arn.account, service):
         out.append(("account", _account_template_issue(arn.account, service, by_region or by_resource)))
     out.extend(("resource", issue) for issue in _xray_name_issues(resource, by_account or by_resource))
     return out

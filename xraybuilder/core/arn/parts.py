@@ -122,7 +122,7 @@ def service_issues(value: str) -> list[Issue]:
             )
         ]
     known = catalog.all_service_prefixes()
-    if value not in known:
+    if value not in known and value not in catalog.arn_services():
         near = closest(value, catalog.related_service_prefixes(), 0.7) or closest(value, sorted(known), 0.8)
         return [
             Issue(

@@ -164,9 +164,19 @@ def _fits(t: Template, arn: Arn, service: str) -> bool:
     return (
         part_fits(service, t.service)
         and part_fits(arn.region, t.region)
-        and part_fits(arn.account, t.account)
+        and (part_fits(arn.account, t.account) or aws_owned(arn.account, service))
         and part_fits(arn.resource, t.resource)
     )
+
+
+def aws_owned(account: str, service: str) -> bool:
+    """An empty account where the format has one: a resource AWS owns, taken as valid.
+
+    Public SSM parameters (arn:aws:ssm:REGION::parameter/aws/service/…) have no account,
+    while the Service Authorization Reference writes only the customer's form. Of the
+    services X-Ray policies use, none has such resources, so there it stays a mistake.
+    """
+    return account == "" and service not in catalog.related_service_prefixes()
 
 
 @lru_cache(maxsize=4096)

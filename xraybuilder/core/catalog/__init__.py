@@ -312,6 +312,11 @@ def services_documenting(key_prefix: str) -> tuple[str, ...]:
     return own + _owners()["condition_keys"].get(key_prefix, ())
 
 
+def arn_services() -> frozenset[str]:
+    """Every service name ARNs use; most are IAM prefixes, some are not (route53-recovery-control)."""
+    return frozenset(_owners()["arns"])
+
+
 def services_with_arns_of(arn_service: str) -> tuple[str, ...]:
     """Services with a resource type whose ARN names ``arn_service`` (sts's role is an iam ARN)."""
     return _owners()["arns"].get(arn_service, ())
