@@ -86,12 +86,13 @@ def _prefixes() -> list[str]:
 def _compact(service: dict[str, Any]) -> str:
     """The stored form of one service: only what the tool reads, quick to load.
 
-    JSON Lines. Line 1: the service's name, its action names, resource types and
-    condition keys. Line 2: every distinct list of condition keys, named elsewhere by
-    position (EC2 repeats the same lists across hundreds of actions). Then one line per
-    action, in the order line 1 names them. The loader reads line 1 and leaves the rest
-    unparsed until an action, a resource type's keys or a key list is asked for; the
-    positions in each array are documented in ``xraybuilder/core/catalog/__init__.py``.
+    JSON Lines. Line 1: the service's name, its action names and their access levels'
+    initials, resource types and condition keys. Line 2: every distinct list of
+    condition keys, named elsewhere by position (EC2 repeats the same lists across
+    hundreds of actions). Then one line per action, in the order line 1 names them.
+    The loader reads line 1 and leaves the rest unparsed until an action, a resource
+    type's keys or a key list is asked for; the positions in each array are documented
+    in ``xraybuilder/core/catalog/__init__.py``.
     """
     key_lists: dict[tuple[str, ...], int] = {(): 0}
 
@@ -123,6 +124,9 @@ def _compact(service: dict[str, Any]) -> str:
     head = {
         "name": service["name"],
         "actions": [action[0] for action in actions],
+        # One letter per action, in the same order: its access level's initial (List, Read,
+        # Write, Permissions management, Tagging), to find one level's actions unparsed.
+        "levels": "".join(action[1][0] for action in actions),
         "resource_types": resource_types,
         "condition_keys": condition_keys,
     }

@@ -83,6 +83,10 @@ def _service_templates(prefix: str) -> tuple[Template, ...]:
     return tuple(out)
 
 
+def _templates_of(owners: tuple[str, ...]) -> tuple[Template, ...]:
+    return tuple(t for prefix in owners for t in _service_templates(prefix))
+
+
 def _templates() -> tuple[Template, ...]:
     """Every service's templates: for ``*`` and ARNs with a wildcard in the service part."""
     return tuple(t for prefix in catalog.service_prefixes() for t in _service_templates(prefix))
@@ -180,20 +184,24 @@ def aws_owned(account: str, service: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def resource_types_for(arn: str) -> tuple[ResourceType, ...]:
+def resource_types_for(arn: str, owners: tuple[str, ...] | None = None) -> tuple[ResourceType, ...]:
     """Catalog resource types a possibly wildcarded ARN can denote.
 
     ``*`` denotes every type. A resource type of one service may have another service's
-    ARN format (sts's ``role`` is an IAM ARN); both are returned then.
+    ARN format (sts's ``role`` is an IAM ARN); both are returned then. For ``*`` and an
+    ARN with a wildcard for its service, ``owners`` limits the answer to the types of
+    those services: such an ARN could denote any of thousands, and a caller asking about
+    a statement's actions needs only theirs.
     """
     if arn and all(c == "*" for c in arn):
-        return tuple(t.rtype for t in _templates())
+        pool = _templates() if owners is None else _templates_of(owners)
+        return tuple(t.rtype for t in pool)
     parsed = padded_arn(parse_arn(arn), arn)
     if parsed is None or parsed.part("prefix") != "arn":
         return ()
     service = parsed.service.lower()
     if has_wildcard(service) or has_variable(service):
-        pool = _templates()
+        pool = _templates() if owners is None else _templates_of(owners)
     else:
         pool = templates_for(service)
     return tuple(t.rtype for t in pool if _fits(t, parsed, service))

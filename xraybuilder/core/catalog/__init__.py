@@ -7,6 +7,7 @@ module only reads them, lazily and once per service, so start-up stays cheap.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -160,7 +161,10 @@ def action_names(prefix: str) -> Mapping[str, str] | None:
     svc = service(prefix)
     if svc is None:
         return None
-    return MappingProxyType({key: a.name for key, a in svc.actions.items()})
+    actions = svc.actions
+    if isinstance(actions, ActionTable):
+        return MappingProxyType(actions.names())
+    return MappingProxyType({key: a.name for key, a in actions.items()})
 
 
 def service(prefix: str) -> Service | None:
@@ -172,12 +176,12 @@ def service(prefix: str) -> Service | None:
 
 
 # A service file (scripts/update_catalog.py writes it) is JSON Lines. Line 1: {"name",
-# "actions": [action names], "resource_types": {name: [ARN format, key list,
-# provenance?]}, "condition_keys": {name: [type, description]}}. Line 2: the key lists,
-# each a list of condition key names; a "key list" elsewhere is a position in it. Then one
-# line per action, in the order of "actions": [name, access level, description,
-# [[resource type, required (0/1), key list], ...], request key list, dependent actions,
-# provenance?].
+# "actions": [action names], "levels": one access level initial per action,
+# "resource_types": {name: [ARN format, key list, provenance?]}, "condition_keys": {name:
+# [type, description]}}. Line 2: the key lists, each a list of condition key names; a
+# "key list" elsewhere is a position in it. Then one line per action, in the order of
+# "actions": [name, access level, description, [[resource type, required (0/1), key
+# list], ...], request key list, dependent actions, provenance?].
 _T = TypeVar("_T")
 
 
@@ -243,25 +247,27 @@ class _ServiceFile:
 class ActionTable(ReadOnlyTable[Action]):
     """A service's actions by lower-case name, each parsed from its line on first use."""
 
-    __slots__ = ("_file",)
+    __slots__ = ("_file", "_levels", "_names")
 
-    def __init__(self, prefix: str, names: list[str], file: _ServiceFile) -> None:
+    def __init__(self, prefix: str, names: list[str], levels: str, file: _ServiceFile) -> None:
         positions = dict(zip(map(str.lower, names), range(1, len(names) + 1), strict=True))
         super().__init__(positions, lambda _key, position: _action(prefix, file, position))
         self._file = file
+        self._names = names
+        self._levels = levels
+
+    def names(self) -> dict[str, str]:
+        """Lower-case name -> name of every action, without parsing any (a new dict)."""
+        return dict(zip(self._raw, self._names, strict=True))
 
     def at_level(self, level: str) -> list[Action]:
         """The actions of one access level, parsing only their lines.
 
-        A line reads ``["Name","Level",...``: the level follows the name, so it is found
-        without parsing the line (NotAction and ``*`` statements ask this of every service).
+        The file lists each action's level initial in order, so NotAction and ``*``
+        statements, which ask this of every service, parse a few lines per service.
         """
-        tail = f'","{level}",'.encode()
-        return [
-            self[key]
-            for key, position in self._raw.items()
-            if self._file.line(position).startswith(tail, len(key) + 2)
-        ]
+        initial = level[:1]
+        return [self[key] for key, letter in zip(self._raw, self._levels, strict=True) if letter == initial]
 
 
 def _action(prefix: str, file: _ServiceFile, position: int) -> Action:
@@ -279,17 +285,25 @@ def _action(prefix: str, file: _ServiceFile, position: int) -> Action:
 
 
 @cache
+def _services_dir() -> str:
+    # Looked up once: importlib.resources.files() costs more than reading a small service.
+    # The package is installed as files (pip unpacks the wheel), so this is a folder.
+    return str(resources.files(__package__).joinpath("data", "services"))
+
+
+@cache
 def _service(prefix: str) -> Service:
     # Bytes, not text: only the first line is decoded at once (decoding EC2's whole file
     # costs more than parsing its first line).
-    data = resources.files(__package__).joinpath("data", "services", f"{prefix}.jsonl").read_bytes()
+    with open(os.path.join(_services_dir(), f"{prefix}.jsonl"), "rb") as stream:
+        data = stream.read()
     head_line, _, rest = data.partition(b"\n")
     head = json.loads(head_line)
     file = _ServiceFile(rest)
     return Service(
         prefix,
         head["name"],
-        ActionTable(prefix, head["actions"], file),
+        ActionTable(prefix, head["actions"], head["levels"], file),
         ReadOnlyTable(
             head["resource_types"],
             lambda name, info: ResourceType(prefix, name, info[0], file.keys(info[1])),
@@ -346,7 +360,8 @@ def _match(prefix: str, lowered_pattern: str) -> tuple[Action, ...]:
         hit = svc.actions.get(lowered_pattern)
         return (hit,) if hit else ()
     rx = patterns.compile(lowered_pattern, ignore_case=True)
-    return tuple(a for key, a in svc.actions.items() if rx.fullmatch(key))
+    # Names first: only the matching actions' lines are parsed.
+    return tuple(svc.actions[key] for key in svc.actions if rx.fullmatch(key))
 
 
 def expand_action(pattern: str) -> tuple[Action, ...]:

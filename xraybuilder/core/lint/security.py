@@ -232,7 +232,7 @@ def _broad_for(text: str, action: str) -> bool:
     if found is None:
         return False
     wanted = {(found.service, r.resource_type) for r in found.resource_types}
-    return any((t.service, t.name) in wanted for t in arn.resource_types_for(text))
+    return any((t.service, t.name) in wanted for t in arn.resource_types_for(text, (found.service,)))
 
 
 def _names_list(names: list[str]) -> str:
@@ -248,6 +248,8 @@ _NAMES_SHOWN = 4
 
 def _check_permissions_management(out: list[_Record], facts: _Facts, skip: frozenset[str]) -> None:
     # One finding per Action entry (or for NotAction), naming the actions it grants.
+    if facts.not_resources is None and not any(_broad_resource(t) for t in facts.resources or ()):
+        return  # nothing here is every resource of a type: no action to list ("*" would list them all)
     by_where: dict[tuple[str, int] | str, tuple[str, list[str]]] = {}
     for action in _permissions_management(facts):
         if action in skip or not _reaches_broadly(facts, action):
