@@ -167,6 +167,7 @@ def action_names(prefix: str) -> Mapping[str, str] | None:
     return MappingProxyType({key: a.name for key, a in actions.items()})
 
 
+@lru_cache(maxsize=1024)  # the linter asks for the same few services again and again
 def service(prefix: str) -> Service | None:
     """The service with this prefix (case-insensitive), or None when AWS has no such service."""
     lowered = prefix.lower()

@@ -59,7 +59,7 @@ class Difference:
     """One grant one side has and the other lacks (wholly or in part)."""
 
     action: str
-    """``xray:CreateGroup``; for services outside the catalog, the actions as written."""
+    """``xray:CreateGroup``; for services the explainer does not expand, the actions as written."""
     service: str
     access_level: str | None
     resources: tuple[str, ...]
@@ -394,9 +394,9 @@ def _uncovered(
 
 
 def _other_text(o: OtherGrant) -> str:
-    held = {s.prefix for s in expanded_services()}
+    expanded = {s.prefix for s in expanded_services()}
     if o.not_action:
-        outside = [a for a in o.actions if a.partition(":")[0].lower() not in held]
+        outside = [a for a in o.actions if a.partition(":")[0].lower() not in expanded]
         return "every action of every other service" + (f" except {', '.join(outside)}" if outside else "")
     if o.actions == ("*",):
         return "every action of every other service"

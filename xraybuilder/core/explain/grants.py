@@ -39,7 +39,7 @@ _ONLY_STAR = Scope((LITERAL_STAR,))
 
 @dataclass(frozen=True, slots=True)
 class Grant:
-    """One action of a held service, allowed or denied on some resources, maybe under a condition."""
+    """One action of an expanded service, allowed or denied on some resources, maybe under a condition."""
 
     effect: str
     action: Action
@@ -63,7 +63,7 @@ class Grant:
 
 @dataclass(frozen=True, slots=True)
 class OtherGrant:
-    """Actions of services outside the catalog, kept as the patterns written."""
+    """Actions of services the explainer does not expand, kept as the patterns written."""
 
     effect: str
     actions: tuple[str, ...]
@@ -81,7 +81,7 @@ class OtherGrant:
 
     @property
     def action_scope(self) -> Scope:
-        """The actions matched, as a case-folded scope, limited to services outside the catalog."""
+        """The actions matched, as a case-folded scope, limited to services the explainer does not expand."""
         return Scope.of(self.actions, negated=self.not_action, fold_case=True)
 
     @property
@@ -144,7 +144,7 @@ class Expansion:
         return list(seen.values())
 
     def others_of(self, effect: str) -> list[OtherGrant]:
-        """Grants of one effect on services outside the catalog."""
+        """Grants of one effect on services the explainer does not expand."""
         return [o for o in self.others if o.effect == effect]
 
 
@@ -245,15 +245,15 @@ def _matches(patterns: Iterable[str], action: Action) -> bool:
     return any(action_matches(p, name) for p in patterns)
 
 
-def _held_actions(patterns: tuple[str, ...]) -> tuple[list[Action], list[str]]:
-    """Catalog actions matched, and the patterns of held services that match nothing."""
+def _expanded_actions(patterns: tuple[str, ...]) -> tuple[list[Action], list[str]]:
+    """Catalog actions matched, and the patterns of expanded services that match nothing."""
     found: dict[str, Action] = {}
     unknown: list[str] = []
-    held = {s.prefix for s in expanded_services()}
+    expanded = {s.prefix for s in expanded_services()}
     for text in patterns:
         prefix = text.partition(":")[0].lower() if text != "*" else "*"
         wild = "*" in prefix or "?" in prefix
-        if not wild and prefix not in held:
+        if not wild and prefix not in expanded:
             continue
         hits = [
             a
@@ -289,7 +289,7 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
         )
     if st.not_action is not None:
         excluded = st.not_actions()
-        matched_out, _ = _held_actions(excluded)
+        matched_out, _ = _expanded_actions(excluded)
         gone = {a.full_name.lower() for a in matched_out}
         actions = [
             a for s in expanded_services() for a in s.actions.values() if a.full_name.lower() not in gone
@@ -302,7 +302,7 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
         written = st.actions()
         if not written:
             out.notes.append(Note(name, path, "Action is empty: the statement grants nothing.", True))
-        actions, unknown = _held_actions(written)
+        actions, unknown = _expanded_actions(written)
         for text in unknown:
             out.unknown_actions.append((text, name))
             service = catalog.service(text.partition(":")[0])
@@ -315,10 +315,10 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
                     True,
                 )
             )
-        held = {s.prefix for s in expanded_services()}
+        expanded = {s.prefix for s in expanded_services()}
         for text in written:
             prefix = text.partition(":")[0].lower() if text != "*" else "*"
-            if prefix not in held:
+            if prefix not in expanded:
                 out.others.append(
                     OtherGrant(st.effect, (text,), False, resources, not_resource, condition, name, variables)
                 )

@@ -115,7 +115,7 @@ class LevelSummary:
 
 @dataclass(frozen=True, slots=True)
 class ServiceSummary:
-    """One held service: its access levels in IAM's order."""
+    """One expanded service: its access levels in IAM's order."""
 
     prefix: str
     name: str
@@ -148,7 +148,7 @@ class ServiceSummary:
 
 @dataclass(frozen=True, slots=True)
 class OtherSummary:
-    """Actions of a service the catalog does not hold, as written."""
+    """Actions of a service not expanded action by action, as written."""
 
     grant: OtherGrant
 
@@ -213,7 +213,7 @@ class Summary:
         return next(c for c in self.console if c.id == capability_id)
 
     def allowed_actions(self) -> set[str]:
-        """Full names of every held-service action allowed somewhere."""
+        """Full names of every action of the expanded services allowed somewhere."""
         return {a.name for s in self.allows for a in s.actions()}
 
     def to_json(self) -> dict[str, Any]:
@@ -260,7 +260,7 @@ class Summary:
         return "\n".join(lines) + "\n"
 
     def others_of(self, effect: str) -> list[OtherSummary]:
-        """Grants of one effect on services outside the catalog."""
+        """Grants of one effect on services the explainer does not expand."""
         return [o for o in self.others if o.grant.effect == effect]
 
 
@@ -346,7 +346,7 @@ def _denied(exp: Expansion, action: Action, allows: list[Grant]) -> tuple[str, .
 
 
 def services_of(exp: Expansion, effect: str) -> tuple[ServiceSummary, ...]:
-    """The held services with grants of ``effect``, levels in IAM's order."""
+    """The expanded services with grants of ``effect``, levels in IAM's order."""
     by_service: dict[str, list[Action]] = {}
     for action in exp.actions(effect):
         by_service.setdefault(action.service, []).append(action)
