@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -97,13 +98,17 @@ def first_action_times(runs: int) -> list[tuple[str, float]]:
     return out
 
 
-def wall_time(argv: list[str], pythonpath: Path | None, cwd: str) -> float:
+def process_time(argv: list[str], pythonpath: Path | None, cwd: str) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run; CPU (user + system) varies less on a busy machine."""
     env = dict(_BASE_ENV)
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd, check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -156,15 +161,20 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     for _, command, path in commands:
-        wall_time(command, path, cwd)  # warm the file cache and the bytecode
-    samples: dict[str, list[float]] = {label: [] for label, _, _ in commands}
+        process_time(command, path, cwd)  # warm the file cache and the bytecode
+    samples: dict[str, list[tuple[float, float]]] = {label: [] for label, _, _ in commands}
     for _ in range(args.runs):
         for label, command, path in commands:
-            samples[label].append(wall_time(command, path, cwd))
+            samples[label].append(process_time(command, path, cwd))
     shown = args.file.relative_to(ROOT) if args.file.resolve().is_relative_to(ROOT) else args.file
-    print(f"\nwhole process on {shown}, {args.runs} alternating runs, median (min):")
-    for label, values_ in samples.items():
-        print(f"  {label:<34} {statistics.median(values_) * 1000:7.1f} ms  ({min(values_) * 1000:.1f})")
+    print(f"\nwhole process on {shown}, {args.runs} alternating runs, median (min), wall and CPU:")
+    for label, pairs in samples.items():
+        wall = [w * 1000 for w, _ in pairs]
+        cpu = [c * 1000 for _, c in pairs]
+        print(
+            f"  {label:<34} wall {statistics.median(wall):7.1f} ms ({min(wall):.1f})"
+            f"   CPU {statistics.median(cpu):7.1f} ms ({min(cpu):.1f})"
+        )
     return 0
 
 
