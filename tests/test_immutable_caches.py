@@ -70,7 +70,8 @@ def mutable_part(value: Any, where: str = "result", seen: set[int] | None = None
     seen.add(id(value))
     if isinstance(value, tuple | frozenset):
         items: Iterator[tuple[str, Any]] = ((f"{where}[{i}]", v) for i, v in enumerate(value))
-    elif isinstance(value, MappingProxyType):
+    elif isinstance(value, MappingProxyType | catalog.ReadOnlyTable):
+        # A ReadOnlyTable has no way to change it; what it builds is checked like the rest.
         items = ((f"{where}[{k!r}]", v) for k, v in value.items())
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         if not value.__dataclass_params__.frozen:
@@ -178,7 +179,12 @@ def test_every_cache_is_bounded_or_takes_no_open_ended_argument() -> None:
 
 # Cached functions whose argument comes from a small closed set (a data file name, a
 # service prefix the catalog holds): one entry per member, however long the process runs.
-_CLOSED_KEYS = ("datafiles.read_json", "catalog.service", "catalog._key_index")
+_CLOSED_KEYS = (
+    "datafiles.read_json",
+    "catalog._service",
+    "catalog._key_index",
+    "templates._service_templates",
+)
 
 
 @pytest.mark.parametrize(
@@ -187,6 +193,8 @@ _CLOSED_KEYS = ("datafiles.read_json", "catalog.service", "catalog._key_index")
         ("expand_action list", lambda: catalog.expand_action("xray:Get*").clear()),
         ("partitions", lambda: catalog.partitions().pop("aws")),
         ("service actions", lambda: catalog.xray().actions.clear()),
+        ("service resource types", lambda: catalog.xray().resource_types.__setitem__("x", None)),
+        ("service condition keys", lambda: catalog.xray().condition_keys.pop("xray:ResourcePolicyName")),
         ("all services", lambda: catalog.all_services().update({"x": "y"})),
         ("action names", lambda: catalog.action_names("xray").clear()),
         ("global keys", lambda: catalog.global_condition_keys().clear()),

@@ -40,3 +40,13 @@ def test_every_data_folder_ships_its_files() -> None:
 def test_presets_are_mapped_from_the_repository_root() -> None:
     assert _config()["package-dir"] == {"xraybuilder.presets": "presets"}
     assert sorted(p.name for p in (ROOT / "presets").glob("*.toml"))
+
+
+def test_every_catalog_service_file_is_shipped() -> None:
+    # One file per service in a subfolder (no __init__.py: not a package of its own), so
+    # the package data of the catalog's data package must name the folder's pattern.
+    patterns = _config()["package-data"]["xraybuilder.core.catalog.data"]
+    folder = ROOT / "xraybuilder" / "core" / "catalog" / "data" / "services"
+    files = list(folder.iterdir())
+    assert len(files) > 400
+    assert {f"services/*{f.suffix}" for f in files} <= set(patterns)

@@ -154,7 +154,7 @@ def test_not_resource_gets_the_same_syntax_checks() -> None:
     assert summary(run(text)) == [("INVALID_ARN_RESOURCE", Severity.ERROR, "Statement[0].NotResource[0]")]
 
 
-def test_other_services_get_the_generic_checks_only() -> None:
+def test_other_services_get_every_check() -> None:
     text = policy(
         stmt(
             ["ec2:DescribeInstances", "logs:PutLogEvents"],
@@ -165,7 +165,23 @@ def test_other_services_get_the_generic_checks_only() -> None:
             ],
         )
     )
-    assert summary(run(text)) == [("INVALID_ARN_ACCOUNT", Severity.ERROR, "Statement[0].Resource[2]")]
+    # DescribeInstances takes only "*", PutLogEvents a log group or stream: no action here
+    # uses the instance ARN.
+    assert summary(run(text)) == [
+        ("INVALID_ARN_ACCOUNT", Severity.ERROR, "Statement[0].Resource[2]"),
+        ("RESOURCE_MISMATCH", Severity.WARNING, "Statement[0].Resource[0]"),
+    ]
+
+
+def test_a_statement_of_another_service_that_grants_nothing() -> None:
+    (finding,) = run(policy(stmt("logs:PutLogEvents", "arn:aws:s3:::my-bucket/*")))
+    assert (finding.code, finding.severity) == ("RESOURCE_MISMATCH", Severity.ERROR)
+    assert "logs:PutLogEvents needs an ARN like arn:${Partition}:logs:" in finding.message
+
+
+def test_resource_star_for_another_service() -> None:
+    (finding,) = run(policy(stmt("logs:PutLogEvents", "*")))
+    assert (finding.code, finding.severity) == ("RESOURCE_STAR", Severity.SUGGESTION)
 
 
 @pytest.mark.parametrize(
@@ -247,8 +263,15 @@ def test_an_arn_no_action_uses() -> None:
     assert "sampling-rule" in finding.message
 
 
-def test_actions_outside_the_catalog_are_not_judged() -> None:
-    assert run(policy(stmt(["xray:GetGroup", "ec2:DescribeInstances"], [GROUP, "arn:aws:ec2:*:*:*"]))) == []
+def test_actions_of_every_service_are_judged() -> None:
+    findings = run(policy(stmt(["xray:GetGroup", "ec2:DescribeInstances"], [GROUP, "arn:aws:ec2:*:*:*"])))
+    # ec2:DescribeInstances takes only "*"; no action here uses an EC2 ARN.
+    assert summary(findings) == [
+        ("RESOURCE_MISMATCH", Severity.WARNING, "Statement[0].Resource"),
+        ("RESOURCE_MISMATCH", Severity.WARNING, "Statement[0].Resource[1]"),
+    ]
+    assert "ec2:DescribeInstances works only with" in findings[0].message
+    # "*" stands for every action, of services AWS adds later too: not judged.
     assert run(policy(stmt("*", GROUP))) == []
 
 

@@ -286,7 +286,7 @@ class Interview:
     def actions_question(self) -> Question:
         choices = tuple(
             Choice(action.full_name, action.access_level)
-            for prefix in catalog.service_prefixes()
+            for prefix in catalog.related_service_prefixes()
             if (svc := catalog.service(prefix)) is not None
             for action in sorted(svc.actions.values(), key=lambda a: a.name)
         )

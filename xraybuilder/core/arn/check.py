@@ -32,7 +32,14 @@ from xraybuilder.core.arn.parts import (
     region_issues,
     service_issues,
 )
-from xraybuilder.core.arn.templates import PLACEHOLDER, Template, padded_arn, part_fits, templates_by_service
+from xraybuilder.core.arn.templates import (
+    PLACEHOLDER,
+    Template,
+    aws_owned,
+    padded_arn,
+    part_fits,
+    templates_for,
+)
 
 # -- the resource part -------------------------------------------------------------------
 
@@ -85,7 +92,7 @@ def _xray_name_issues(resource: str, templates: list[Template]) -> list[Issue]:
 
 
 def _resource_issues(arn: Arn, service: str) -> list[tuple[PartName, Issue]]:
-    """Checks of the resource part (and of region/account against it) for a held service."""
+    """Checks of the resource part (and of region/account against it) against the ARN formats."""
     resource = arn.resource
     if resource == "":
         return [
@@ -110,9 +117,9 @@ def _resource_issues(arn: Arn, service: str) -> list[tuple[PartName, Issue]]:
                 ),
             )
         ]
-    if service not in catalog.service_prefixes():
-        return []
-    own = list(templates_by_service().get(service, ()))
+    own = list(templates_for(service))
+    if not own:
+        return []  # no resource type has ARNs of this service: nothing to compare with
     by_resource = [t for t in own if part_fits(resource, t.resource)]
     if not by_resource:
         return [("resource", _missing_resource_issue(resource, service, own))]
@@ -121,7 +128,7 @@ def _resource_issues(arn: Arn, service: str) -> list[tuple[PartName, Issue]]:
     if not by_region:
         out.append(("region", _region_template_issue(arn.region, service, by_resource)))
     by_account = [t for t in by_region or by_resource if part_fits(arn.account, t.account)]
-    if not by_account:
+    if not by_account and not aws_owned(arn.account, service):
         out.append(("account", _account_template_issue(arn.account, service, by_region or by_resource)))
     out.extend(("resource", issue) for issue in _xray_name_issues(resource, by_account or by_resource))
     return out

@@ -122,8 +122,8 @@ def service_issues(value: str) -> list[Issue]:
             )
         ]
     known = catalog.all_service_prefixes()
-    if value not in known:
-        near = closest(value, catalog.service_prefixes(), 0.7) or closest(value, sorted(known), 0.8)
+    if value not in known and value not in catalog.arn_services():
+        near = closest(value, catalog.related_service_prefixes(), 0.7) or closest(value, sorted(known), 0.8)
         return [
             Issue(
                 "INVALID_SERVICE",
@@ -268,8 +268,10 @@ def account_issues(value: str, service: str) -> list[Issue]:
             ]
         return []
     if value == "aws":
-        # AWS managed policies live in the pseudo-account "aws"; other held services never use it.
-        if service == "iam" or service not in catalog.service_prefixes():
+        # AWS managed policies live in the pseudo-account "aws". Of the services X-Ray
+        # policies use, only IAM has such ARNs; other services have some (SageMaker's
+        # public hub), so elsewhere "aws" is left alone.
+        if service == "iam" or service not in catalog.related_service_prefixes():
             return []
         return [
             Issue(

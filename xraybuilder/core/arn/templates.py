@@ -7,10 +7,9 @@ when some ARN fits both.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from types import MappingProxyType
 
 from xraybuilder.core import catalog
 from xraybuilder.core.arn.model import Arn, has_variable, has_wildcard, parse_arn, split_spans
@@ -54,22 +53,25 @@ def _slash_free_placeholders(templates: Iterable[str]) -> frozenset[str]:
     return frozenset(m.group(1) for t in templates for m in re.finditer(r"\$\{([^}]+)\}/", t))
 
 
-@cache
-def templates_by_service() -> Mapping[str, tuple[Template, ...]]:
-    """Templates keyed by the service their ARN names (sts's ``role`` is under iam)."""
-    out: dict[str, list[Template]] = {}
-    for t in _templates():
-        out.setdefault(t.service, []).append(t)
-    return MappingProxyType({k: tuple(v) for k, v in out.items()})
+@lru_cache(maxsize=512)
+def templates_for(arn_service: str) -> tuple[Template, ...]:
+    """Templates whose ARN names this service (sts's ``role`` is an iam ARN), of any owner."""
+    return tuple(
+        t
+        for owner in catalog.services_with_arns_of(arn_service)
+        for t in _service_templates(owner)
+        if t.service == arn_service
+    )
 
 
 @cache
-def _templates() -> tuple[Template, ...]:
-    rtypes: list[ResourceType] = []
-    for prefix in catalog.service_prefixes():
-        svc = catalog.service(prefix)
-        if svc is not None:
-            rtypes.extend(svc.resource_types.values())
+def _service_templates(prefix: str) -> tuple[Template, ...]:
+    """The templates of one service's resource types (read only when an ARN needs them)."""
+    svc = catalog.service(prefix)
+    if svc is None:
+        return ()
+    rtypes = list(svc.resource_types.values())
+    # Within one service: a name another of its formats follows with "/" never holds one.
     slash_free = _slash_free_placeholders(r.arn_template for r in rtypes)
     out = []
     for rtype in rtypes:
@@ -79,6 +81,15 @@ def _templates() -> tuple[Template, ...]:
         region, account, resource = (_template_tokens(f, slash_free) for f in fields[3:])
         out.append(Template(rtype, fields[2], region, account, resource, fields[5]))
     return tuple(out)
+
+
+def _templates_of(owners: tuple[str, ...]) -> tuple[Template, ...]:
+    return tuple(t for prefix in owners for t in _service_templates(prefix))
+
+
+def _templates() -> tuple[Template, ...]:
+    """Every service's templates: for ``*`` and ARNs with a wildcard in the service part."""
+    return tuple(t for prefix in catalog.service_prefixes() for t in _service_templates(prefix))
 
 
 @lru_cache(maxsize=8192)
@@ -157,28 +168,42 @@ def _fits(t: Template, arn: Arn, service: str) -> bool:
     return (
         part_fits(service, t.service)
         and part_fits(arn.region, t.region)
-        and part_fits(arn.account, t.account)
+        and (part_fits(arn.account, t.account) or aws_owned(arn.account, service))
         and part_fits(arn.resource, t.resource)
     )
 
 
+def aws_owned(account: str, service: str) -> bool:
+    """An empty account where the format has one: a resource AWS owns, taken as valid.
+
+    Public SSM parameters (arn:aws:ssm:REGION::parameter/aws/service/…) have no account,
+    while the Service Authorization Reference writes only the customer's form. Of the
+    services X-Ray policies use, none has such resources, so there it stays a mistake.
+    """
+    return account == "" and service not in catalog.related_service_prefixes()
+
+
 @lru_cache(maxsize=4096)
-def resource_types_for(arn: str) -> tuple[ResourceType, ...]:
-    """Catalog resource types (of the services held in full) a possibly wildcarded ARN can denote.
+def resource_types_for(arn: str, owners: tuple[str, ...] | None = None) -> tuple[ResourceType, ...]:
+    """Catalog resource types a possibly wildcarded ARN can denote.
 
     ``*`` denotes every type. A resource type of one service may have another service's
-    ARN format (sts's ``role`` is an IAM ARN); both are returned then.
+    ARN format (sts's ``role`` is an IAM ARN); both are returned then. For ``*`` and an
+    ARN with a wildcard for its service, ``owners`` limits the answer to the types of
+    those services: such an ARN could denote any of thousands, and a caller asking about
+    a statement's actions needs only theirs.
     """
     if arn and all(c == "*" for c in arn):
-        return tuple(t.rtype for t in _templates())
+        pool = _templates() if owners is None else _templates_of(owners)
+        return tuple(t.rtype for t in pool)
     parsed = padded_arn(parse_arn(arn), arn)
     if parsed is None or parsed.part("prefix") != "arn":
         return ()
     service = parsed.service.lower()
     if has_wildcard(service) or has_variable(service):
-        pool = _templates()
+        pool = _templates() if owners is None else _templates_of(owners)
     else:
-        pool = templates_by_service().get(service, ())
+        pool = templates_for(service)
     return tuple(t.rtype for t in pool if _fits(t, parsed, service))
 
 

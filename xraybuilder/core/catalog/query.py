@@ -37,8 +37,7 @@ def by_access_level(actions: Iterable[Action]) -> tuple[Action, ...]:
 
 def level_total(service: str, level: str | None) -> int:
     """How many actions of ``service`` the catalog has at this access level."""
-    svc = catalog.service(service)
-    return sum(1 for a in svc.actions.values() if a.access_level == level) if svc else 0
+    return len(catalog.actions_by_access_level(service, level)) if level is not None else 0
 
 
 @dataclass(frozen=True)

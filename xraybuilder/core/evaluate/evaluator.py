@@ -39,7 +39,7 @@ def request_resource(request: Request) -> tuple[str, bool, list[str]]:
     act = catalog.action(request.action)
     if act is None:
         prefix = request.action.partition(":")[0].lower()
-        if prefix in catalog.service_prefixes():
+        if prefix in catalog.all_service_prefixes():
             notes.append(
                 f"{request.action} is not an action the catalog knows for {prefix}; "
                 "the resource is taken as given"

@@ -30,7 +30,7 @@ from xraybuilder.core.explain.grants import (
     Expansion,
     Grant,
     OtherGrant,
-    held_services,
+    expanded_services,
     outside_catalog,
     resource_scope,
     universe,
@@ -59,7 +59,7 @@ class Difference:
     """One grant one side has and the other lacks (wholly or in part)."""
 
     action: str
-    """``xray:CreateGroup``; for services outside the catalog, the actions as written."""
+    """``xray:CreateGroup``; for services the explainer does not expand, the actions as written."""
     service: str
     access_level: str | None
     resources: tuple[str, ...]
@@ -361,7 +361,7 @@ def _excess(mine: Expansion, theirs: Expansion, other: str) -> list[Difference]:
 
 
 def _order(d: Difference) -> tuple[int, int, str]:
-    services = [s.prefix for s in held_services()]
+    services = [s.prefix for s in expanded_services()]
     return (
         services.index(d.service) if d.service in services else len(services),
         level_rank(d.access_level),
@@ -394,10 +394,10 @@ def _uncovered(
 
 
 def _other_text(o: OtherGrant) -> str:
-    held = {s.prefix for s in held_services()}
+    expanded = {s.prefix for s in expanded_services()}
     if o.not_action:
-        outside = [a for a in o.actions if a.partition(":")[0].lower() not in held]
-        return "every action outside the catalog" + (f" except {', '.join(outside)}" if outside else "")
+        outside = [a for a in o.actions if a.partition(":")[0].lower() not in expanded]
+        return "every action of every other service" + (f" except {', '.join(outside)}" if outside else "")
     if o.actions == ("*",):
-        return "every action outside the catalog"
+        return "every action of every other service"
     return ", ".join(o.actions)

@@ -39,7 +39,7 @@ _ONLY_STAR = Scope((LITERAL_STAR,))
 
 @dataclass(frozen=True, slots=True)
 class Grant:
-    """One action of a held service, allowed or denied on some resources, maybe under a condition."""
+    """One action of an expanded service, allowed or denied on some resources, maybe under a condition."""
 
     effect: str
     action: Action
@@ -63,7 +63,7 @@ class Grant:
 
 @dataclass(frozen=True, slots=True)
 class OtherGrant:
-    """Actions of services outside the catalog, kept as the patterns written."""
+    """Actions of services the explainer does not expand, kept as the patterns written."""
 
     effect: str
     actions: tuple[str, ...]
@@ -81,7 +81,7 @@ class OtherGrant:
 
     @property
     def action_scope(self) -> Scope:
-        """The actions matched, as a case-folded scope, limited to services outside the catalog."""
+        """The actions matched, as a case-folded scope, limited to services the explainer does not expand."""
         return Scope.of(self.actions, negated=self.not_action, fold_case=True)
 
     @property
@@ -144,15 +144,19 @@ class Expansion:
         return list(seen.values())
 
     def others_of(self, effect: str) -> list[OtherGrant]:
-        """Grants of one effect on services outside the catalog."""
+        """Grants of one effect on services the explainer does not expand."""
         return [o for o in self.others if o.effect == effect]
 
 
 @cache
-def held_services() -> tuple[catalog.Service, ...]:
-    """The services the catalog holds in full."""
+def expanded_services() -> tuple[catalog.Service, ...]:
+    """The services explained action by action: X-Ray and those X-Ray policies use with it.
+
+    Grants on any other service are summed up as written (``OtherGrant``): expanding
+    ``*`` into every action of every AWS service would say less, and slowly.
+    """
     out = []
-    for prefix in catalog.service_prefixes():
+    for prefix in catalog.related_service_prefixes():
         svc = catalog.service(prefix)
         if svc is not None:
             out.append(svc)
@@ -161,8 +165,8 @@ def held_services() -> tuple[catalog.Service, ...]:
 
 @cache
 def outside_catalog() -> Scope:
-    """Every action string of a service the catalog does not hold."""
-    return Scope.of(tuple(f"{s.prefix}:*" for s in held_services()), negated=True, fold_case=True)
+    """Every action string of a service not explained action by action."""
+    return Scope.of(tuple(f"{s.prefix}:*" for s in expanded_services()), negated=True, fold_case=True)
 
 
 @lru_cache(maxsize=1024)
@@ -241,19 +245,19 @@ def _matches(patterns: Iterable[str], action: Action) -> bool:
     return any(action_matches(p, name) for p in patterns)
 
 
-def _held_actions(patterns: tuple[str, ...]) -> tuple[list[Action], list[str]]:
-    """Catalog actions matched, and the patterns of held services that match nothing."""
+def _expanded_actions(patterns: tuple[str, ...]) -> tuple[list[Action], list[str]]:
+    """Catalog actions matched, and the patterns of expanded services that match nothing."""
     found: dict[str, Action] = {}
     unknown: list[str] = []
-    held = {s.prefix for s in held_services()}
+    expanded = {s.prefix for s in expanded_services()}
     for text in patterns:
         prefix = text.partition(":")[0].lower() if text != "*" else "*"
         wild = "*" in prefix or "?" in prefix
-        if not wild and prefix not in held:
+        if not wild and prefix not in expanded:
             continue
         hits = [
             a
-            for s in held_services()
+            for s in expanded_services()
             for a in s.actions.values()
             if (wild or s.prefix == prefix) and _matches((text,), a)
         ]
@@ -285,9 +289,11 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
         )
     if st.not_action is not None:
         excluded = st.not_actions()
-        matched_out, _ = _held_actions(excluded)
+        matched_out, _ = _expanded_actions(excluded)
         gone = {a.full_name.lower() for a in matched_out}
-        actions = [a for s in held_services() for a in s.actions.values() if a.full_name.lower() not in gone]
+        actions = [
+            a for s in expanded_services() for a in s.actions.values() if a.full_name.lower() not in gone
+        ]
         out.others.append(
             OtherGrant(st.effect, excluded, True, resources, not_resource, condition, name, variables)
         )
@@ -296,7 +302,7 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
         written = st.actions()
         if not written:
             out.notes.append(Note(name, path, "Action is empty: the statement grants nothing.", True))
-        actions, unknown = _held_actions(written)
+        actions, unknown = _expanded_actions(written)
         for text in unknown:
             out.unknown_actions.append((text, name))
             service = catalog.service(text.partition(":")[0])
@@ -309,10 +315,10 @@ def _expand_statement(out: Expansion, policy: Policy, index: int, st: Statement,
                     True,
                 )
             )
-        held = {s.prefix for s in held_services()}
+        expanded = {s.prefix for s in expanded_services()}
         for text in written:
             prefix = text.partition(":")[0].lower() if text != "*" else "*"
-            if prefix not in held:
+            if prefix not in expanded:
                 out.others.append(
                     OtherGrant(st.effect, (text,), False, resources, not_resource, condition, name, variables)
                 )
@@ -386,13 +392,15 @@ def _relevant(
 def _not_action_text(effect: str, excluded: tuple[str, ...], gone: set[str]) -> str:
     verb = "allows" if effect == "Allow" else "denies"
     parts = []
-    for svc in held_services():
+    for svc in expanded_services():
         out = sorted(a.name for a in svc.actions.values() if a.full_name.lower() in gone)
         if len(out) == len(svc.actions):
             continue
         short = svc.name.removeprefix("AWS ").removeprefix("Amazon ")
         parts.append(f"every {short} action" + (f" except {', '.join(out)}" if out else ""))
-    others = [e for e in excluded if e.partition(":")[0].lower() not in {s.prefix for s in held_services()}]
+    others = [
+        e for e in excluded if e.partition(":")[0].lower() not in {s.prefix for s in expanded_services()}
+    ]
     parts.append(
         "every action of every other AWS service" + (f" except {', '.join(others)}" if others else "")
     )

@@ -14,7 +14,7 @@ from xraybuilder.core.catalog import Action
 from xraybuilder.core.catalog.query import level_total
 from xraybuilder.core.explain import capabilities as caps
 from xraybuilder.core.explain.conditions import Condition, describe, to_json
-from xraybuilder.core.explain.grants import Expansion, Grant, Note, OtherGrant, held_services, universe
+from xraybuilder.core.explain.grants import Expansion, Grant, Note, OtherGrant, expanded_services, universe
 from xraybuilder.core.explain.patterns import overlaps
 from xraybuilder.core.explain.text import WIDTH, resources_text, wrap
 
@@ -115,7 +115,7 @@ class LevelSummary:
 
 @dataclass(frozen=True, slots=True)
 class ServiceSummary:
-    """One held service: its access levels in IAM's order."""
+    """One expanded service: its access levels in IAM's order."""
 
     prefix: str
     name: str
@@ -148,7 +148,7 @@ class ServiceSummary:
 
 @dataclass(frozen=True, slots=True)
 class OtherSummary:
-    """Actions of a service the catalog does not hold, as written."""
+    """Actions of a service not expanded action by action, as written."""
 
     grant: OtherGrant
 
@@ -163,13 +163,15 @@ class OtherSummary:
         g = self.grant
         if g.not_action:
             outside = [
-                a for a in g.actions if a.partition(":")[0].lower() not in {s.prefix for s in held_services()}
+                a
+                for a in g.actions
+                if a.partition(":")[0].lower() not in {s.prefix for s in expanded_services()}
             ]
-            return "every action of every service outside the catalog" + (
+            return "every action of every other service" + (
                 f" except {', '.join(outside)}" if outside else ""
             )
         if g.actions == ("*",):
-            return "every action of every service outside the catalog"
+            return "every action of every other service"
         return ", ".join(g.actions)
 
     def to_json(self) -> dict[str, Any]:
@@ -211,7 +213,7 @@ class Summary:
         return next(c for c in self.console if c.id == capability_id)
 
     def allowed_actions(self) -> set[str]:
-        """Full names of every held-service action allowed somewhere."""
+        """Full names of every action of the expanded services allowed somewhere."""
         return {a.name for s in self.allows for a in s.actions()}
 
     def to_json(self) -> dict[str, Any]:
@@ -258,7 +260,7 @@ class Summary:
         return "\n".join(lines) + "\n"
 
     def others_of(self, effect: str) -> list[OtherSummary]:
-        """Grants of one effect on services outside the catalog."""
+        """Grants of one effect on services the explainer does not expand."""
         return [o for o in self.others if o.grant.effect == effect]
 
 
@@ -344,12 +346,12 @@ def _denied(exp: Expansion, action: Action, allows: list[Grant]) -> tuple[str, .
 
 
 def services_of(exp: Expansion, effect: str) -> tuple[ServiceSummary, ...]:
-    """The held services with grants of ``effect``, levels in IAM's order."""
+    """The expanded services with grants of ``effect``, levels in IAM's order."""
     by_service: dict[str, list[Action]] = {}
     for action in exp.actions(effect):
         by_service.setdefault(action.service, []).append(action)
     out = []
-    for svc in held_services():
+    for svc in expanded_services():
         actions = by_service.get(svc.prefix)
         if not actions:
             continue

@@ -41,7 +41,7 @@ class _Issue:
 class _Verdict:
     issues: tuple[_Issue, ...] = ()
     uncatalogued_service: str | None = None
-    """A real service whose actions the catalog does not hold: worth one note per policy."""
+    """A service AWS lists whose actions the catalog lacks the details of: one note per policy."""
 
 
 _OK = _Verdict()
@@ -71,12 +71,10 @@ def check(doc: Document) -> None:
 
 def _not_in_catalog(prefix: str) -> str:
     name = catalog.all_services().get(prefix, prefix)
-    held = ", ".join(catalog.service_prefixes())
     return (
-        f'This policy uses "{prefix}" actions ({name}). The catalog holds only {held} in full, '
-        f'so for "{prefix}" the action names are checked, but not which resources and '
-        "condition keys each action takes. Check those against the Service Authorization "
-        "Reference."
+        f'This policy uses "{prefix}" actions ({name}). The catalog lists the service but not '
+        "its actions, so which resources and condition keys they take is not checked. Check "
+        "them against the Service Authorization Reference."
     )
 
 
@@ -137,8 +135,7 @@ def _judge(value: str, element: str) -> _Verdict:
     if not _NAME_CHARS.fullmatch(name):
         return _Verdict((_bad_name_characters(lower, name),))
     svc = catalog.service(lower)
-    # Services held in full and the others alike have their action names checked; only
-    # the held ones have resource types and condition keys for the other families.
+    # Every service the catalog lists has its data file; a missing one would be noted.
     uncatalogued = None if svc is not None else lower
     names = catalog.action_names(lower) or {}
     service_name = catalog.all_services()[lower]
@@ -245,8 +242,8 @@ def _example_of(prefix: str) -> str:
 
 
 def _missing_prefix(value: str, name: str) -> _Issue:
-    """An action name with no service before it; suggest the held services that have it."""
-    owners = _held_actions_named(name) if _NAME_CHARS.fullmatch(name) else ()
+    """An action name with no service before it; suggest the related services that have it."""
+    owners = _related_actions_named(name) if _NAME_CHARS.fullmatch(name) else ()
     if not owners:
         return _Issue(
             "INVALID_ACTION",
@@ -254,7 +251,7 @@ def _missing_prefix(value: str, name: str) -> _Issue:
             f'"{value}" has no service prefix: IAM actions are written '
             f'service:ActionName, e.g. "{_example()}".',
         )
-    # No fix: services outside the catalog may have an action of the same name.
+    # No fix: other services may have an action of the same name.
     hint = " or ".join(f'"{o}"' for o in owners)
     return _Issue(
         "INVALID_ACTION",
@@ -264,9 +261,13 @@ def _missing_prefix(value: str, name: str) -> _Issue:
 
 
 @lru_cache(maxsize=1024)
-def _held_actions_named(name: str) -> tuple[str, ...]:
+def _related_actions_named(name: str) -> tuple[str, ...]:
+    """``service:Name`` for X-Ray and the services X-Ray policies use that have ``name``.
+
+    Not every service: "ListTagsForResource" alone is an action of hundreds.
+    """
     out = []
-    for prefix in catalog.service_prefixes():
+    for prefix in catalog.related_service_prefixes():
         svc = catalog.service(prefix)
         act = svc.action(name) if svc is not None else None
         if act is not None:

@@ -187,7 +187,7 @@ def _applies(action: str, resource: str) -> bool:
     if found is None:
         return False
     wanted = {(found.service, r.resource_type) for r in found.resource_types}
-    return any((t.service, t.name) in wanted for t in arn.resource_types_for(resource))
+    return any((t.service, t.name) in wanted for t in arn.resource_types_for(resource, (found.service,)))
 
 
 def _check_resource_policies(

@@ -101,11 +101,11 @@ def _resolve_actions(patterns: tuple[str, ...]) -> tuple[list[_ActionGroup], boo
     """Catalog actions per Action value, and whether some value is beyond the catalog."""
     groups: list[_ActionGroup] = []
     opaque = False
-    held = catalog.service_prefixes()
+    known = catalog.all_service_prefixes()
     for pattern in patterns:
         prefix, sep, name = pattern.partition(":")
-        if not sep or prefix.lower() not in held:
-            # "*", another service, or a wildcard in the prefix: its resources are unknown here.
+        if not sep or prefix.lower() not in known:
+            # "*", a wildcard in the prefix or an unknown service: which resources it takes is open.
             opaque = True
             continue
         acts = catalog.expand_action(pattern)
@@ -120,8 +120,9 @@ def _action_keys(action: catalog.Action) -> frozenset[tuple[str, str]]:
 
 
 @lru_cache(maxsize=4096)
-def _value_keys(value: str) -> frozenset[tuple[str, str]]:
-    return frozenset((t.service, t.name) for t in arn.resource_types_for(value))
+def _value_keys(value: str, owners: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    """The resource types the value can denote; of the ``owners`` only, for an ARN of any service."""
+    return frozenset((t.service, t.name) for t in arn.resource_types_for(value, owners))
 
 
 @lru_cache(maxsize=1024)
@@ -131,13 +132,14 @@ def _scope_notes(patterns: tuple[str, ...], resources: tuple[str, ...], allow: b
     if not groups:
         return ()
     star_at = [i for i, v in enumerate(resources) if arn.is_star(v)]
+    owners = tuple(sorted({a.service for g in groups for a in g.actions}))
     usable_arns: list[tuple[int, frozenset[tuple[str, str]]]] = []
     uncertain = False
     for i, value in enumerate(resources):
         if i in star_at:
             continue
         if arn.check_arn(value).ok:
-            usable_arns.append((i, _value_keys(value)))
+            usable_arns.append((i, _value_keys(value, owners)))
         else:
             uncertain = True  # an ARN with errors is reported already; fixing it may fix the rest
 

@@ -29,9 +29,9 @@ CREATE_GRANT = "kms:CreateGrant"
 _GRANT_SCOPES = ("kms:viaservice", "kms:grantisforawsresource")
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)  # one entry per service at most
 def _permissions_management_of(prefix: str) -> tuple[str, ...]:
-    """Actions of one held service whose access level is Permissions management.
+    """Actions of one service whose access level is Permissions management.
 
     ``iam:PassRole`` has codes of its own (the ``PASS_ROLE_*`` family), so it is left out.
     """
@@ -43,17 +43,22 @@ def _permissions_management_of(prefix: str) -> tuple[str, ...]:
 
 
 def _permissions_management(facts: _Facts) -> Iterator[str]:
-    """The Permissions-management actions of the held services this statement can reach.
+    """The Permissions-management actions of the services this statement can reach.
 
-    Only the services its Action entries name are read, so linting an X-Ray policy does not
-    load the S3, IAM and KMS catalogs (start-up time of ``xraybuilder lint``).
+    Only the services its Action entries name are read, so linting an X-Ray policy reads
+    only X-Ray's data (start-up time of ``xraybuilder lint``).
     """
-    held = catalog.service_prefixes()
+    every = catalog.service_prefixes()
     if facts.not_actions is not None:
-        reached: Iterable[str] = held
+        reached: Iterable[str] = every
     else:
         services = {text.partition(":")[0].lower() for text in facts.actions or ()}
-        reached = [p for p in held if any(patterns.matches(s, p, ignore_case=True) for s in services)]
+        known = catalog.all_service_prefixes()
+        named = {s for s in services if s in known}
+        wild = [s for s in services if _has_wildcard(s)]
+        reached = [
+            p for p in every if p in named or any(patterns.matches(s, p, ignore_case=True) for s in wild)
+        ]
     for prefix in reached:
         yield from _permissions_management_of(prefix)
 
@@ -227,7 +232,7 @@ def _broad_for(text: str, action: str) -> bool:
     if found is None:
         return False
     wanted = {(found.service, r.resource_type) for r in found.resource_types}
-    return any((t.service, t.name) in wanted for t in arn.resource_types_for(text))
+    return any((t.service, t.name) in wanted for t in arn.resource_types_for(text, (found.service,)))
 
 
 def _names_list(names: list[str]) -> str:
@@ -243,6 +248,8 @@ _NAMES_SHOWN = 4
 
 def _check_permissions_management(out: list[_Record], facts: _Facts, skip: frozenset[str]) -> None:
     # One finding per Action entry (or for NotAction), naming the actions it grants.
+    if facts.not_resources is None and not any(_broad_resource(t) for t in facts.resources or ()):
+        return  # nothing here is every resource of a type: no action to list ("*" would list them all)
     by_where: dict[tuple[str, int] | str, tuple[str, list[str]]] = {}
     for action in _permissions_management(facts):
         if action in skip or not _reaches_broadly(facts, action):

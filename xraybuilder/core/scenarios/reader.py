@@ -522,7 +522,7 @@ def _read_query(r: _Reader, q: Mapping[str, Any], path: tuple[str | int, ...]) -
     if svc is None:
         raise r.error(
             path + ("service",),
-            f"the catalog has no service {prefix!r}; it holds {', '.join(catalog.service_prefixes())}",
+            f"no AWS service has the prefix {prefix!r}{suggest(prefix, catalog.service_prefixes())}",
         )
     levels = r.strings(q, "access_levels", path)
     for i, level in enumerate(levels):

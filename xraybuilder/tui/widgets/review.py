@@ -42,12 +42,12 @@ class ActionSuggester(Suggester):
         self._names: list[str] | None = None
 
     def names(self) -> list[str]:
-        """Every action of the services the catalog holds in full, ``service:Name``."""
+        """Every action of X-Ray and the services X-Ray policies use alongside it, ``service:Name``."""
         if self._names is None:
             from xraybuilder.core import catalog
 
             names: list[str] = []
-            for prefix in catalog.service_prefixes():
+            for prefix in catalog.related_service_prefixes():
                 svc = catalog.service(prefix)
                 if svc is not None:
                     names.extend(sorted(a.full_name for a in svc.actions.values()))

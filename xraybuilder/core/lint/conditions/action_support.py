@@ -124,9 +124,8 @@ def _check_not_action_tags(doc: _Records, context: _Context, entry: _Entry, low:
 def _support(pattern: str, key: str) -> tuple[int, int, tuple[str, ...]]:
     """For one Action entry and key: (known actions, how many support the key, names that don't)."""
     if pattern == "*":
-        actions = tuple(a for p in catalog.service_prefixes() for a in _service_actions(p))
-    else:
-        actions = catalog.expand_action(pattern)
+        return _support_of_every_action(key)
+    actions = catalog.expand_action(pattern)
     supported = 0
     missing: list[str] = []
     for action in actions:
@@ -137,9 +136,30 @@ def _support(pattern: str, key: str) -> tuple[int, int, tuple[str, ...]]:
     return len(actions), supported, tuple(missing)
 
 
-def _service_actions(prefix: str) -> list[catalog.Action]:
-    svc = catalog.service(prefix)
-    return list(svc.actions.values()) if svc is not None else []
+def _support_of_every_action(key: str) -> tuple[int, int, tuple[str, ...]]:
+    """``_support`` for ``"*"``: whether any action of any service has the key.
+
+    Only that matters for ``"*"``, and reading every action of every service to count
+    them is slow, so the services that document the key are asked first: its own (with
+    those that document keys of its prefix) or, for a global tag key, the services X-Ray
+    policies use, then every other. The first action with the key answers (1, 1, ());
+    only when none has it are all actions counted.
+    """
+    prefix = key.partition(":")[0]
+    if prefix == "aws":
+        candidates: tuple[str, ...] = (*catalog.related_service_prefixes(), *catalog.service_prefixes())
+    else:
+        candidates = catalog.services_documenting(prefix)
+    for owner in candidates:
+        svc = catalog.service(owner)
+        if svc is not None and any(_has_key(a, key) for a in svc.actions.values()):
+            return 1, 1, ()
+    total = sum(len(s.actions) for p in catalog.service_prefixes() if (s := catalog.service(p)) is not None)
+    return total, 0, ()
+
+
+def _has_key(action: catalog.Action, key: str) -> bool:
+    return any(catalog.key_matches_template(key, t) for t in _action_keys(action))
 
 
 @lru_cache(maxsize=4096)

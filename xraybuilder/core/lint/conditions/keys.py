@@ -106,7 +106,8 @@ def _check_key(doc: _Records, entry: _Entry, keys: tuple[str, ...]) -> catalog.C
         return None
     service = catalog.service(prefix)
     if service is None:
-        # A service the catalog does not hold: its keys cannot be judged here.
+        # No AWS service has this prefix (saml:, accounts.google.com: and the like were
+        # found above, through the services that document them): nothing to judge by.
         return None
     entry.bad_key = True
     _report_unknown_service_key(doc, entry, service, keys)
