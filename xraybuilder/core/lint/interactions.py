@@ -52,20 +52,35 @@ _PROBE_ACTION = "xray:GetGroup"
 
 def check(doc: Document) -> None:
     """Report shadowed Allows, unmatchable resources, unsatisfiable and wider-than-written conditions."""
+    check_across(doc, [check_statement(doc, st) for st in doc.statements])
+
+
+def check_statement(doc: Document, st: StatementView) -> bool:
+    """Report what one statement alone shows; True when the statement never applies (or
+    is not one whose coverage the shadowing check judges)."""
+    if st.effect not in ("Allow", "Deny"):
+        return True
+    block = st.raw.get("Condition")
+    if block is not None and not isinstance(block, dict):
+        return True
+    if block and _check_conditions(doc, st, block):
+        return True
+    _check_created_resources(doc, st)
+    if st.effect == "Allow" and block:
+        _check_always_true(doc, st, block)
+    return False
+
+
+def check_across(doc: Document, notes: Sequence[object]) -> None:
+    """Report the Allows (or parts of them) a Deny of the same policy always overrides;
+    ``notes`` holds what ``check_statement`` returned for each statement."""
     statements = [st for st in doc.statements if st.effect in ("Allow", "Deny")]
     denies = _DenyIndex([_deny_shape(st) for st in statements if st.effect == "Deny" and _plain(st)])
-    for st in statements:
-        block = st.raw.get("Condition")
-        if block is not None and not isinstance(block, dict):
-            continue
-        if block and _check_conditions(doc, st, block):
-            continue
-        _check_created_resources(doc, st)
-        if st.effect == "Allow":
-            if block:
-                _check_always_true(doc, st, block)
-            if denies.shapes and _plain(st):
-                _check_shadowed(doc, st, denies)
+    if not denies.shapes:
+        return
+    for st, skip in zip(doc.statements, notes, strict=True):
+        if not skip and st.effect == "Allow" and _plain(st):
+            _check_shadowed(doc, st, denies)
 
 
 def _plain(st: StatementView) -> bool:
