@@ -117,7 +117,10 @@ def _run_families(doc: Document, *, reuse: bool) -> list[Finding]:
             family.check_document(doc)
             before[family] = doc.findings()
     facts = tuple(sorted(doc.facts.items()))
-    per_statement = [_statement(doc, st, facts, reuse) for st in doc.statements]
+    if reuse:
+        per_statement = _reused(doc, facts)
+    else:
+        per_statement = [_check_statement(doc, st) for st in doc.statements]
     out: list[Finding] = []
     split = 0
     for family in FAMILIES:
@@ -141,18 +144,24 @@ def _run_families(doc: Document, *, reuse: bool) -> list[Finding]:
     return out
 
 
-def _statement(
-    doc: Document, st: StatementView, facts: tuple[tuple[str, Hashable], ...], reuse: bool
-) -> _Found:
-    """The split families' findings on one statement, and their notes."""
-    if reuse:
-        smap = doc.parsed.source_map
+def _reused(doc: Document, facts: tuple[tuple[str, Hashable], ...]) -> list[_Found]:
+    """The split families' findings on each statement, from the cache when its text was
+    linted before in the same context."""
+    smap = doc.parsed.source_map
+    text = doc.text
+    out = []
+    line, counted = 1, 0
+    for st in doc.statements:
         start, end = smap.values[st.path]
-        kept = _statement_lint(doc.text[start:end], doc.context, facts)
-        if kept is not None:
-            at = smap.offset_span(start, start)
-            return kept.placed(st.path, at.line, at.column), kept.notes
-    return _check_statement(doc, st)
+        kept = _statement_lint(text[start:end], doc.context, facts)
+        if kept is None:
+            out.append(_check_statement(doc, st))
+            continue
+        # Statements come in text order: count lines from the previous one.
+        line += text.count("\n", counted, start)
+        counted = start
+        out.append((kept.placed(st.path, line, start - text.rfind("\n", 0, start)), kept.notes))
+    return out
 
 
 def _check_statement(doc: Document, st: StatementView) -> _Found:
@@ -202,9 +211,16 @@ class _StatementLint:
 
     findings: tuple[tuple[_Local, ...], ...]
     notes: tuple[Hashable, ...]
+    any: bool
+    """Whether any family found anything (most statements: none)."""
 
     def placed(self, base: Path, line: int, column: int) -> tuple[tuple[tuple[Finding, bool], ...], ...]:
+        if not self.any:
+            return _NOTHING
         return tuple(tuple(local.placed(base, line, column) for local in found) for found in self.findings)
+
+
+_NOTHING: tuple[tuple[tuple[Finding, bool], ...], ...] = ((),) * len(_SPLIT)
 
 
 @lru_cache(maxsize=4096)
@@ -245,7 +261,7 @@ def _statement_lint(
             )
             local.append(_Local(moved, fix_below, once))
         out.append(tuple(local))
-    return _StatementLint(tuple(out), notes)
+    return _StatementLint(tuple(out), notes, any(out))
 
 
 def lint_as(
