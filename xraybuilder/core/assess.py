@@ -28,7 +28,7 @@ from xraybuilder.core.draft import (
 )
 from xraybuilder.core.lint import LintContext, lint
 from xraybuilder.core.lint.finding import Finding, Severity
-from xraybuilder.core.policy.model import Policy, PolicyShapeError
+from xraybuilder.core.policy.model import Policy, PolicyShapeError, Statement
 from xraybuilder.core.policy.render import (
     KEY_POLICY_QUOTA,
     SIZE_QUOTAS,
@@ -205,8 +205,9 @@ def _assess(draft: Draft) -> Assessment:
     if draft.origin == "preset":
         bundle, problems, preset_notes = _preset(draft)
         notes.extend(preset_notes)
+        identity: Policy | None
         if draft.statements is not None:
-            identity = policy_of(draft.statements)
+            identity = _policy_of(draft.statements)
             if bundle is not None:
                 bundle = dataclasses.replace(bundle, identity_policy=identity)
         else:
@@ -234,7 +235,7 @@ def _assess(draft: Draft) -> Assessment:
             )
     elif draft.origin == "custom":
         edited = draft.statements or ()
-        made.append(("identity", "Identity policy", policy_of(edited), identity_text(edited)))
+        made.append(("identity", "Identity policy", _policy_of(edited), identity_text(edited)))
     else:
         made.append(_file_document(draft))
 
@@ -296,8 +297,19 @@ def identity_text(statements: Sequence[DraftStatement]) -> str:
 @lru_cache(maxsize=1024)
 def _statement_text(statement: DraftStatement) -> str:
     # json.dumps escapes line breaks inside strings, so every "\n" here is layout.
-    one = policy_of((statement,)).statements[0].to_json()
+    one = _statement_model(statement).to_json()
     return json.dumps(one, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+
+
+def _policy_of(statements: Sequence[DraftStatement]) -> Policy:
+    """``policy_of(statements)``, building each statement once (see identity_text)."""
+    return Policy(tuple(_statement_model(s) for s in statements), POLICY_VERSION)
+
+
+@lru_cache(maxsize=1024)
+def _statement_model(statement: DraftStatement) -> Statement:
+    built: Statement = policy_of((statement,)).statements[0]
+    return built
 
 
 def _guard(notes: list[Diagnostic], what: str, compute: Callable[[], T]) -> T | None:
@@ -336,7 +348,7 @@ def _file_document(draft: Draft) -> tuple[str, str, Policy | None, str]:
     from xraybuilder.core.lint.kinds import detect_kind
 
     if draft.statements is not None:
-        policy: Policy | None = policy_of(draft.statements)
+        policy: Policy | None = _policy_of(draft.statements)
         text = identity_text(draft.statements)
     else:
         text = draft.file_text or ""

@@ -151,8 +151,10 @@ def _reused(doc: Document, facts: tuple[tuple[str, Hashable], ...]) -> list[_Fou
     text = doc.text
     out = []
     line, counted = 1, 0
-    for st in doc.statements:
-        start, end = smap.values[st.path]
+    statements = doc.statements
+    items = smap.item_spans(("Statement",)) if statements and len(statements[0].path) == 2 else []
+    for st in statements:
+        start, end = items[st.index] if items else smap.values[st.path]
         kept = _statement_lint(text[start:end], doc.context, facts)
         if kept is None:
             out.append(_check_statement(doc, st))

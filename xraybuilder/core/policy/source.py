@@ -82,6 +82,18 @@ class SourceMap:
         end_line, end_col = self._linecol(max(start, end))
         return Span(line, col, end_line, end_col)
 
+    def item_spans(self, path: Path) -> list[tuple[int, int]]:
+        """Offsets of each item of the list at ``path``, in order (none when there is none)."""
+        values = self.values
+        if path + (0,) not in values:  # indexes the list, in a lazy map
+            return []
+        out = []
+        index = 0
+        while (found := dict.get(values, path + (index,))) is not None:
+            out.append(found)
+            index += 1
+        return out
+
     def span(self, path: Path, *, key: bool = False) -> Span:
         """Line/column span (1-based) of the value at ``path``, or of its key.
 
@@ -220,7 +232,12 @@ class _LazyIndex:
                 child = parent + (key,)
                 dict.__setitem__(self.keys, child, (pos, after))
                 value_start = ws(text, ws(text, after).end() + 1).end()  # type: ignore[union-attr]
-                value_end = _SCAN(text, value_start)[1]
+                if not parent and text[value_start] == "[":
+                    # A list at the top (Statement): its items are wanted next, and
+                    # indexing them now reads them once instead of twice.
+                    value_end = self._items(child, value_start)
+                else:
+                    value_end = _SCAN(text, value_start)[1]
                 dict.__setitem__(values, child, (value_start, value_end))
                 children.append(child)
                 pos = ws(text, value_end).end()  # type: ignore[union-attr]
@@ -228,18 +245,29 @@ class _LazyIndex:
                     break
                 pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
         else:
-            index = 0
-            while text[pos] != "]":
-                value_end = _SCAN(text, pos)[1]
-                child = parent + (index,)
-                dict.__setitem__(values, child, (pos, value_end))
-                children.append(child)
-                index += 1
-                pos = ws(text, value_end).end()  # type: ignore[union-attr]
-                if text[pos] != ",":
-                    break
-                pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+            self._items(parent, start)
+            return self.children[parent]
         return children
+
+    def _items(self, parent: Path, start: int) -> int:
+        """Record the spans of the items of the list at ``start``; return where it ends."""
+        text, values = self.text, self.values
+        children: list[Path] = []
+        self.children[parent] = children
+        ws = _WS.match
+        pos = ws(text, start + 1).end()  # type: ignore[union-attr]
+        index = 0
+        while text[pos] != "]":
+            value_end = _SCAN(text, pos)[1]
+            child = parent + (index,)
+            dict.__setitem__(values, child, (pos, value_end))
+            children.append(child)
+            index += 1
+            pos = ws(text, value_end).end()  # type: ignore[union-attr]
+            if text[pos] != ",":
+                break
+            pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+        return pos + 1
 
 
 def _lazy_map(text: str) -> SourceMap:
