@@ -116,9 +116,8 @@ def _run_families(doc: Document, *, reuse: bool) -> list[Finding]:
         if hasattr(family, "check_document"):
             family.check_document(doc)
             before[family] = doc.findings()
-    facts = tuple(sorted(doc.facts.items()))
     if reuse:
-        per_statement = _reused(doc, facts)
+        per_statement = _reused(doc, _Setting(doc.context, tuple(sorted(doc.facts.items()))))
     else:
         per_statement = [_check_statement(doc, st) for st in doc.statements]
     out: list[Finding] = []
@@ -144,7 +143,25 @@ def _run_families(doc: Document, *, reuse: bool) -> list[Finding]:
     return out
 
 
-def _reused(doc: Document, facts: tuple[tuple[str, Hashable], ...]) -> list[_Found]:
+class _Setting:
+    """What statement findings depend on besides the statement: the lint context and the
+    document's facts. One cache key part per document, its hash worked out once."""
+
+    __slots__ = ("_hash", "context", "facts")
+
+    def __init__(self, context: LintContext, facts: tuple[tuple[str, Hashable], ...]) -> None:
+        self.context = context
+        self.facts = facts
+        self._hash = hash((context, facts))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Setting) and (self.context, self.facts) == (other.context, other.facts)
+
+
+def _reused(doc: Document, setting: _Setting) -> list[_Found]:
     """The split families' findings on each statement, from the cache when its text was
     linted before in the same context."""
     smap = doc.parsed.source_map
@@ -155,7 +172,7 @@ def _reused(doc: Document, facts: tuple[tuple[str, Hashable], ...]) -> list[_Fou
     items = smap.item_spans(("Statement",)) if statements and len(statements[0].path) == 2 else []
     for st in statements:
         start, end = items[st.index] if items else smap.values[st.path]
-        kept = _statement_lint(text[start:end], doc.context, facts)
+        kept = _statement_lint(text[start:end], setting)
         if kept is None:
             out.append(_check_statement(doc, st))
             continue
@@ -226,15 +243,13 @@ _NOTHING: tuple[tuple[tuple[Finding, bool], ...], ...] = ((),) * len(_SPLIT)
 
 
 @lru_cache(maxsize=4096)
-def _statement_lint(
-    text: str, context: LintContext, facts: tuple[tuple[str, Hashable], ...]
-) -> _StatementLint | None:
+def _statement_lint(text: str, setting: _Setting) -> _StatementLint | None:
     """Lint one statement's text alone, as the one statement of a policy; None when a
     finding points outside it (it is then linted in place, every time)."""
     parsed = parse_json(_PREFIX + text + _SUFFIX)
     if parsed.problems or not isinstance(parsed.value["Statement"][0], dict):
         return None
-    doc = Document(parsed, context, facts=dict(facts))
+    doc = Document(parsed, setting.context, facts=dict(setting.facts))
     found, notes = _check_statement(doc, doc.statements[0])
     shift = len(_PREFIX)
     out = []
