@@ -28,12 +28,12 @@ from xraybuilder.core.draft import (
 )
 from xraybuilder.core.lint import LintContext, lint
 from xraybuilder.core.lint.finding import Finding, Severity
+from xraybuilder.core.lint.size import text_size
 from xraybuilder.core.policy.model import Policy, PolicyShapeError, Statement
 from xraybuilder.core.policy.render import (
     KEY_POLICY_QUOTA,
     SIZE_QUOTAS,
     TRUST_POLICY_QUOTA,
-    iam_size,
     render,
 )
 from xraybuilder.core.policy.source import Path
@@ -370,11 +370,11 @@ def _document(doc_id: str, title: str, policy: Policy | None, text: str, target:
     findings = _lint(text, target, kind)
     size = None
     if kind == "identity":
-        size = Size(iam_size(text), SIZE_QUOTAS.get(target, SIZE_QUOTAS["managed"]), target)
+        size = Size(text_size(text), SIZE_QUOTAS.get(target, SIZE_QUOTAS["managed"]), target)
     elif kind == "trust":
-        size = Size(iam_size(text), TRUST_POLICY_QUOTA, "trust")
+        size = Size(text_size(text), TRUST_POLICY_QUOTA, "trust")
     elif kind == "key-policy":
-        size = Size(iam_size(text), KEY_POLICY_QUOTA, "key-policy")
+        size = Size(text_size(text), KEY_POLICY_QUOTA, "key-policy")
     return AssessedDocument(doc_id, title, kind, text, policy, tuple(findings), size)
 
 
