@@ -6,10 +6,23 @@ Identity policies by default; trust, resource and KMS key policies by their own 
 Each check family lives in its own module with a ``check(doc)`` function that reports
 through ``doc.report``. Unlike linters that stop at a statement's first problem, every
 family runs over every statement, so all problems are reported at once.
+
+A family whose findings mostly concern one statement at a time splits its work in up to
+three parts: ``check_document(doc)`` (the policy's own elements), ``check_statement(doc,
+st)`` (one statement alone; it may return a note for the third part) and
+``check_across(doc, notes)`` (what only several statements show together). The statement
+part is what costs, and a shell lints the same statements again on every keystroke: its
+findings are kept by statement text, placed relative to the statement, and moved to
+wherever the statement sits in the next document, so an edit to one statement of fifty
+lints that statement alone again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
 from typing import Any, Literal
 
 from xraybuilder.core.lint import (
@@ -24,11 +37,11 @@ from xraybuilder.core.lint import (
     security,
     size,
 )
-from xraybuilder.core.lint.document import KINDS, Document, Kind, LintContext, Target
+from xraybuilder.core.lint.document import KINDS, Document, Kind, LintContext, StatementView, Target
 from xraybuilder.core.lint.finding import Finding, Fix, Severity
 from xraybuilder.core.policy.model import Policy
 from xraybuilder.core.policy.render import render
-from xraybuilder.core.policy.source import parse_json
+from xraybuilder.core.policy.source import Path, parse_json
 
 __all__ = [
     "FAMILIES",
@@ -56,6 +69,13 @@ FAMILIES = (
     redundancy,
     interactions,
 )
+# The families with a per-statement part, in FAMILIES order.
+_SPLIT: tuple[ModuleType, ...] = tuple(family for family in FAMILIES if hasattr(family, "check_statement"))
+# A statement is linted on its own as the one statement of this policy: its findings'
+# paths then start with _HERE, and on its first line columns are shifted by the prefix.
+_PREFIX = '{"Statement":['
+_SUFFIX = "]}"
+_HERE: Path = ("Statement", 0)
 
 
 def lint(source: str | Policy | dict[str, Any], context: LintContext | None = None) -> list[Finding]:
@@ -76,12 +96,172 @@ def lint(source: str | Policy | dict[str, Any], context: LintContext | None = No
             problem.path,
             offsets=(problem.offset, problem.end),
         )
-    if parsed.ok:
-        for family in FAMILIES:
-            family.check(doc)
     findings = doc.findings()
+    if parsed.ok:
+        # Statements of a text with syntax problems may not parse on their own.
+        findings += _run_families(doc, reuse=not parsed.problems)
     findings.sort(key=lambda f: (f.line, f.column, -f.severity.rank, f.code))
     return findings
+
+
+_Found = tuple[tuple[tuple[tuple[Finding, bool], ...], ...], tuple[Hashable, ...]]
+"""Per split family: its (finding, once) pairs on one statement; then its notes."""
+
+
+def _run_families(doc: Document, *, reuse: bool) -> list[Finding]:
+    """Every family's findings, in the order the families would report them one after
+    another over the whole document; statement findings reused when ``reuse``."""
+    before: dict[ModuleType, list[Finding]] = {}
+    for family in _SPLIT:
+        if hasattr(family, "check_document"):
+            family.check_document(doc)
+            before[family] = doc.findings()
+    facts = tuple(sorted(doc.facts.items()))
+    if reuse:
+        per_statement = _reused(doc, facts)
+    else:
+        per_statement = [_check_statement(doc, st) for st in doc.statements]
+    out: list[Finding] = []
+    split = 0
+    for family in FAMILIES:
+        if family not in _SPLIT:
+            family.check(doc)
+            out += doc.findings()
+            continue
+        out += before.get(family, [])
+        seen: set[tuple[str, str]] = set()
+        for found, _notes in per_statement:
+            for finding, once in found[split]:
+                if once:
+                    if (finding.code, finding.message) in seen:
+                        continue
+                    seen.add((finding.code, finding.message))
+                out.append(finding)
+        if hasattr(family, "check_across"):
+            family.check_across(doc, [notes[split] for _found, notes in per_statement])
+            out += doc.findings()
+        split += 1
+    return out
+
+
+def _reused(doc: Document, facts: tuple[tuple[str, Hashable], ...]) -> list[_Found]:
+    """The split families' findings on each statement, from the cache when its text was
+    linted before in the same context."""
+    smap = doc.parsed.source_map
+    text = doc.text
+    out = []
+    line, counted = 1, 0
+    for st in doc.statements:
+        start, end = smap.values[st.path]
+        kept = _statement_lint(text[start:end], doc.context, facts)
+        if kept is None:
+            out.append(_check_statement(doc, st))
+            continue
+        # Statements come in text order: count lines from the previous one.
+        line += text.count("\n", counted, start)
+        counted = start
+        out.append((kept.placed(st.path, line, start - text.rfind("\n", 0, start)), kept.notes))
+    return out
+
+
+def _check_statement(doc: Document, st: StatementView) -> _Found:
+    found = []
+    notes = []
+    for family in _SPLIT:
+        notes.append(family.check_statement(doc, st))
+        pending = doc.take()
+        found.append(tuple(zip(doc.resolve(pending), (p.once for p in pending), strict=True)))
+    return tuple(found), tuple(notes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Local:
+    """A finding on one statement, placed relative to it: its path (and its fix's, when
+    ``fix_below``) below the statement, line 1 the statement's first line and, on that
+    line, column 1 its opening brace."""
+
+    finding: Finding
+    fix_below: bool
+    once: bool
+
+    def placed(self, base: Path, line: int, column: int) -> tuple[Finding, bool]:
+        f = self.finding
+        fix = f.fix
+        if fix is not None and self.fix_below:
+            fix = Fix(fix.description, base + fix.path, fix.value, fix.new_key)
+        return (
+            Finding(
+                f.code,
+                f.severity,
+                f.message,
+                base + f.path,
+                f.line + line - 1,
+                f.column + column - 1 if f.line == 1 else f.column,
+                f.end_line + line - 1,
+                f.end_column + column - 1 if f.end_line == 1 else f.end_column,
+                fix,
+            ),
+            self.once,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _StatementLint:
+    """What the split families found on one statement text, placed relative to it."""
+
+    findings: tuple[tuple[_Local, ...], ...]
+    notes: tuple[Hashable, ...]
+    any: bool
+    """Whether any family found anything (most statements: none)."""
+
+    def placed(self, base: Path, line: int, column: int) -> tuple[tuple[tuple[Finding, bool], ...], ...]:
+        if not self.any:
+            return _NOTHING
+        return tuple(tuple(local.placed(base, line, column) for local in found) for found in self.findings)
+
+
+_NOTHING: tuple[tuple[tuple[Finding, bool], ...], ...] = ((),) * len(_SPLIT)
+
+
+@lru_cache(maxsize=4096)
+def _statement_lint(
+    text: str, context: LintContext, facts: tuple[tuple[str, Hashable], ...]
+) -> _StatementLint | None:
+    """Lint one statement's text alone, as the one statement of a policy; None when a
+    finding points outside it (it is then linted in place, every time)."""
+    parsed = parse_json(_PREFIX + text + _SUFFIX)
+    if parsed.problems or not isinstance(parsed.value["Statement"][0], dict):
+        return None
+    doc = Document(parsed, context, facts=dict(facts))
+    found, notes = _check_statement(doc, doc.statements[0])
+    shift = len(_PREFIX)
+    out = []
+    for family_found in found:
+        local = []
+        for f, once in family_found:
+            if (
+                f.path[:2] != _HERE
+                or (f.line == 1 and f.column <= shift)
+                or (f.end_line == 1 and f.end_column <= shift)
+            ):
+                return None
+            fix, fix_below = f.fix, False
+            if fix is not None and fix.path[:2] == _HERE:
+                fix, fix_below = Fix(fix.description, fix.path[2:], fix.value, fix.new_key), True
+            moved = Finding(
+                f.code,
+                f.severity,
+                f.message,
+                f.path[2:],
+                f.line,
+                f.column - shift if f.line == 1 else f.column,
+                f.end_line,
+                f.end_column - shift if f.end_line == 1 else f.end_column,
+                fix,
+            )
+            local.append(_Local(moved, fix_below, once))
+        out.append(tuple(local))
+    return _StatementLint(tuple(out), notes, any(out))
 
 
 def lint_as(

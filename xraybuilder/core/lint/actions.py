@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from xraybuilder.core import catalog, patterns
-from xraybuilder.core.lint.document import Document
+from xraybuilder.core.lint.document import Document, StatementView
 from xraybuilder.core.lint.finding import Fix, Severity
 
 ERROR = Severity.ERROR
@@ -51,22 +51,23 @@ EXAMPLE_ACTION = "xray:GetSamplingRules"
 
 def check(doc: Document) -> None:
     """Report actions findings on doc."""
-    noted: set[str] = set()
     for st in doc.statements:
-        for element, entries in (("Action", st.action_entries), ("NotAction", st.not_action_entries)):
-            for path, value in entries:
-                verdict = _judge(value, element)
-                for issue in verdict.issues:
-                    fix = (
-                        Fix(issue.fix_description, path, issue.fix_value)
-                        if issue.fix_value is not None
-                        else None
-                    )
-                    doc.report(issue.code, issue.severity, issue.message, path, fix=fix)
-                prefix = verdict.uncatalogued_service
-                if prefix is not None and prefix not in noted:
-                    noted.add(prefix)
-                    doc.report("SERVICE_NOT_IN_CATALOG", SUGGESTION, _not_in_catalog(prefix), path)
+        check_statement(doc, st)
+
+
+def check_statement(doc: Document, st: StatementView) -> None:
+    """Report actions findings on one statement (a service note once per document)."""
+    for element, entries in (("Action", st.action_entries), ("NotAction", st.not_action_entries)):
+        for path, value in entries:
+            verdict = _judge(value, element)
+            for issue in verdict.issues:
+                fix = (
+                    Fix(issue.fix_description, path, issue.fix_value) if issue.fix_value is not None else None
+                )
+                doc.report(issue.code, issue.severity, issue.message, path, fix=fix)
+            prefix = verdict.uncatalogued_service
+            if prefix is not None:
+                doc.report("SERVICE_NOT_IN_CATALOG", SUGGESTION, _not_in_catalog(prefix), path, once=True)
 
 
 def _not_in_catalog(prefix: str) -> str:

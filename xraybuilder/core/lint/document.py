@@ -6,13 +6,14 @@ grammar family and skipped by the others (``StatementView`` only yields well-typ
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
 from xraybuilder.core import catalog
 from xraybuilder.core.lint.finding import Finding, Fix, Severity
-from xraybuilder.core.policy.source import Parsed, Path
+from xraybuilder.core.policy.source import Parsed, Path, Span
 
 Target = Literal["managed", "user", "group", "role"]
 Kind = Literal["identity", "trust", "resource", "key-policy"]
@@ -37,6 +38,7 @@ class Pending:
     fix: Fix | None
     on_key: bool
     offsets: tuple[int, int] | None
+    once: bool = False
 
 
 @dataclass
@@ -124,6 +126,10 @@ class Document:
     parsed: Parsed
     context: LintContext
     _pending: list[Pending] = field(default_factory=list)
+    facts: dict[str, Hashable] = field(default_factory=dict)
+    """What the whole-document checks learnt that statement checks depend on (the
+    Version's meaning for policy variables): statement findings are reused only for
+    equal facts."""
 
     @property
     def value(self) -> Any:
@@ -132,6 +138,11 @@ class Document:
     @property
     def text(self) -> str:
         return self.parsed.text
+
+    @cached_property
+    def may_hold_variables(self) -> bool:
+        """The text holds "${" or a JSON escape: some string may hold a policy variable."""
+        return "${" in self.text or "\\u" in self.text
 
     @cached_property
     def statement_list_path(self) -> Path:
@@ -164,21 +175,49 @@ class Document:
         fix: Fix | None = None,
         on_key: bool = False,
         offsets: tuple[int, int] | None = None,
+        once: bool = False,
     ) -> None:
         """Record a finding; its line/column are resolved once, at the end of the lint run.
 
         ``on_key`` points at the object key of ``path`` rather than its value (useful for
-        unknown elements and operators); ``offsets`` gives an explicit text span.
+        unknown elements and operators); ``offsets`` gives an explicit text span. A
+        finding reported ``once`` is kept only the first time its code and message come
+        up in the document (a note worth one mention per policy).
         """
-        self._pending.append(Pending(code, severity, message, path, fix, on_key, offsets))
+        self._pending.append(Pending(code, severity, message, path, fix, on_key, offsets, once))
+
+    def take(self) -> list[Pending]:
+        """The findings recorded so far, removed from the document."""
+        taken, self._pending = self._pending, []
+        return taken
 
     def findings(self) -> list[Finding]:
-        if not self._pending:
-            return []
+        """The findings recorded so far (each ``once`` finding the first time only), removed
+        from the document, with their line/column spans."""
+        seen: set[tuple[str, str]] = set()
+        kept = []
+        for p in self.take():
+            if p.once:
+                if (p.code, p.message) in seen:
+                    continue
+                seen.add((p.code, p.message))
+            kept.append(p)
+        return self.resolve(kept)
+
+    def locate(self, pending: Pending) -> Span:
+        """Where a recorded finding points in the document's text."""
         smap = self.parsed.source_map
+        if pending.offsets:
+            return smap.offset_span(*pending.offsets)
+        return smap.span(pending.path, key=pending.on_key)
+
+    def resolve(self, pending: list[Pending]) -> list[Finding]:
+        """Findings with their line/column spans in the document's text."""
+        if not pending:
+            return []
         out = []
-        for p in self._pending:
-            span = smap.offset_span(*p.offsets) if p.offsets else smap.span(p.path, key=p.on_key)
+        for p in pending:
+            span = self.locate(p)
             out.append(
                 Finding(
                     p.code,

@@ -12,6 +12,7 @@ import difflib
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -88,13 +89,20 @@ class _State:
     variables_literal: bool
     """Version is missing or 2008-10-17: IAM takes ``${...}`` as plain text."""
     any_variables: bool
-    """The text holds "${" somewhere; when not, no element needs a variable scan (a
-    variable spelt with JSON escapes, "$\\u007b", is not worth a scan of every string)."""
+    """The statement holds "${" somewhere; when not, no element needs a variable scan."""
     sids: dict[str, Path] = field(default_factory=dict)
 
 
 def check(doc: Document) -> None:
     """Report grammar findings on doc."""
+    check_document(doc)
+    for statement in doc.statements:
+        check_statement(doc, statement)
+    check_across(doc, ())
+
+
+def check_document(doc: Document) -> None:
+    """The policy's own elements: its type, characters, Version, Id and Statement list."""
     policy = doc.value
     if not isinstance(policy, dict):
         doc.report(
@@ -106,20 +114,32 @@ def check(doc: Document) -> None:
         return
     _check_characters(doc)
     slipped = _check_policy_elements(doc, policy)
-    state = _State(variables_literal=_check_version(doc, policy, slipped), any_variables=_has_variables(doc))
+    doc.facts["variables_literal"] = _check_version(doc, policy, slipped)
     if doc.context.kind == "identity":
         _check_id(doc, policy)
     _check_statement_list(doc, policy, slipped)
+
+
+def check_statement(doc: Document, st: StatementView) -> None:
+    """One statement's grammar, but for its Sid (which depends on the other statements)."""
+    variables_literal = bool(doc.facts.get("variables_literal", False))
+    _check_statement(doc, st, _State(variables_literal, _has_variables(doc, st.raw)))
+
+
+def check_across(doc: Document, notes: Sequence[object]) -> None:
+    """Sids: each a valid name, used by one statement only."""
+    state = _State(False, False)
     for statement in doc.statements:
-        _check_statement(doc, statement, state)
+        _check_sid(doc, statement, state)
 
 
-def _has_variables(doc: Document) -> bool:
-    """Whether any string holds "${", read after JSON unescaping as IAM reads it
-    (``$\\u007b`` is a variable too); the raw text answers the common case."""
-    if "${" in doc.text:
-        return True
-    return "\\u" in doc.text and "${" in json.dumps(doc.value, ensure_ascii=False)
+def _has_variables(doc: Document, raw: Any) -> bool:
+    """Whether any string of a statement holds "${", read after JSON unescaping as IAM
+    reads it (``$\\u007b`` is a variable too); the document's raw text answers the common
+    case, a text without "${" or escapes."""
+    if not doc.may_hold_variables:
+        return False
+    return "${" in json.dumps(raw, ensure_ascii=False)
 
 
 # -- characters -------------------------------------------------------------------
@@ -408,7 +428,6 @@ def _check_statement(doc: Document, st: StatementView, state: _State) -> None:
             continue
         allowed = _IDENTITY_ELEMENTS if identity else STATEMENT_ELEMENTS
         _report_unknown_element(doc, key, st.path + (key,), allowed, raw, slipped, "statement")
-    _check_sid(doc, st, state)
     _check_effect(doc, st, slipped)
     _check_pair(doc, st, slipped, "Action", "NotAction", "ACTION", "action")
     if doc.context.kind != "trust":  # a trust policy's resource is the role itself

@@ -52,20 +52,101 @@ _PROBE_ACTION = "xray:GetGroup"
 
 def check(doc: Document) -> None:
     """Report shadowed Allows, unmatchable resources, unsatisfiable and wider-than-written conditions."""
-    statements = [st for st in doc.statements if st.effect in ("Allow", "Deny")]
-    denies = _DenyIndex([_deny_shape(st) for st in statements if st.effect == "Deny" and _plain(st)])
-    for st in statements:
-        block = st.raw.get("Condition")
-        if block is not None and not isinstance(block, dict):
-            continue
-        if block and _check_conditions(doc, st, block):
-            continue
-        _check_created_resources(doc, st)
-        if st.effect == "Allow":
-            if block:
-                _check_always_true(doc, st, block)
-            if denies.shapes and _plain(st):
-                _check_shadowed(doc, st, denies)
+    check_across(doc, [check_statement(doc, st) for st in doc.statements])
+
+
+def check_statement(doc: Document, st: StatementView) -> _Note:
+    """Report what one statement alone shows; return what the shadowing check needs of it."""
+    if st.effect not in ("Allow", "Deny"):
+        return _Note(True, None)
+    coverage = _coverage(st) if _plain(st) else None
+    block = st.raw.get("Condition")
+    if block is not None and not isinstance(block, dict):
+        return _Note(True, coverage)
+    if block and _check_conditions(doc, st, block):
+        return _Note(True, coverage)
+    _check_created_resources(doc, st)
+    if st.effect == "Allow" and block:
+        _check_always_true(doc, st, block)
+    return _Note(False, coverage)
+
+
+def check_across(doc: Document, notes: Sequence[object]) -> None:
+    """Report the Allows (or parts of them) a Deny of the same policy always overrides;
+    ``notes`` holds what ``check_statement`` returned for each statement."""
+    pairs = [(st, note) for st, note in zip(doc.statements, notes, strict=True) if isinstance(note, _Note)]
+    # A Deny whose Condition is ill-typed is judged by nobody.
+    denies = [
+        (st, coverage)
+        for st, note in pairs
+        if (coverage := note.coverage) is not None
+        and coverage.effect == "Deny"
+        and coverage.condition is not None
+    ]
+    if not denies:
+        return
+    key = _Denies(tuple(coverage for _, coverage in denies))
+    for st, note in pairs:
+        if not note.skip and note.coverage is not None and note.coverage.effect == "Allow":
+            _report_shadowed(doc, st, _shadowed(note.coverage, key), [deny for deny, _ in denies])
+
+
+@dataclass(frozen=True)
+class _Coverage:
+    """What a plain statement covers, as the shadowing check compares it."""
+
+    effect: str
+    actions: tuple[str, ...]
+    """Lower-case."""
+    resources: tuple[str, ...]
+    """With policy variables as placeholders."""
+    condition: _Entries | None
+    conditional: bool
+    """The statement has a (non-empty) Condition."""
+
+
+@dataclass(frozen=True)
+class _Note:
+    skip: bool
+    """The statement never applies, or is not an Allow or Deny."""
+    coverage: _Coverage | None
+    """For a plain statement (see _plain)."""
+
+
+class _Denies:
+    """The policy's Denies that can shadow an Allow, as one cache key whose hash is worked
+    out once per document rather than once per Allow."""
+
+    __slots__ = ("_hash", "_index", "shapes")
+
+    def __init__(self, shapes: tuple[_Coverage, ...]) -> None:
+        self.shapes = shapes
+        self._hash = hash(shapes)
+        self._index: _DenyIndex | None = None
+
+    @property
+    def index(self) -> _DenyIndex:
+        """The Denies by the actions they name, built on first need."""
+        if self._index is None:
+            self._index = _DenyIndex(self.shapes)
+        return self._index
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Denies) and self.shapes == other.shapes
+
+
+def _coverage(st: StatementView) -> _Coverage:
+    block = st.raw.get("Condition")
+    return _Coverage(
+        str(st.effect),
+        tuple(text.lower() for _, text in st.action_entries),
+        tuple(with_placeholders([text for _, text in st.resource_entries])),
+        _entries(block),
+        bool(block),
+    )
 
 
 def _plain(st: StatementView) -> bool:
@@ -133,22 +214,12 @@ def _entries(block: Any) -> _Entries | None:
     return frozenset(out)
 
 
-@dataclass(frozen=True)
-class _DenyShape:
-    statement: StatementView
-    actions: tuple[str, ...]
-    resources: tuple[str, ...]
-    condition: _Entries | None
-    """Its Condition entries: the Deny holds whenever an Allow holds that has all of them
-    (the same operator, key and values take the same truth value)."""
-
-
 class _DenyIndex:
     """Which Denies name a given action: literal names by dictionary, patterns one by one
     (a policy's Denies are few; its Allows many)."""
 
-    def __init__(self, shapes: list[_DenyShape]) -> None:
-        self.shapes = [s for s in shapes if s.condition is not None]
+    def __init__(self, shapes: tuple[_Coverage, ...]) -> None:
+        self.shapes = shapes
         self.literal: dict[str, list[int]] = {}
         self.patterns: list[tuple[str, int]] = []
         for i, shape in enumerate(self.shapes):
@@ -158,44 +229,43 @@ class _DenyIndex:
                 else:
                     self.literal.setdefault(action, []).append(i)
 
-    def touching(self, actions: Sequence[str]) -> list[_DenyShape]:
+    def touching(self, actions: Sequence[str]) -> list[int]:
         """The Denies that cover at least one of ``actions`` (lower-case), in policy order."""
         found: set[int] = set()
         for action in actions:
             found.update(self.literal.get(action, ()))
             found.update(i for pattern, i in self.patterns if i not in found and glob_covers(pattern, action))
-        return [self.shapes[i] for i in sorted(found)]
+        return sorted(found)
 
 
-def _deny_shape(st: StatementView) -> _DenyShape:
-    return _DenyShape(
-        st,
-        tuple(text.lower() for _, text in st.action_entries),
-        tuple(with_placeholders([text for _, text in st.resource_entries])),
-        _entries(st.raw.get("Condition")),
-    )
+# What shadows an Allow: ("whole", Denies in the order found) when every action or every
+# resource is shadowed, else ("parts", Deny of each action or None, Deny of each resource
+# or None); Denies by their position in _Denies.shapes.
+_Shadows = tuple[str, tuple[int | None, ...], tuple[int | None, ...]]
 
 
-def _check_shadowed(doc: Document, st: StatementView, denies: _DenyIndex) -> None:
-    actions = [text.lower() for _, text in st.action_entries]
+@lru_cache(maxsize=4096)
+def _shadowed(allow: _Coverage, denies: _Denies) -> _Shadows | None:
+    """Which Denies override the Allow ``allow``, entry by entry; None when none does."""
+    index = denies.index
+    actions = allow.actions
     # A Deny that covers none of the actions overrides nothing here: the cheap test first.
-    touching = denies.touching(actions)
+    touching = index.touching(actions)
     if not touching:
-        return
-    allow_condition = st.raw.get("Condition")
+        return None
     allow_entries: _Entries | None = frozenset()
-    if allow_condition and any(d.condition for d in touching):
-        allow_entries = _entries(allow_condition)
+    if allow.conditional and any(denies.shapes[d].condition for d in touching):
+        allow_entries = allow.condition
     relevant = [
-        (d.statement, d.actions, d.resources)
+        (d, denies.shapes[d].actions, denies.shapes[d].resources)
         for d in touching
-        if d.condition is not None and allow_entries is not None and d.condition <= allow_entries
+        if allow_entries is not None and denies.shapes[d].condition <= allow_entries  # type: ignore[operator]
     ]
     if not relevant:
-        return
-    resources = with_placeholders([text for _, text in st.resource_entries])
+        return None
+    resources = allow.resources
 
-    def action_shadow(action: str) -> StatementView | None:
+    def action_shadow(action: str) -> int | None:
         for deny, d_actions, d_resources in relevant:
             if any(glob_covers(d, action) for d in d_actions) and all(
                 any(arn_covers(d, r) for d in d_resources) for r in resources
@@ -203,7 +273,7 @@ def _check_shadowed(doc: Document, st: StatementView, denies: _DenyIndex) -> Non
                 return deny
         return None
 
-    def resource_shadow(resource: str) -> StatementView | None:
+    def resource_shadow(resource: str) -> int | None:
         for deny, d_actions, d_resources in relevant:
             if any(arn_covers(d, resource) for d in d_resources) and all(
                 any(glob_covers(d, a) for d in d_actions) for a in actions
@@ -211,9 +281,18 @@ def _check_shadowed(doc: Document, st: StatementView, denies: _DenyIndex) -> Non
                 return deny
         return None
 
-    by_action = [action_shadow(a) for a in actions]
-    by_resource = [resource_shadow(r) for r in resources]
-    whole = all(d is not None for d in by_action) or all(d is not None for d in by_resource)
+    by_action = tuple(action_shadow(a) for a in actions)
+    by_resource = tuple(resource_shadow(r) for r in resources)
+    if all(d is not None for d in by_action) or all(d is not None for d in by_resource):
+        return ("whole", tuple(d for d in by_action + by_resource if d is not None), ())
+    return ("parts", by_action, by_resource)
+
+
+def _report_shadowed(
+    doc: Document, st: StatementView, shadows: _Shadows | None, denies: list[StatementView]
+) -> None:
+    if shadows is None:
+        return
 
     def how(deny: StatementView) -> str:
         return (
@@ -222,8 +301,9 @@ def _check_shadowed(doc: Document, st: StatementView, denies: _DenyIndex) -> Non
             else "unconditionally"
         )
 
-    if whole:
-        found = [d for d in by_action + by_resource if d is not None]
+    kind, first, second = shadows
+    if kind == "whole":
+        found = [denies[d] for d in first if d is not None]
         culprits = list(dict.fromkeys(_label(d) for d in found))
         doc.report(
             "SHADOWED_BY_DENY",
@@ -234,8 +314,9 @@ def _check_shadowed(doc: Document, st: StatementView, denies: _DenyIndex) -> Non
             st.path,
         )
         return
-    for (path, text), shadow in zip(st.action_entries, by_action, strict=True):
-        if shadow is not None:
+    for (path, text), d in zip(st.action_entries, first, strict=True):
+        if d is not None:
+            shadow = denies[d]
             doc.report(
                 "SHADOWED_BY_DENY",
                 WARNING,
@@ -243,8 +324,9 @@ def _check_shadowed(doc: Document, st: StatementView, denies: _DenyIndex) -> Non
                 "so allowing it here never takes effect: an explicit Deny always overrides an Allow.",
                 path,
             )
-    for (path, text), shadow in zip(st.resource_entries, by_resource, strict=True):
-        if shadow is not None:
+    for (path, text), d in zip(st.resource_entries, second, strict=True):
+        if d is not None:
+            shadow = denies[d]
             doc.report(
                 "SHADOWED_BY_DENY",
                 WARNING,

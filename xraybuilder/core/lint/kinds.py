@@ -113,15 +113,20 @@ def detect_kind(source: Any) -> Kind | None:
 
 def check(doc: Document) -> None:
     """Report the rules of the document's kind (nothing for identity policies)."""
+    for st in doc.statements:
+        check_statement(doc, st)
+
+
+def check_statement(doc: Document, st: StatementView) -> None:
+    """The rules of the document's kind for one statement."""
     kind = doc.context.kind
     if kind == "identity":
         return
-    for st in doc.statements:
-        _check_principal(doc, st, kind)
-        if kind == "trust":
-            _check_trust(doc, st)
-        elif kind == "key-policy":
-            _check_key_policy(doc, st)
+    _check_principal(doc, st, kind)
+    if kind == "trust":
+        _check_trust(doc, st)
+    elif kind == "key-policy":
+        _check_key_policy(doc, st)
 
 
 def _check_principal(doc: Document, st: StatementView, kind: str) -> None:

@@ -70,29 +70,43 @@ _Record = tuple[str, str, int, str]
 
 
 _ELEMENTS = ("Action", "NotAction", "Resource", "NotResource")
+# A JSON value made immutable (see _freeze).
+_Frozen = Any
 
 
 def check(doc: Document) -> None:
     """Report redundant actions, resources and statements."""
-    shapes: list[_Shape] = []
-    for st in doc.statements:
-        texts: dict[str, tuple[str, ...]] = {}
-        raw = st.raw
-        for element in _ELEMENTS:
-            if element not in raw:
-                continue
-            entries = _entries(st, element)
-            texts[element] = tuple([text for _, text in entries])
-            if len(entries) < 2:
-                continue
-            for code, message, index, description in _list_records(element, texts[element]):
-                path = entries[index][0]
-                doc.report(code, SUGGESTION, message, path, fix=Fix(description, path, REMOVE))
-        shape = _shape(st, texts)
-        if shape is not None:
-            shapes.append(shape)
+    check_across(doc, [check_statement(doc, st) for st in doc.statements])
+
+
+def check_statement(doc: Document, st: StatementView) -> _Grants | None:
+    """Report the redundant entries of one statement's lists; return what it grants or
+    denies, for the comparison of whole statements (None: not comparable)."""
+    texts: dict[str, tuple[str, ...]] = {}
+    raw = st.raw
+    for element in _ELEMENTS:
+        if element not in raw:
+            continue
+        entries = _entries(st, element)
+        texts[element] = tuple([text for _, text in entries])
+        if len(entries) < 2:
+            continue
+        for code, message, index, description in _list_records(element, texts[element]):
+            path = entries[index][0]
+            doc.report(code, SUGGESTION, message, path, fix=Fix(description, path, REMOVE))
+    return _grants(st, texts)
+
+
+def check_across(doc: Document, notes: Sequence[object]) -> None:
+    """Report statements another one repeats or covers; ``notes`` holds what
+    ``check_statement`` returned for each statement."""
+    shapes = [
+        _Shape(st.index, note.effect, note.elements, note.grant, note.condition)
+        for st, note in zip(doc.statements, notes, strict=True)
+        if isinstance(note, _Grants)
+    ]
     if len(shapes) > 1:
-        _check_statements(doc, shapes)
+        _check_statements(doc, tuple(shapes))
 
 
 def _entries(st: StatementView, element: str) -> list[tuple[Path, str]]:
@@ -277,7 +291,18 @@ class _CoverIndex:
         return found
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Grants:
+    """What a statement grants or denies, wherever it sits in the policy."""
+
+    effect: str
+    elements: tuple[str, str]
+    grant: _Grant
+    condition: _Frozen | None
+    """The Condition block frozen: equal exactly when the blocks are equal."""
+
+
+@dataclass(frozen=True)
 class _Shape:
     """What a statement grants or denies."""
 
@@ -285,7 +310,7 @@ class _Shape:
     effect: str
     elements: tuple[str, str]
     grant: _Grant
-    condition: dict[str, Any] | None
+    condition: _Frozen | None
 
     @property
     def plain(self) -> bool:
@@ -293,7 +318,7 @@ class _Shape:
         return self.elements == ("Action", "Resource")
 
 
-def _shape(st: StatementView, texts: dict[str, tuple[str, ...]]) -> _Shape | None:
+def _grants(st: StatementView, texts: dict[str, tuple[str, ...]]) -> _Grants | None:
     raw = st.raw
     effect = raw.get("Effect")
     if (effect != "Allow" and effect != "Deny") or not raw.keys() <= _STATEMENT_ELEMENTS:
@@ -321,9 +346,19 @@ def _shape(st: StatementView, texts: dict[str, tuple[str, ...]]) -> _Shape | Non
     condition = raw.get("Condition")
     if condition is not None and not isinstance(condition, dict):
         return None
-    return _Shape(
-        st.index, effect, (action_element, resource_element), _grant(actions, resources), condition or None
+    return _Grants(
+        effect, (action_element, resource_element), _grant(actions, resources), _freeze(condition or None)
     )
+
+
+def _freeze(value: Any) -> _Frozen:
+    """A JSON value as an immutable one that compares as the value does (objects as
+    frozensets of their members, lists as tuples)."""
+    if isinstance(value, dict):
+        return frozenset((key, _freeze(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return tuple(_freeze(item) for item in value)
+    return value
 
 
 def _count(value: Any) -> int:
@@ -342,7 +377,16 @@ def _covers(general: _Shape, specific: _Shape) -> bool:
     )
 
 
-def _check_statements(doc: Document, shapes: list[_Shape]) -> None:
+def _check_statements(doc: Document, shapes: tuple[_Shape, ...]) -> None:
+    for index, other, same in _redundant_statements(shapes):
+        _report_statement(doc, index, other, same)
+
+
+@lru_cache(maxsize=256)
+def _redundant_statements(shapes: tuple[_Shape, ...]) -> tuple[tuple[int, _Shape, bool], ...]:
+    """(index, the statement that repeats or covers it, whether it repeats it) for each
+    redundant statement; cached, as an edit that changes no grant (a Sid, the layout)
+    gives the same shapes."""
     flagged: dict[int, tuple[_Shape, bool]] = {}
     # Exact repeats first: cheap, and the message can say so.
     groups: dict[tuple[Any, ...], list[_Shape]] = {}
@@ -389,24 +433,26 @@ def _check_statements(doc: Document, shapes: list[_Shape]) -> None:
                 continue
             flagged[shape.index] = (other, False)
             break
-    for index in sorted(flagged):
-        other, same = flagged[index]
-        path: Path = ("Statement", index)
-        where = f"Statement[{other.index}]"
-        if same:
-            why = f"repeats {where}"
-        else:
-            verb = "allows" if other.effect == "Allow" else "denies"
-            extra = " under the same conditions" if other.condition else " unconditionally"
-            why = (
-                f"is already covered: {where} {verb} the same or more actions on the same "
-                f"or more resources{extra}"
-            )
-        doc.report(
-            "REDUNDANT_STATEMENT",
-            SUGGESTION,
-            f"This statement {why}, so removing it changes nothing. Keeping both "
-            "invites edits to one that the other silently undoes.",
-            path,
-            fix=Fix(f"Remove Statement[{index}]", path, REMOVE),
+    return tuple((index, *flagged[index]) for index in sorted(flagged))
+
+
+def _report_statement(doc: Document, index: int, other: _Shape, same: bool) -> None:
+    path: Path = ("Statement", index)
+    where = f"Statement[{other.index}]"
+    if same:
+        why = f"repeats {where}"
+    else:
+        verb = "allows" if other.effect == "Allow" else "denies"
+        extra = " under the same conditions" if other.condition else " unconditionally"
+        why = (
+            f"is already covered: {where} {verb} the same or more actions on the same "
+            f"or more resources{extra}"
         )
+    doc.report(
+        "REDUNDANT_STATEMENT",
+        SUGGESTION,
+        f"This statement {why}, so removing it changes nothing. Keeping both "
+        "invites edits to one that the other silently undoes.",
+        path,
+        fix=Fix(f"Remove Statement[{index}]", path, REMOVE),
+    )

@@ -27,17 +27,22 @@ _LIST_LIMIT = 6
 
 def check(doc: Document) -> None:
     """Report resource findings for every statement of ``doc``."""
+    for st in doc.statements:
+        check_statement(doc, st)
+
+
+def check_statement(doc: Document, st: StatementView) -> None:
+    """Report resource findings for one statement."""
     if doc.context.kind == "key-policy":
         return  # Resource "*" is the key itself; the kinds family checks that
-    for st in doc.statements:
-        for path, value in st.resource_entries:
-            _check_value(doc, path, value)
-        for path, value in st.not_resource_entries:
-            _check_value(doc, path, value)
-        if "NotAction" in st.raw or "NotResource" in st.raw:
-            continue
-        if st.action_entries and st.resource_entries:
-            _check_scope(doc, st)
+    for path, value in st.resource_entries:
+        _check_value(doc, path, value)
+    for path, value in st.not_resource_entries:
+        _check_value(doc, path, value)
+    if "NotAction" in st.raw or "NotResource" in st.raw:
+        return
+    if st.action_entries and st.resource_entries:
+        _check_scope(doc, st)
 
 
 # -- one value -------------------------------------------------------------------------

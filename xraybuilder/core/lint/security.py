@@ -88,24 +88,29 @@ _Record = tuple[str, str, tuple[str, int] | str]
 def check(doc: Document) -> None:
     """Report security warnings for every Allow statement, and MFA conditions that misfire."""
     for st in doc.statements:
-        _check_mfa(doc, st)
-        if st.effect != "Allow":
-            continue
-        raw = st.raw
-        facts = _Facts(
-            _texts(st.action_entries) if "Action" in raw else None,
-            _texts(st.not_action_entries) if "NotAction" in raw else None,
-            _texts(st.resource_entries) if "Resource" in raw else None,
-            _texts(st.not_resource_entries) if "NotResource" in raw else None,
-            isinstance(raw.get("Condition"), dict) and bool(raw["Condition"]),
-            _has_key(raw.get("Condition"), (_PASSED_TO_SERVICE,)),
-            _has_key(raw.get("Condition"), _GRANT_SCOPES),
-        )
-        for code, message, where in _records(facts):
-            if isinstance(where, tuple):
-                doc.report(code, SECURITY_WARNING, message, st.action_entries[where[1]][0])
-            else:
-                doc.report(code, SECURITY_WARNING, message, st.path + (where,), on_key=True)
+        check_statement(doc, st)
+
+
+def check_statement(doc: Document, st: StatementView) -> None:
+    """Report security warnings for one statement."""
+    _check_mfa(doc, st)
+    if st.effect != "Allow":
+        return
+    raw = st.raw
+    facts = _Facts(
+        _texts(st.action_entries) if "Action" in raw else None,
+        _texts(st.not_action_entries) if "NotAction" in raw else None,
+        _texts(st.resource_entries) if "Resource" in raw else None,
+        _texts(st.not_resource_entries) if "NotResource" in raw else None,
+        isinstance(raw.get("Condition"), dict) and bool(raw["Condition"]),
+        _has_key(raw.get("Condition"), (_PASSED_TO_SERVICE,)),
+        _has_key(raw.get("Condition"), _GRANT_SCOPES),
+    )
+    for code, message, where in _records(facts):
+        if isinstance(where, tuple):
+            doc.report(code, SECURITY_WARNING, message, st.action_entries[where[1]][0])
+        else:
+            doc.report(code, SECURITY_WARNING, message, st.path + (where,), on_key=True)
 
 
 def _texts(entries: list[tuple[Path, str]]) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ from xraybuilder.core.lint.conditions.keys import (
 from xraybuilder.core.lint.conditions.operators import _check_operator
 from xraybuilder.core.lint.conditions.tags import _check_tags
 from xraybuilder.core.lint.conditions.values import _check_values
-from xraybuilder.core.lint.document import Document
+from xraybuilder.core.lint.document import Document, StatementView
 from xraybuilder.core.lint.finding import Fix
 from xraybuilder.core.policy.source import Path
 
@@ -38,20 +38,25 @@ from xraybuilder.core.policy.source import Path
 def check(doc: Document) -> None:
     """Report condition findings for every statement."""
     for st in doc.statements:
-        block = st.raw.get("Condition")
-        if not isinstance(block, dict) or not block:
+        check_statement(doc, st)
+
+
+def check_statement(doc: Document, st: StatementView) -> None:
+    """Report condition findings for one statement."""
+    block = st.raw.get("Condition")
+    if not isinstance(block, dict) or not block:
+        return
+    context = _Context(
+        st.effect,
+        tuple(text for _, text in st.action_entries),
+        "NotAction" in st.raw and "Action" not in st.raw,
+    )
+    operators = tuple(block)
+    for op_name, keys in block.items():
+        if not isinstance(keys, dict) or not keys:
             continue
-        context = _Context(
-            st.effect,
-            tuple(text for _, text in st.action_entries),
-            "NotAction" in st.raw and "Action" not in st.raw,
-        )
-        operators = tuple(block)
-        for op_name, keys in block.items():
-            if not isinstance(keys, dict) or not keys:
-                continue
-            items = tuple((key, _freeze(raw)) for key, raw in keys.items())
-            _replay(doc, _block_records(op_name, items, operators, context), st.path)
+        items = tuple((key, _freeze(raw)) for key, raw in keys.items())
+        _replay(doc, _block_records(op_name, items, operators, context), st.path)
 
 
 def _replay(doc: Document, records: Iterable[_Record], prefix: Path) -> None:
