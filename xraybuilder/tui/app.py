@@ -11,6 +11,7 @@ Heavy modules (catalog, linter, presets) load in a worker after the first frame.
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 110
 # While the user types, the draft is written at most this often (seconds).
 AUTOSAVE_DELAY = 0.5
+FORMS_CSS = Path(__file__).with_name("forms.tcss")
+"""The rules of the step forms and dialogs, added to the stylesheet after the first frame."""
 NO_PREVIEW = "Choose a scenario:\nits policy appears here\nas you build it."
 
 
@@ -105,6 +108,8 @@ class XrayBuilderApp(App[None]):
         self._steps_ready = False
         """True once every step's form is mounted (just after the first frame)."""
         self._pending_library: Library | None = None
+        self._frame_hold: AbstractContextManager[None] | None = None
+        """Held from an edit until its assessment is shown (see _hold_frame)."""
         """Forms not refreshed since the draft changed -> whether the draft was replaced."""
         self.started = time.perf_counter()
 
@@ -112,7 +117,7 @@ class XrayBuilderApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
-        yield Tabs(Tab("Form", id="narrow-form"), Tab("Preview", id="narrow-preview"), id="narrow-tabs")
+        # The narrow terminal's Form/Preview tabs are mounted when the terminal is narrow.
         with Horizontal(id="body"):
             with Vertical(id="steps-pane"):
                 yield OptionList(*(Option(s.title, id=s.id) for s in STEPS), id="steps")
@@ -143,6 +148,8 @@ class XrayBuilderApp(App[None]):
         self._started = True
         # The catalog, linter and presets load in a thread while the other forms mount.
         self._load_core()
+        # The forms' and dialogs' rules: nothing on the first frame uses them.
+        self.stylesheet.add_source(FORMS_CSS.read_text("utf-8"), read_from=(str(FORMS_CSS), ""))
         await self._mount_steps()
         await self._add_preview_tabs()
         for problem in keymap.apply(self):
@@ -217,9 +224,18 @@ class XrayBuilderApp(App[None]):
 
     def _apply_width(self, width: int) -> None:
         narrow = width < NARROW_WIDTH
+        screen = self.screen
+        if narrow and screen.query("#body") and not screen.query("#narrow-tabs"):
+            tabs = Tabs(Tab("Form", id="narrow-form"), Tab("Preview", id="narrow-preview"), id="narrow-tabs")
+            screen.mount(tabs, before="#body")
         self.screen.set_class(narrow, "narrow")
         if not narrow:
             self.screen.remove_class("show-preview")
+
+    def _show_form_tab(self) -> None:
+        """In a narrow terminal, bring the form back in front of the preview."""
+        for tabs in self.screen.query("#narrow-tabs").results(Tabs):
+            tabs.active = "narrow-form"
 
     def clock(self) -> str:
         """The time shown in "draft saved HH:MM" (pictures of the app fix it)."""
@@ -293,22 +309,46 @@ class XrayBuilderApp(App[None]):
             return
         self.draft = draft
         self.unsaved = True
+        self._hold_frame()
         self.call_later(self._recompute)
 
     def _recompute(self) -> None:
-        draft = self.draft
-        if draft is None:
-            return
-        # Several edits in one burst (fast typing) are assessed once, for the last draft.
-        if self.assessment is not None and self.assessment.draft is draft and not self._rebuilt:
-            return
-        from xraybuilder.core.assess import assess
+        try:
+            draft = self.draft
+            if draft is None:
+                return
+            # Several edits in one burst (fast typing) are assessed once, for the last draft.
+            if self.assessment is not None and self.assessment.draft is draft and not self._rebuilt:
+                return
+            from xraybuilder.core.assess import assess
 
-        assessment = assess(draft)
-        rebuilt, self._rebuilt = self._rebuilt, False
-        self.assessment = assessment
-        self._show(assessment, rebuilt=rebuilt)
-        self._autosave_soon(now=rebuilt)
+            assessment = assess(draft)
+            rebuilt, self._rebuilt = self._rebuilt, False
+            self.assessment = assessment
+            self._show(assessment, rebuilt=rebuilt)
+            self._autosave_soon(now=rebuilt)
+        finally:
+            # Through the screen's queue: it runs after the widgets changed above have
+            # asked the screen for their repaint, so all of them go into one frame.
+            self.screen.call_later(self._release_frame)
+
+    def _hold_frame(self) -> None:
+        """Paint nothing until the new draft's assessment is on every widget.
+
+        The widget that was edited (a field, the file's text) asks for its repaint at
+        once; painted alone, its frame would push the preview and the findings to the
+        next frame, a frame later, and show text that the findings do not describe yet.
+        """
+        if self._frame_hold is None:
+            self._frame_hold = self.batch_update()
+            self._frame_hold.__enter__()
+
+    def _release_frame(self) -> None:
+        hold, self._frame_hold = self._frame_hold, None
+        if hold is not None:
+            hold.__exit__(None, None, None)
+            # The screen may have gone idle while held: have it look for repaints again.
+            self.screen.check_idle()
 
     def _autosave_soon(self, *, now: bool) -> None:
         """Save the draft now, or within AUTOSAVE_DELAY while the user is typing.
@@ -466,7 +506,7 @@ class XrayBuilderApp(App[None]):
         if self.assessment is not None:
             self._mark_steps(self.assessment)
         self.screen.remove_class("show-preview")
-        self.query_one("#narrow-tabs", Tabs).active = "narrow-form"
+        self._show_form_tab()
         if focus:
             self.call_after_refresh(self._focus_form, form)
 

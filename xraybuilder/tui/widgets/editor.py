@@ -16,8 +16,9 @@ from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.reactive import Reactive, reactive
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import TextArea
-from textual.widgets.text_area import Edit, EditResult, Selection
+from textual.widgets.text_area import Edit, EditResult, Selection, TextAreaTheme
 
 RowKey = tuple[object, ...]
 
@@ -34,9 +35,11 @@ class PolicyEditor(TextArea):
         self._painted: dict[int, RowKey] = {}
         """Screen row -> the key of the line last painted there."""
         self._shared: RowKey | None = None
+        self._styled_theme: TextAreaTheme | None = None
         super().__init__(*args, **kwargs)
 
     def notify_style_update(self) -> None:
+        self._styled_theme = None
         self._kept_lines.clear()
         self._painted.clear()
         super().notify_style_update()
@@ -54,7 +57,31 @@ class PolicyEditor(TextArea):
         result = super().edit(edit)
         # An edit that keeps the selection where it was does not pass through the watcher.
         self._repaint_changed()
+        self._hold_painting()
         return result
+
+    def _hold_painting(self) -> None:
+        """Paint the edit together with what its Changed message makes the app show.
+
+        The edit has posted Changed, which climbs the ancestors' queues one by one. Painting
+        waits for a callback that climbs the same queues behind it: by the time it reaches
+        the App, every handler of Changed has run, so the new text, its preview and its
+        findings reach the screen in one frame.
+        """
+        app = self.app
+        hold = app.batch_update()
+        hold.__enter__()
+        chain = [*self.ancestors_with_self]
+
+        def climb(step: int) -> None:
+            while step < len(chain):
+                if chain[step].call_later(climb, step + 1):
+                    return
+                step += 1  # that node has closed: go on with the next
+            hold.__exit__(None, None, None)
+            app.screen.check_idle()
+
+        climb(0)
 
     # -- which rows changed ------------------------------------------------------------
 
@@ -128,9 +155,15 @@ class PolicyEditor(TextArea):
     # -- rendering ---------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        # TextArea.render_lines fills its theme from the CSS on every paint (a dozen style
+        # look-ups); here only when the styles or the theme changed since the last time.
+        theme = self._theme
+        if theme is not None and theme is not self._styled_theme:
+            theme.apply_css(self)
+            self._styled_theme = theme
         self._shared = self._shared_key() if self._plain() else None
         try:
-            return super().render_lines(crop)
+            return Widget.render_lines(self, crop)
         finally:
             self._shared = None
 
