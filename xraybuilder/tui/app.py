@@ -126,13 +126,15 @@ class XrayBuilderApp(App[None]):
                 with ContentSwitcher(initial="scenario", id="form"):
                     yield ScenarioStep(id="scenario")
             with Vertical(id="side"):
-                # The Trust, Findings and Summary tabs are added after the first frame.
-                with TabbedContent(id="preview-tabs"):
-                    with TabPane("Policy", id="tab-policy"):
-                        yield PolicyView(NO_PREVIEW, id="policy")
+                # The first frame shows the policy under a title where its tab will be; the
+                # tabs (Policy, Trust, Findings, Summary) replace both just after it.
+                yield Static("Policy", id="side-title", markup=False)
+                yield PolicyView(NO_PREVIEW, id="side-placeholder")
                 yield SizeMeter(id="meter")
                 yield Static("", id="status", markup=False)
-        yield Footer(compact=True)
+        # Compact by the rules in app.tcss: Footer(compact=True) restyles each key as it
+        # mounts, a stylesheet pass per key before the first frame.
+        yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "choose a scenario"
@@ -160,11 +162,19 @@ class XrayBuilderApp(App[None]):
             self._core_loaded(library)
 
     async def _add_preview_tabs(self) -> None:
-        tabs = self.query_one("#preview-tabs", TabbedContent)
-        await tabs.add_pane(TabPane("Trust", PolicyView("", id="trust"), id="tab-trust"))
-        await tabs.add_pane(TabPane("Findings", FindingsList(id="findings"), id="tab-findings"))
+        side = self.query_one("#side", Vertical)
+        await side.remove_children("#side-title, #side-placeholder")
+        tabs = TabbedContent(id="preview-tabs")
         summary = VerticalScroll(Static("", id="summary", markup=False))
-        await tabs.add_pane(TabPane("Summary", summary, id="tab-summary"))
+        # As `with TabbedContent():` adds them: composed with the tabs, Policy first and shown.
+        for pane in (
+            TabPane("Policy", PolicyView(NO_PREVIEW, id="policy"), id="tab-policy"),
+            TabPane("Trust", PolicyView("", id="trust"), id="tab-trust"),
+            TabPane("Findings", FindingsList(id="findings"), id="tab-findings"),
+            TabPane("Summary", summary, id="tab-summary"),
+        ):
+            tabs.compose_add_child(pane)
+        await side.mount(tabs, before="#meter")
 
     async def _mount_steps(self) -> None:
         """Mount the forms of every step but the first (hidden until chosen)."""
