@@ -119,12 +119,12 @@ class XrayBuilderApp(App[None]):
         yield Header(icon="≡")
         # The narrow terminal's Form/Preview tabs are mounted when the terminal is narrow.
         with Horizontal(id="body"):
-            with Vertical(id="steps-pane"):
-                yield OptionList(*(Option(s.title, id=s.id) for s in STEPS), id="steps")
-            with Vertical(id="center"):
-                # The other steps' forms are mounted after the first frame (see _mount_steps).
-                with ContentSwitcher(initial="scenario", id="form"):
-                    yield ScenarioStep(id="scenario")
+            # No container around the steps and the form: each layer is repainted, line by
+            # line, on every frame.
+            yield OptionList(*(Option(s.title, id=s.id) for s in STEPS), id="steps")
+            # The other steps' forms are mounted after the first frame (see _mount_steps).
+            with ContentSwitcher(initial="scenario", id="form"):
+                yield ScenarioStep(id="scenario")
             with Vertical(id="side"):
                 # The first frame shows the policy under a title where its tab will be; the
                 # tabs (Policy, Trust, Findings, Summary) replace both just after it.
