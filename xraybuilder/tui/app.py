@@ -26,10 +26,6 @@ from textual.widgets import (
     Header,
     OptionList,
     Static,
-    Tab,
-    TabbedContent,
-    TabPane,
-    Tabs,
 )
 from textual.widgets.option_list import Option
 
@@ -44,6 +40,7 @@ from xraybuilder.tui.widgets.preview import PolicyView
 
 if TYPE_CHECKING:
     from textual.timer import Timer
+    from textual.widgets import TabbedContent, Tabs
 
     from xraybuilder.core.assess import AssessedFinding, Assessment, DraftField
     from xraybuilder.core.draft import Draft
@@ -162,6 +159,8 @@ class XrayBuilderApp(App[None]):
             self._core_loaded(library)
 
     async def _add_preview_tabs(self) -> None:
+        from textual.widgets import TabbedContent, TabPane
+
         side = self.query_one("#side", Vertical)
         await side.remove_children("#side-title, #side-placeholder")
         tabs = TabbedContent(id="preview-tabs")
@@ -236,6 +235,8 @@ class XrayBuilderApp(App[None]):
         narrow = width < NARROW_WIDTH
         screen = self.screen
         if narrow and screen.query("#body") and not screen.query("#narrow-tabs"):
+            from textual.widgets import Tab, Tabs
+
             tabs = Tabs(Tab("Form", id="narrow-form"), Tab("Preview", id="narrow-preview"), id="narrow-tabs")
             screen.mount(tabs, before="#body")
         self.screen.set_class(narrow, "narrow")
@@ -244,8 +245,8 @@ class XrayBuilderApp(App[None]):
 
     def _show_form_tab(self) -> None:
         """In a narrow terminal, bring the form back in front of the preview."""
-        for tabs in self.screen.query("#narrow-tabs").results(Tabs):
-            tabs.active = "narrow-form"
+        for tabs in self.screen.query("#narrow-tabs"):
+            tabs.active = "narrow-form"  # type: ignore[attr-defined]
 
     def clock(self) -> str:
         """The time shown in "draft saved HH:MM" (pictures of the app fix it)."""
@@ -445,7 +446,8 @@ class XrayBuilderApp(App[None]):
         # The summary expands every grant of the policy: worked out only while it is on screen.
         self._show_summary()
         _update_static(self.query_one("#status", Static), _status_text(assessment))
-        findings_tab = self.query_one("#preview-tabs", TabbedContent).get_tab("tab-findings")
+        preview_tabs: TabbedContent = self.query_one("#preview-tabs")  # type: ignore[assignment]
+        findings_tab = preview_tabs.get_tab("tab-findings")
         label = f"Findings {len(assessment.findings)}" if assessment.findings else "Findings"
         if str(findings_tab.label) != label:
             findings_tab.label = label
@@ -462,13 +464,17 @@ class XrayBuilderApp(App[None]):
         assessment = self.assessment
         if assessment is None or assessment is self._summary_of:
             return
-        if self.query_one("#preview-tabs", TabbedContent).active != "tab-summary":
+        preview_tabs: TabbedContent = self.query_one("#preview-tabs")  # type: ignore[assignment]
+        if preview_tabs.active != "tab-summary":
             return
         self._summary_of = assessment
         _update_static(self.query_one("#summary", Static), _summary_text(assessment))
 
-    @on(TabbedContent.TabActivated, "#preview-tabs")
-    def _preview_tab(self, event: TabbedContent.TabActivated) -> None:
+    # Handlers by name, not @on(TabbedContent.TabActivated): the tab widgets are imported
+    # only once they are mounted, after the first frame.
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.tabbed_content.id != "preview-tabs":
+            return
         self._show_summary()
 
     def _refresh_form(self, step_id: str) -> None:
@@ -560,10 +566,12 @@ class XrayBuilderApp(App[None]):
             self.query_one("#policy").focus()
             return
         showing = "show-preview" in self.screen.classes
-        self.query_one("#narrow-tabs", Tabs).active = "narrow-form" if showing else "narrow-preview"
+        tabs: Tabs = self.query_one("#narrow-tabs")  # type: ignore[assignment]
+        tabs.active = "narrow-form" if showing else "narrow-preview"
 
-    @on(Tabs.TabActivated, "#narrow-tabs")
-    def _narrow_tab(self, event: Tabs.TabActivated) -> None:
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tabs.id != "narrow-tabs":
+            return
         self.screen.set_class(event.tab.id == "narrow-preview", "show-preview")
 
     # -- findings --------------------------------------------------------------------
