@@ -3,7 +3,10 @@
 Cases, each over ``--runs`` calls, wall and CPU time:
 
 - an edit: every call assesses a new draft (one statement's Sid changed), so nothing is
-  served from the assessment cache: lint, documents, sizes and field mapping run again;
+  served from the assessment cache: lint, documents, sizes and field mapping run again
+  (the other statements' findings come from the per-statement caches);
+- an edit that changes what a statement grants (a new Resource each call), so the
+  checks across statements (redundant and shadowed statements) run again too;
 - the same draft again (a repaint): served from the cache;
 - the summary and the comparison, worked out on first access (the Review step);
 - the linter alone on the same policy text, for scale: assess() cannot be faster than it.
@@ -69,6 +72,10 @@ def main() -> None:
         assess(draft.set_sid(3, f"Warm{i}")).summary  # noqa: B018
 
     edits = [draft.set_sid(3, f"Edit{i}") for i in range(args.runs)]
+    grants = [
+        draft.set_resources(3, [f"arn:aws:xray:us-east-1:123456789012:group/edit-{i}/*"])
+        for i in range(args.runs)
+    ]
     fresh = [draft.set_sid(3, f"Review{i}") for i in range(args.runs)]
     texts = [
         identity_text(d.statements or ()) for d in (draft.set_sid(3, f"Lint{i}") for i in range(args.runs))
@@ -81,6 +88,7 @@ def main() -> None:
         f"Python {sys.version.split()[0]}:"
     )
     report("edit (new draft each call)", measure(args.runs, lambda i: assess(edits[i])), target=True)
+    report("edit of a grant (new Resource)", measure(args.runs, lambda i: assess(grants[i])))
     report("same draft again (cached)", measure(args.runs, lambda i: assess(draft)))
     report("summary + comparison, first use", measure(args.runs, lambda i: assess(fresh[i]).summary))
     report("lint alone, same text", measure(args.runs, lambda i: lint(texts[i])))

@@ -6,7 +6,8 @@ Usage: .venv/bin/python benchmarks/lint_throughput.py [--rounds N] [--runs N] [-
 Both tools start from the policy text and return findings with severities (parliament's
 ``enhance_finding`` is part of its run). Each is warmed up on the whole set first, so the
 figures are steady-state: both keep caches (parliament ``lru_cache``s action expansion; our
-families cache per-value verdicts), which is how an editor or a CI job calls them.
+families cache per-value verdicts, and the linter each statement's findings), which is how
+an editor or a CI job calls them.
 
 Prints policies/second for both and the ratio (target: ours >= 2x parliament), then the
 median lint time of one 50-statement policy (target: <= 2 ms). ``--profile`` adds a

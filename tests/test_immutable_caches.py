@@ -16,6 +16,7 @@ import enum
 import functools
 import importlib
 import ipaddress
+import json
 import pkgutil
 import re
 import sys
@@ -27,6 +28,7 @@ from typing import Any
 import pytest
 
 import xraybuilder.core as core
+import xraybuilder.core.lint as lint_module
 from xraybuilder.core import catalog, managed, printable
 from xraybuilder.core.assess import assess
 from xraybuilder.core.bundle import build
@@ -147,6 +149,7 @@ def test_every_cached_result_is_immutable(monkeypatch: pytest.MonkeyPatch) -> No
     # Emptied first, so caches behind other caches are filled (and seen) again.
     for original in functions.values():
         original.cache_clear()  # type: ignore[attr-defined]
+    lint_module._STATEMENTS.clear()
     # Replace every reference a module holds, including ``from x import f`` copies.
     for module_name, module in list(sys.modules.items()):
         if not module_name.startswith("xraybuilder") or module is None:
@@ -166,6 +169,23 @@ def test_every_cached_result_is_immutable(monkeypatch: pytest.MonkeyPatch) -> No
         if (problem := mutable_part(value)) is not None
     }
     assert problems == {}
+    # The linter's statement cache is no functools cache (a missing entry is worked out
+    # in the document at hand), and holds frozen values too.
+    kept = lint_module._STATEMENTS.values()
+    assert kept and any(value is not None for value in kept)
+    assert [problem for value in kept if (problem := mutable_part(value)) is not None] == []
+
+
+def test_the_statement_cache_is_bounded() -> None:
+    cache = lint_module._STATEMENTS
+    statements = [
+        {"Sid": f"S{i}", "Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*"} for i in range(40)
+    ]
+    for start in range(0, cache.maxsize + 200, 40):
+        for i, statement in enumerate(statements):
+            statement["Sid"] = f"S{start + i}"
+        lint(json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    assert len(cache.values()) == cache.maxsize
 
 
 def test_every_cache_is_bounded_or_takes_no_open_ended_argument() -> None:

@@ -122,7 +122,7 @@ def test_a_warm_cache_gives_what_a_cold_lint_gives(
 ) -> None:
     context = LintContext(kind=kind)
     text = text_of(statements, layout, version, single=data.draw(st.booleans()))
-    lint_module._statement_lint.cache_clear()
+    lint_module._STATEMENTS.clear()
     cold = lint(text, context)
     assert cold == by_families(text, context)
 
@@ -135,7 +135,7 @@ def test_a_warm_cache_gives_what_a_cold_lint_gives(
         statements[:index] + [edited] + statements[index + 1 :],
         statements[:index] + statements[index + 1 :] or [edited],
     ]
-    lint_module._statement_lint.cache_clear()
+    lint_module._STATEMENTS.clear()
     for variant in variants:
         lint(text_of(variant, other_layout, version, single=False), context)
     assert lint(text, context) == cold
@@ -145,12 +145,12 @@ def test_an_edit_to_one_statement_lints_that_statement_again_only() -> None:
     statements = [
         {"Sid": f"S{i}", "Effect": "Allow", "Action": "xray:GetGroup", "Resource": "*"} for i in range(5)
     ]
+    cache = lint_module._STATEMENTS
     lint(text_of(statements, 2, "2012-10-17", single=False))
-    before = lint_module._statement_lint.cache_info()
+    before = (cache.misses, cache.hits)
     statements[3] = {**statements[3], "Sid": "Edited"}
     lint(text_of(statements, 2, "2012-10-17", single=False))
-    after = lint_module._statement_lint.cache_info()
-    assert (after.misses - before.misses, after.hits - before.hits) == (1, 4)
+    assert (cache.misses - before[0], cache.hits - before[1]) == (1, 4)
 
 
 def test_a_moved_statement_keeps_its_findings_at_its_new_place() -> None:

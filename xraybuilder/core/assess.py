@@ -28,12 +28,12 @@ from xraybuilder.core.draft import (
 )
 from xraybuilder.core.lint import LintContext, lint
 from xraybuilder.core.lint.finding import Finding, Severity
-from xraybuilder.core.policy.model import Policy, PolicyShapeError
+from xraybuilder.core.lint.size import text_size
+from xraybuilder.core.policy.model import Policy, PolicyShapeError, Statement
 from xraybuilder.core.policy.render import (
     KEY_POLICY_QUOTA,
     SIZE_QUOTAS,
     TRUST_POLICY_QUOTA,
-    iam_size,
     render,
 )
 from xraybuilder.core.policy.source import Path
@@ -205,8 +205,10 @@ def _assess(draft: Draft) -> Assessment:
     if draft.origin == "preset":
         bundle, problems, preset_notes = _preset(draft)
         notes.extend(preset_notes)
+        identity: Policy | None
+        edited_text = None
         if draft.statements is not None:
-            identity = policy_of(draft.statements)
+            identity, edited_text = _identity(draft.statements)
             if bundle is not None:
                 bundle = dataclasses.replace(bundle, identity_policy=identity)
         else:
@@ -216,7 +218,7 @@ def _assess(draft: Draft) -> Assessment:
         if identity is not None:
             name = bundle.names.get("policy") if bundle is not None else None
             title = f"Identity policy ({name})" if name else "Identity policy"
-            text = identity_text(draft.statements) if draft.statements is not None else render(identity)
+            text = edited_text if edited_text is not None else render(identity)
             made.append(("identity", title, identity, text))
         if bundle is not None and bundle.trust_policy is not None:
             made.append(("trust", "Trust policy", bundle.trust_policy, render(bundle.trust_policy)))
@@ -233,8 +235,8 @@ def _assess(draft: Draft) -> Assessment:
                 )
             )
     elif draft.origin == "custom":
-        edited = draft.statements or ()
-        made.append(("identity", "Identity policy", policy_of(edited), identity_text(edited)))
+        policy, text = _identity(draft.statements or ())
+        made.append(("identity", "Identity policy", policy, text))
     else:
         made.append(_file_document(draft))
 
@@ -287,17 +289,28 @@ def _summary(documents: tuple[AssessedDocument, ...], later: dict[str, Any]) -> 
 def identity_text(statements: Sequence[DraftStatement]) -> str:
     """``render(policy_of(statements))``, rendering each statement once: an edit to one
     statement of fifty renders one statement again, not the whole policy."""
+    return _identity(statements)[1]
+
+
+def _identity(statements: Sequence[DraftStatement]) -> tuple[Policy, str]:
+    """``policy_of(statements)`` and its canonical text, each statement built and
+    rendered once (an edit to one statement of fifty builds that one again)."""
     if not statements:
-        return render(policy_of(()))
-    body = ",\n    ".join(_statement_text(s) for s in statements)
-    return f'{{\n  "Version": "{POLICY_VERSION}",\n  "Statement": [\n    {body}\n  ]\n}}\n'
+        policy = policy_of(())
+        return policy, render(policy)
+    parts = [_statement_parts(s) for s in statements]
+    body = ",\n    ".join(text for _, text in parts)
+    text = f'{{\n  "Version": "{POLICY_VERSION}",\n  "Statement": [\n    {body}\n  ]\n}}\n'
+    return Policy(tuple(model for model, _ in parts), POLICY_VERSION), text
 
 
 @lru_cache(maxsize=1024)
-def _statement_text(statement: DraftStatement) -> str:
+def _statement_parts(statement: DraftStatement) -> tuple[Statement, str]:
+    """The statement in the policy model, and its text as it appears in the identity policy."""
+    model: Statement = policy_of((statement,)).statements[0]
     # json.dumps escapes line breaks inside strings, so every "\n" here is layout.
-    one = policy_of((statement,)).statements[0].to_json()
-    return json.dumps(one, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+    text = json.dumps(model.to_json(), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+    return model, text
 
 
 def _guard(notes: list[Diagnostic], what: str, compute: Callable[[], T]) -> T | None:
@@ -336,8 +349,8 @@ def _file_document(draft: Draft) -> tuple[str, str, Policy | None, str]:
     from xraybuilder.core.lint.kinds import detect_kind
 
     if draft.statements is not None:
-        policy: Policy | None = policy_of(draft.statements)
-        text = identity_text(draft.statements)
+        policy: Policy | None
+        policy, text = _identity(draft.statements)
     else:
         text = draft.file_text or ""
         try:
@@ -357,11 +370,11 @@ def _document(doc_id: str, title: str, policy: Policy | None, text: str, target:
     findings = _lint(text, target, kind)
     size = None
     if kind == "identity":
-        size = Size(iam_size(text), SIZE_QUOTAS.get(target, SIZE_QUOTAS["managed"]), target)
+        size = Size(text_size(text), SIZE_QUOTAS.get(target, SIZE_QUOTAS["managed"]), target)
     elif kind == "trust":
-        size = Size(iam_size(text), TRUST_POLICY_QUOTA, "trust")
+        size = Size(text_size(text), TRUST_POLICY_QUOTA, "trust")
     elif kind == "key-policy":
-        size = Size(iam_size(text), KEY_POLICY_QUOTA, "key-policy")
+        size = Size(text_size(text), KEY_POLICY_QUOTA, "key-policy")
     return AssessedDocument(doc_id, title, kind, text, policy, tuple(findings), size)
 
 

@@ -19,9 +19,10 @@ lints that statement alone again.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from functools import lru_cache
+from enum import Enum
 from types import ModuleType
 from typing import Any, Literal
 
@@ -71,11 +72,6 @@ FAMILIES = (
 )
 # The families with a per-statement part, in FAMILIES order.
 _SPLIT: tuple[ModuleType, ...] = tuple(family for family in FAMILIES if hasattr(family, "check_statement"))
-# A statement is linted on its own as the one statement of this policy: its findings'
-# paths then start with _HERE, and on its first line columns are shifted by the prefix.
-_PREFIX = '{"Statement":['
-_SUFFIX = "]}"
-_HERE: Path = ("Statement", 0)
 
 
 def lint(source: str | Policy | dict[str, Any], context: LintContext | None = None) -> list[Finding]:
@@ -116,9 +112,8 @@ def _run_families(doc: Document, *, reuse: bool) -> list[Finding]:
         if hasattr(family, "check_document"):
             family.check_document(doc)
             before[family] = doc.findings()
-    facts = tuple(sorted(doc.facts.items()))
     if reuse:
-        per_statement = _reused(doc, facts)
+        per_statement = _reused(doc, _Setting(doc.context, tuple(sorted(doc.facts.items()))))
     else:
         per_statement = [_check_statement(doc, st) for st in doc.statements]
     out: list[Finding] = []
@@ -144,33 +139,61 @@ def _run_families(doc: Document, *, reuse: bool) -> list[Finding]:
     return out
 
 
-def _reused(doc: Document, facts: tuple[tuple[str, Hashable], ...]) -> list[_Found]:
-    """The split families' findings on each statement, from the cache when its text was
-    linted before in the same context."""
+class _Setting:
+    """What statement findings depend on besides the statement: the lint context and the
+    document's facts. One cache key part per document, its hash worked out once."""
+
+    __slots__ = ("_hash", "context", "facts")
+
+    def __init__(self, context: LintContext, facts: tuple[tuple[str, Hashable], ...]) -> None:
+        self.context = context
+        self.facts = facts
+        self._hash = hash((context, facts))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Setting) and (self.context, self.facts) == (other.context, other.facts)
+
+
+def _reused(doc: Document, setting: _Setting) -> list[_Found]:
+    """The split families' findings on each statement: from the cache when its text was
+    linted before in the same setting, else found in place and kept."""
     smap = doc.parsed.source_map
     text = doc.text
     out = []
     line, counted = 1, 0
-    for st in doc.statements:
-        start, end = smap.values[st.path]
-        kept = _statement_lint(text[start:end], doc.context, facts)
-        if kept is None:
-            out.append(_check_statement(doc, st))
-            continue
+    statements = doc.statements
+    items = smap.item_spans(("Statement",)) if statements and len(statements[0].path) == 2 else []
+    for st in statements:
+        start, end = items[st.index] if items else smap.values[st.path]
         # Statements come in text order: count lines from the previous one.
         line += text.count("\n", counted, start)
         counted = start
-        out.append((kept.placed(st.path, line, start - text.rfind("\n", 0, start)), kept.notes))
+        column = start - text.rfind("\n", 0, start)
+        key = (text[start:end], setting)
+        kept = _STATEMENTS.get(key)
+        if isinstance(kept, _StatementLint):
+            out.append((kept.placed(st.path, line, column), kept.notes))
+            continue
+        found = _check_statement(doc, st)
+        if kept is _ABSENT_ENTRY:
+            _STATEMENTS.put(key, _relative(found, st.path, line, column))
+        out.append(found)
     return out
 
 
 def _check_statement(doc: Document, st: StatementView) -> _Found:
-    found = []
+    found: list[tuple[tuple[Finding, bool], ...]] = []
     notes = []
     for family in _SPLIT:
         notes.append(family.check_statement(doc, st))
         pending = doc.take()
-        found.append(tuple(zip(doc.resolve(pending), (p.once for p in pending), strict=True)))
+        if pending:
+            found.append(tuple(zip(doc.resolve(pending), [p.once for p in pending], strict=True)))
+        else:
+            found.append(())
     return tuple(found), tuple(notes)
 
 
@@ -223,45 +246,82 @@ class _StatementLint:
 _NOTHING: tuple[tuple[tuple[Finding, bool], ...], ...] = ((),) * len(_SPLIT)
 
 
-@lru_cache(maxsize=4096)
-def _statement_lint(
-    text: str, context: LintContext, facts: tuple[tuple[str, Hashable], ...]
-) -> _StatementLint | None:
-    """Lint one statement's text alone, as the one statement of a policy; None when a
-    finding points outside it (it is then linted in place, every time)."""
-    parsed = parse_json(_PREFIX + text + _SUFFIX)
-    if parsed.problems or not isinstance(parsed.value["Statement"][0], dict):
-        return None
-    doc = Document(parsed, context, facts=dict(facts))
-    found, notes = _check_statement(doc, doc.statements[0])
-    shift = len(_PREFIX)
+def _relative(found: _Found, base: Path, line: int, column: int) -> _StatementLint | None:
+    """The statement's findings placed relative to it (at ``base``, starting at ``line``
+    and ``column``); None when one points outside it (it is then linted in place, every
+    time)."""
+    depth = len(base)
     out = []
-    for family_found in found:
+    for family_found in found[0]:
         local = []
         for f, once in family_found:
             if (
-                f.path[:2] != _HERE
-                or (f.line == 1 and f.column <= shift)
-                or (f.end_line == 1 and f.end_column <= shift)
+                f.path[:depth] != base
+                or (f.line, f.column) < (line, column)
+                or (f.end_line, f.end_column) < (line, column)
             ):
                 return None
             fix, fix_below = f.fix, False
-            if fix is not None and fix.path[:2] == _HERE:
-                fix, fix_below = Fix(fix.description, fix.path[2:], fix.value, fix.new_key), True
+            if fix is not None and fix.path[:depth] == base:
+                fix, fix_below = Fix(fix.description, fix.path[depth:], fix.value, fix.new_key), True
             moved = Finding(
                 f.code,
                 f.severity,
                 f.message,
-                f.path[2:],
-                f.line,
-                f.column - shift if f.line == 1 else f.column,
-                f.end_line,
-                f.end_column - shift if f.end_line == 1 else f.end_column,
+                f.path[depth:],
+                f.line - line + 1,
+                f.column - column + 1 if f.line == line else f.column,
+                f.end_line - line + 1,
+                f.end_column - column + 1 if f.end_line == line else f.end_column,
                 fix,
             )
             local.append(_Local(moved, fix_below, once))
         out.append(tuple(local))
-    return _StatementLint(tuple(out), notes, any(out))
+    return _StatementLint(tuple(out), found[1], any(out))
+
+
+class _StatementCache:
+    """Statement findings by statement text and setting, least recently used first out.
+
+    Not a ``functools.lru_cache``: a missing entry is worked out in the document at hand
+    (where the statement's findings are needed anyway) and then put. Values are frozen.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.hits = 0
+        self.misses = 0
+        self._data: OrderedDict[tuple[str, _Setting], _StatementLint | None] = OrderedDict()
+
+    def get(self, key: tuple[str, _Setting]) -> _StatementLint | None | _Absent:
+        """The entry for ``key`` (None: a statement that cannot be cached), else _ABSENT_ENTRY."""
+        found = self._data.get(key, _ABSENT_ENTRY)
+        if found is _ABSENT_ENTRY:
+            self.misses += 1
+        else:
+            self.hits += 1
+            self._data.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, _Setting], value: _StatementLint | None) -> None:
+        self._data[key] = value
+        if len(self._data) > self.maxsize:
+            self._data.popitem(last=False)
+
+    def values(self) -> list[_StatementLint | None]:
+        return list(self._data.values())
+
+    def clear(self) -> None:
+        self._data.clear()
+        self.hits = self.misses = 0
+
+
+class _Absent(Enum):
+    ABSENT = "absent"
+
+
+_ABSENT_ENTRY = _Absent.ABSENT
+_STATEMENTS = _StatementCache(maxsize=4096)
 
 
 def lint_as(

@@ -40,13 +40,28 @@ def _data() -> Any:
 
 def check(doc: Document) -> None:
     """Report privilege escalation across the Allow statements of an identity policy."""
+    check_across(doc, [check_statement(doc, st) for st in doc.statements])
+
+
+def check_statement(doc: Document, st: StatementView) -> _Prefixes:
+    """Nothing to report on one statement alone: the service prefixes its Action names."""
+    return _prefixes([st])
+
+
+def check_across(doc: Document, notes: Sequence[object]) -> None:
+    """Report privilege escalation; ``notes`` holds what ``check_statement`` returned for
+    each statement."""
     if doc.context.kind != "identity":
         return
     allows = [st for st in doc.statements if st.effect == "Allow" and "NotAction" not in st.raw]
     denies = [st for st in doc.statements if st.effect == "Deny" and "NotAction" not in st.raw]
     if not allows:
         return
-    prefixes = _prefixes(allows)
+    prefixes: frozenset[str] | None = frozenset()
+    for st, note in zip(doc.statements, notes, strict=True):
+        if prefixes is None or not (st.effect == "Allow" and "NotAction" not in st.raw):
+            continue
+        prefixes = prefixes | note if isinstance(note, frozenset) else None
     _check_methods(doc, allows, denies, prefixes)
     _check_resource_policies(doc, allows, denies, prefixes)
 
@@ -64,9 +79,14 @@ def _matches(pattern: str, action: str) -> bool:
     return patterns.action_matches(pattern, action)
 
 
-def _prefixes(statements: list[StatementView]) -> frozenset[str] | None:
-    """Service prefixes the statements' Action entries name; None when one has a wildcard
-    in its prefix (it may name any service)."""
+# A statement note: the service prefixes its Action entries name, or _ANY_SERVICE.
+_Prefixes = frozenset[str] | str
+_ANY_SERVICE = "*"
+
+
+def _prefixes(statements: list[StatementView]) -> _Prefixes:
+    """Service prefixes the statements' Action entries name; _ANY_SERVICE when one has a
+    wildcard in its prefix (it may name any service)."""
     out: set[str] = set()
     for st in statements:
         for _, text in st.action_entries:
@@ -74,7 +94,7 @@ def _prefixes(statements: list[StatementView]) -> frozenset[str] | None:
                 continue
             prefix = text.partition(":")[0].lower()
             if patterns.has_wildcard(prefix):
-                return None
+                return _ANY_SERVICE
             out.add(prefix)
     return frozenset(out)
 

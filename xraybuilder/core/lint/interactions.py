@@ -16,7 +16,7 @@ certain (when in doubt, nothing is reported):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +103,15 @@ class _Coverage:
     condition: _Entries | None
     conditional: bool
     """The statement has a (non-empty) Condition."""
+    _hash: int = field(init=False, repr=False, compare=False)
+    # Worked out once: coverages are cache keys on every lint of the policy.
+
+    def __post_init__(self) -> None:
+        fields = (self.effect, self.actions, self.resources, self.condition, self.conditional)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 @dataclass(frozen=True)

@@ -100,13 +100,12 @@ def check_statement(doc: Document, st: StatementView) -> _Grants | None:
 def check_across(doc: Document, notes: Sequence[object]) -> None:
     """Report statements another one repeats or covers; ``notes`` holds what
     ``check_statement`` returned for each statement."""
-    shapes = [
-        _Shape(st.index, note.effect, note.elements, note.grant, note.condition)
-        for st, note in zip(doc.statements, notes, strict=True)
-        if isinstance(note, _Grants)
-    ]
-    if len(shapes) > 1:
-        _check_statements(doc, tuple(shapes))
+    grants = tuple(
+        (st.index, note) for st, note in zip(doc.statements, notes, strict=True) if isinstance(note, _Grants)
+    )
+    if len(grants) > 1:
+        for index, other, same in _redundant_statements(grants):
+            _report_statement(doc, index, other, same)
 
 
 def _entries(st: StatementView, element: str) -> list[tuple[Path, str]]:
@@ -238,6 +237,10 @@ class _Grant:
     action_prefixes: tuple[str | None, ...]
     resource_prefixes: tuple[str | None, ...]
     """For each entry, the text before its first wildcard; None when it has none."""
+
+    def __hash__(self) -> int:
+        # The key says it all, and its hash is kept: a policy's grants are a cache key.
+        return hash(self.key)
 
 
 def _prefix(entry: str) -> str | None:
@@ -377,16 +380,12 @@ def _covers(general: _Shape, specific: _Shape) -> bool:
     )
 
 
-def _check_statements(doc: Document, shapes: tuple[_Shape, ...]) -> None:
-    for index, other, same in _redundant_statements(shapes):
-        _report_statement(doc, index, other, same)
-
-
 @lru_cache(maxsize=256)
-def _redundant_statements(shapes: tuple[_Shape, ...]) -> tuple[tuple[int, _Shape, bool], ...]:
+def _redundant_statements(grants: tuple[tuple[int, _Grants], ...]) -> tuple[tuple[int, _Shape, bool], ...]:
     """(index, the statement that repeats or covers it, whether it repeats it) for each
-    redundant statement; cached, as an edit that changes no grant (a Sid, the layout)
-    gives the same shapes."""
+    redundant statement, from what each statement (by index) grants; cached, as an edit
+    that changes no grant (a Sid, the layout) gives the same grants."""
+    shapes = [_Shape(index, g.effect, g.elements, g.grant, g.condition) for index, g in grants]
     flagged: dict[int, tuple[_Shape, bool]] = {}
     # Exact repeats first: cheap, and the message can say so.
     groups: dict[tuple[Any, ...], list[_Shape]] = {}

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from xraybuilder.core.lint.document import Document
 from xraybuilder.core.lint.finding import Severity
 from xraybuilder.core.policy.render import KEY_POLICY_QUOTA, SIZE_QUOTAS, TRUST_POLICY_QUOTA, iam_size
 
 # Above this share of the quota a policy still works, but the next edit may not fit.
 NEAR_QUOTA = 0.9
+
+
+@lru_cache(maxsize=64)
+def text_size(text: str) -> int:
+    """``iam_size(text)``, kept: the linter and ``assess`` both count each document."""
+    return iam_size(text)
+
 
 _WHERE = {
     "managed": "managed policies",
@@ -32,7 +41,7 @@ def check(doc: Document) -> None:
         return  # each service sets its own resource-policy quota
     target = doc.context.target
     quota = SIZE_QUOTAS[target]
-    size = iam_size(doc.text)
+    size = text_size(doc.text)
     inline = target != "managed"
     shared = (
         f" The {target}'s inline policies share this limit: their sizes add up, so the "
@@ -72,7 +81,7 @@ def check(doc: Document) -> None:
 
 
 def _check_other(doc: Document, quota: int, code: str, where: str) -> None:
-    size = iam_size(doc.text)
+    size = text_size(doc.text)
     if size > quota:
         doc.report(
             code,

@@ -82,6 +82,18 @@ class SourceMap:
         end_line, end_col = self._linecol(max(start, end))
         return Span(line, col, end_line, end_col)
 
+    def item_spans(self, path: Path) -> list[tuple[int, int]]:
+        """Offsets of each item of the list at ``path``, in order (none when there is none)."""
+        values = self.values
+        if path + (0,) not in values:  # indexes the list, in a lazy map
+            return []
+        out = []
+        index = 0
+        while (found := dict.get(values, path + (index,))) is not None:
+            out.append(found)
+            index += 1
+        return out
+
     def span(self, path: Path, *, key: bool = False) -> Span:
         """Line/column span (1-based) of the value at ``path``, or of its key.
 
@@ -220,7 +232,12 @@ class _LazyIndex:
                 child = parent + (key,)
                 dict.__setitem__(self.keys, child, (pos, after))
                 value_start = ws(text, ws(text, after).end() + 1).end()  # type: ignore[union-attr]
-                value_end = _SCAN(text, value_start)[1]
+                if not parent and text[value_start] == "[":
+                    # A list at the top (Statement): its items are wanted next, and
+                    # indexing them now reads them once instead of twice.
+                    value_end = self._items(child, value_start)
+                else:
+                    value_end = _SCAN(text, value_start)[1]
                 dict.__setitem__(values, child, (value_start, value_end))
                 children.append(child)
                 pos = ws(text, value_end).end()  # type: ignore[union-attr]
@@ -228,18 +245,29 @@ class _LazyIndex:
                     break
                 pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
         else:
-            index = 0
-            while text[pos] != "]":
-                value_end = _SCAN(text, pos)[1]
-                child = parent + (index,)
-                dict.__setitem__(values, child, (pos, value_end))
-                children.append(child)
-                index += 1
-                pos = ws(text, value_end).end()  # type: ignore[union-attr]
-                if text[pos] != ",":
-                    break
-                pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+            self._items(parent, start)
+            return self.children[parent]
         return children
+
+    def _items(self, parent: Path, start: int) -> int:
+        """Record the spans of the items of the list at ``start``; return where it ends."""
+        text, values = self.text, self.values
+        children: list[Path] = []
+        self.children[parent] = children
+        ws = _WS.match
+        pos = ws(text, start + 1).end()  # type: ignore[union-attr]
+        index = 0
+        while text[pos] != "]":
+            value_end = _SCAN(text, pos)[1]
+            child = parent + (index,)
+            dict.__setitem__(values, child, (pos, value_end))
+            children.append(child)
+            index += 1
+            pos = ws(text, value_end).end()  # type: ignore[union-attr]
+            if text[pos] != ",":
+                break
+            pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+        return pos + 1
 
 
 def _lazy_map(text: str) -> SourceMap:
@@ -271,6 +299,9 @@ class Parsed:
 def parse_json(text: str) -> Parsed:
     """Read ``text``; never raises for bad input."""
     if not text.startswith("\ufeff"):
+        parsed = _read_object(text)
+        if parsed is not None:
+            return parsed
         dupes: list[str] = []
         try:
             # NaN/Infinity are not JSON (IAM rejects them): let the reader report them.
@@ -288,6 +319,78 @@ def parse_json(text: str) -> Parsed:
     reader = _Reader(text)
     value, problems = reader.read()
     return Parsed(text, value, problems, reader.source_map)
+
+
+def _read_object(text: str) -> Parsed | None:
+    """A valid JSON object without repeated keys, read in one pass that also indexes its
+    members and the items of its lists (a policy's statements, which the linter reads
+    one by one); None for any other text, which the general path reads."""
+    dupes: list[str] = []
+    scan = json.JSONDecoder(
+        object_pairs_hook=_pairs_hook(dupes), parse_constant=_reject_constant, parse_int=_integer
+    ).scan_once  # type: ignore[attr-defined]
+    ws = _WS.match
+    index = _LazyIndex(text)
+    pos = dict.__getitem__(index.values, ())[0]
+    if not text.startswith("{", pos):
+        return None
+    out: dict[str, Any] = {}
+    children: list[Path] = []
+    try:
+        pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+        while text[pos] == '"':
+            key, after = scanstring(text, pos + 1, True)
+            if key in out:
+                return None
+            child = (key,)
+            dict.__setitem__(index.keys, child, (pos, after))
+            colon = ws(text, after).end()  # type: ignore[union-attr]
+            if text[colon] != ":":
+                return None
+            value_start = ws(text, colon + 1).end()  # type: ignore[union-attr]
+            if text[value_start] == "[":
+                out[key], value_end = _read_items(text, value_start, child, index, scan)
+            else:
+                out[key], value_end = scan(text, value_start)
+            dict.__setitem__(index.values, child, (value_start, value_end))
+            children.append(child)
+            pos = ws(text, value_end).end()  # type: ignore[union-attr]
+            if text[pos] != ",":
+                break
+            pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+            if text[pos] != '"':
+                return None
+        if text[pos] != "}" or ws(text, pos + 1).end() != len(text):  # type: ignore[union-attr]
+            return None
+    except (ValueError, IndexError, StopIteration, RecursionError):
+        return None
+    if dupes:
+        return None
+    index.children[()] = children
+    return Parsed(text, out, [], SourceMap(text, index.values, index.keys))
+
+
+def _read_items(text: str, start: int, path: Path, index: _LazyIndex, scan: Any) -> tuple[list[Any], int]:
+    """The items of the list at ``start``, indexed; and the offset after it."""
+    ws = _WS.match
+    items: list[Any] = []
+    children: list[Path] = []
+    pos = ws(text, start + 1).end()  # type: ignore[union-attr]
+    if text[pos] != "]":
+        while True:
+            item, end = scan(text, pos)
+            child = path + (len(items),)
+            dict.__setitem__(index.values, child, (pos, end))
+            children.append(child)
+            items.append(item)
+            pos = ws(text, end).end()  # type: ignore[union-attr]
+            if text[pos] == "]":
+                break
+            if text[pos] != ",":
+                raise ValueError("expected , or ]")
+            pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+    index.children[path] = children
+    return items, pos + 1
 
 
 def _reject_constant(name: str) -> Any:
