@@ -265,10 +265,6 @@ def builder_bench(statements: int, folder: Path) -> Any:
             super()._show(assessment, rebuilt=rebuilt)
             self.probe.changed(self)
 
-        def on_mount(self) -> None:
-            super().on_mount()
-            self.probe.watch(self.query_one("#policy", PolicyView))
-
     if not hasattr(XrayBuilderApp, "_show"):
         raise SystemExit("XrayBuilderApp has no _show(assessment) to time; update this benchmark")
     return BuilderBench()
@@ -302,6 +298,8 @@ async def builder_table(keys: int, warmup: int, statements: int) -> None:
         probe: Probe = app.probe
         async with app.run_test(size=SIZE) as pilot:
             await wait_loaded(app, pilot)
+            # The preview tabs are mounted after the first frame: watch the preview once loaded.
+            probe.watch(app.query_one("#policy", PolicyView))
             focus_first_sid(app)
             await pilot.pause()
             for i in range(warmup + keys):
