@@ -11,6 +11,7 @@ Heavy modules (catalog, linter, presets) load in a worker after the first frame.
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -26,10 +27,6 @@ from textual.widgets import (
     Header,
     OptionList,
     Static,
-    Tab,
-    TabbedContent,
-    TabPane,
-    Tabs,
 )
 from textual.widgets.option_list import Option
 
@@ -44,6 +41,7 @@ from xraybuilder.tui.widgets.preview import PolicyView
 
 if TYPE_CHECKING:
     from textual.timer import Timer
+    from textual.widgets import TabbedContent, Tabs
 
     from xraybuilder.core.assess import AssessedFinding, Assessment, DraftField
     from xraybuilder.core.draft import Draft
@@ -53,6 +51,8 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 110
 # While the user types, the draft is written at most this often (seconds).
 AUTOSAVE_DELAY = 0.5
+FORMS_CSS = Path(__file__).with_name("forms.tcss")
+"""The rules of the step forms and dialogs, added to the stylesheet after the first frame."""
 NO_PREVIEW = "Choose a scenario:\nits policy appears here\nas you build it."
 
 
@@ -96,6 +96,7 @@ class XrayBuilderApp(App[None]):
         self._offer_resume = offer_resume
         self._rebuilt = False
         self._stale: dict[str, bool] = {}
+        """Forms not refreshed since the draft changed -> whether the draft was replaced."""
         self._shown_findings: tuple[AssessedFinding, ...] = ()
         self._summary_of: Assessment | None = None
         """The assessment the Summary tab shows (it falls behind while hidden)."""
@@ -106,7 +107,8 @@ class XrayBuilderApp(App[None]):
         self._steps_ready = False
         """True once every step's form is mounted (just after the first frame)."""
         self._pending_library: Library | None = None
-        """Forms not refreshed since the draft changed -> whether the draft was replaced."""
+        self._frame_hold: AbstractContextManager[None] | None = None
+        """Held from an edit until its assessment is shown (see _hold_frame)."""
         self._pending_step: tuple[str, bool] | None = None
         """A step asked for during start-up: (step, focus), shown once the forms and scenarios are ready."""
         self.started = time.perf_counter()
@@ -115,22 +117,24 @@ class XrayBuilderApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
-        yield Tabs(Tab("Form", id="narrow-form"), Tab("Preview", id="narrow-preview"), id="narrow-tabs")
+        # The narrow terminal's Form/Preview tabs are mounted when the terminal is narrow.
         with Horizontal(id="body"):
-            with Vertical(id="steps-pane"):
-                yield OptionList(*(Option(s.title, id=s.id) for s in STEPS), id="steps")
-            with Vertical(id="center"):
-                # The other steps' forms are mounted after the first frame (see _mount_steps).
-                with ContentSwitcher(initial="scenario", id="form"):
-                    yield ScenarioStep(id="scenario")
+            # No container around the steps and the form: each layer is repainted, line by
+            # line, on every frame.
+            yield OptionList(*(Option(s.title, id=s.id) for s in STEPS), id="steps")
+            # The other steps' forms are mounted after the first frame (see _mount_steps).
+            with ContentSwitcher(initial="scenario", id="form"):
+                yield ScenarioStep(id="scenario")
             with Vertical(id="side"):
-                # The Trust, Findings and Summary tabs are added after the first frame.
-                with TabbedContent(id="preview-tabs"):
-                    with TabPane("Policy", id="tab-policy"):
-                        yield PolicyView(NO_PREVIEW, id="policy")
+                # The first frame shows the policy under a title where its tab will be; the
+                # tabs (Policy, Trust, Findings, Summary) replace both just after it.
+                yield Static("Policy", id="side-title", markup=False)
+                yield PolicyView(NO_PREVIEW, id="side-placeholder")
                 yield SizeMeter(id="meter")
                 yield Static("", id="status", markup=False)
-        yield Footer(compact=True)
+        # Compact by the rules in app.tcss: Footer(compact=True) restyles each key as it
+        # mounts, a stylesheet pass per key before the first frame.
+        yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "choose a scenario"
@@ -146,6 +150,8 @@ class XrayBuilderApp(App[None]):
         self._started = True
         # The catalog, linter and presets load in a thread while the other forms mount.
         self._load_core()
+        # The forms' and dialogs' rules: nothing on the first frame uses them.
+        self.stylesheet.add_source(FORMS_CSS.read_text("utf-8"), read_from=(str(FORMS_CSS), ""))
         await self._mount_steps()
         await self._add_preview_tabs()
         for problem in keymap.apply(self):
@@ -156,11 +162,21 @@ class XrayBuilderApp(App[None]):
             self._core_loaded(library)
 
     async def _add_preview_tabs(self) -> None:
-        tabs = self.query_one("#preview-tabs", TabbedContent)
-        await tabs.add_pane(TabPane("Trust", PolicyView("", id="trust"), id="tab-trust"))
-        await tabs.add_pane(TabPane("Findings", FindingsList(id="findings"), id="tab-findings"))
+        from textual.widgets import TabbedContent, TabPane
+
+        side = self.query_one("#side", Vertical)
+        await side.remove_children("#side-title, #side-placeholder")
+        tabs = TabbedContent(id="preview-tabs")
         summary = VerticalScroll(Static("", id="summary", markup=False))
-        await tabs.add_pane(TabPane("Summary", summary, id="tab-summary"))
+        # As `with TabbedContent():` adds them: composed with the tabs, Policy first and shown.
+        for pane in (
+            TabPane("Policy", PolicyView(NO_PREVIEW, id="policy"), id="tab-policy"),
+            TabPane("Trust", PolicyView("", id="trust"), id="tab-trust"),
+            TabPane("Findings", FindingsList(id="findings"), id="tab-findings"),
+            TabPane("Summary", summary, id="tab-summary"),
+        ):
+            tabs.compose_add_child(pane)
+        await side.mount(tabs, before="#meter")
 
     async def _mount_steps(self) -> None:
         """Mount the forms of every step but the first (hidden until chosen)."""
@@ -224,6 +240,12 @@ class XrayBuilderApp(App[None]):
 
     def _apply_width(self, width: int) -> None:
         narrow = width < NARROW_WIDTH
+        screen = self.screen
+        if narrow and screen.query("#body") and not screen.query("#narrow-tabs"):
+            from textual.widgets import Tab, Tabs
+
+            tabs = Tabs(Tab("Form", id="narrow-form"), Tab("Preview", id="narrow-preview"), id="narrow-tabs")
+            screen.mount(tabs, before="#body")
         self.screen.set_class(narrow, "narrow")
         if not narrow:
             self.screen.remove_class("show-preview")
@@ -238,6 +260,11 @@ class XrayBuilderApp(App[None]):
         if not sub_title:
             return Content(title)
         return Content.assemble(Content(f"{title} · "), Content(sub_title).stylize("dim"))
+
+    def _show_form_tab(self) -> None:
+        """In a narrow terminal, bring the form back in front of the preview."""
+        for tabs in self.screen.query("#narrow-tabs"):
+            tabs.active = "narrow-form"  # type: ignore[attr-defined]
 
     def clock(self) -> str:
         """The time shown in "draft saved HH:MM" (pictures of the app fix it)."""
@@ -311,22 +338,46 @@ class XrayBuilderApp(App[None]):
             return
         self.draft = draft
         self.unsaved = True
+        self._hold_frame()
         self.call_later(self._recompute)
 
     def _recompute(self) -> None:
-        draft = self.draft
-        if draft is None:
-            return
-        # Several edits in one burst (fast typing) are assessed once, for the last draft.
-        if self.assessment is not None and self.assessment.draft is draft and not self._rebuilt:
-            return
-        from xraybuilder.core.assess import assess
+        try:
+            draft = self.draft
+            if draft is None:
+                return
+            # Several edits in one burst (fast typing) are assessed once, for the last draft.
+            if self.assessment is not None and self.assessment.draft is draft and not self._rebuilt:
+                return
+            from xraybuilder.core.assess import assess
 
-        assessment = assess(draft)
-        rebuilt, self._rebuilt = self._rebuilt, False
-        self.assessment = assessment
-        self._show(assessment, rebuilt=rebuilt)
-        self._autosave_soon(now=rebuilt)
+            assessment = assess(draft)
+            rebuilt, self._rebuilt = self._rebuilt, False
+            self.assessment = assessment
+            self._show(assessment, rebuilt=rebuilt)
+            self._autosave_soon(now=rebuilt)
+        finally:
+            # Through the screen's queue: it runs after the widgets changed above have
+            # asked the screen for their repaint, so all of them go into one frame.
+            self.screen.call_later(self._release_frame)
+
+    def _hold_frame(self) -> None:
+        """Paint nothing until the new draft's assessment is on every widget.
+
+        The widget that was edited (a field, the file's text) asks for its repaint at
+        once; painted alone, its frame would push the preview and the findings to the
+        next frame, a frame later, and show text that the findings do not describe yet.
+        """
+        if self._frame_hold is None:
+            self._frame_hold = self.batch_update()
+            self._frame_hold.__enter__()
+
+    def _release_frame(self) -> None:
+        hold, self._frame_hold = self._frame_hold, None
+        if hold is not None:
+            hold.__exit__(None, None, None)
+            # The screen may have gone idle while held: have it look for repaints again.
+            self.screen.check_idle()
 
     def _autosave_soon(self, *, now: bool) -> None:
         """Save the draft now, or within AUTOSAVE_DELAY while the user is typing.
@@ -413,7 +464,8 @@ class XrayBuilderApp(App[None]):
         # The summary expands every grant of the policy: worked out only while it is on screen.
         self._show_summary()
         _update_static(self.query_one("#status", Static), _status_text(assessment))
-        findings_tab = self.query_one("#preview-tabs", TabbedContent).get_tab("tab-findings")
+        preview_tabs: TabbedContent = self.query_one("#preview-tabs")  # type: ignore[assignment]
+        findings_tab = preview_tabs.get_tab("tab-findings")
         label = f"Findings {len(assessment.findings)}" if assessment.findings else "Findings"
         if str(findings_tab.label) != label:
             findings_tab.label = label
@@ -430,13 +482,17 @@ class XrayBuilderApp(App[None]):
         assessment = self.assessment
         if assessment is None or assessment is self._summary_of:
             return
-        if self.query_one("#preview-tabs", TabbedContent).active != "tab-summary":
+        preview_tabs: TabbedContent = self.query_one("#preview-tabs")  # type: ignore[assignment]
+        if preview_tabs.active != "tab-summary":
             return
         self._summary_of = assessment
         _update_static(self.query_one("#summary", Static), _summary_text(assessment))
 
-    @on(TabbedContent.TabActivated, "#preview-tabs")
-    def _preview_tab(self, event: TabbedContent.TabActivated) -> None:
+    # Handlers by name, not @on(TabbedContent.TabActivated): the tab widgets are imported
+    # only once they are mounted, after the first frame.
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.tabbed_content.id != "preview-tabs":
+            return
         self._show_summary()
 
     def _refresh_form(self, step_id: str) -> None:
@@ -490,7 +546,7 @@ class XrayBuilderApp(App[None]):
         if self.assessment is not None:
             self._mark_steps(self.assessment)
         self.screen.remove_class("show-preview")
-        self.query_one("#narrow-tabs", Tabs).active = "narrow-form"
+        self._show_form_tab()
         if focus:
             self.call_after_refresh(self._focus_form, form)
 
@@ -538,10 +594,12 @@ class XrayBuilderApp(App[None]):
             self.query_one("#policy").focus()
             return
         showing = "show-preview" in self.screen.classes
-        self.query_one("#narrow-tabs", Tabs).active = "narrow-form" if showing else "narrow-preview"
+        tabs: Tabs = self.query_one("#narrow-tabs")  # type: ignore[assignment]
+        tabs.active = "narrow-form" if showing else "narrow-preview"
 
-    @on(Tabs.TabActivated, "#narrow-tabs")
-    def _narrow_tab(self, event: Tabs.TabActivated) -> None:
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tabs.id != "narrow-tabs":
+            return
         self.screen.set_class(event.tab.id == "narrow-preview", "show-preview")
 
     # -- findings --------------------------------------------------------------------

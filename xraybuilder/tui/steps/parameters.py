@@ -19,6 +19,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from xraybuilder.tui.steps.base import StepForm
 from xraybuilder.tui.validation import ParameterValidator
+from xraybuilder.tui.widgets.editor import PolicyEditor
 
 if TYPE_CHECKING:
     from xraybuilder.core.assess import Assessment, DraftField
@@ -101,7 +102,7 @@ class ParametersStep(StepForm):
                 "Edit it here; findings follow each change."
             )
             self.mount(box)
-            box.mount(TextArea(draft.file_text or "", id="file-text", show_line_numbers=True))
+            box.mount(PolicyEditor(draft.file_text or "", id="file-text", show_line_numbers=True))
             box.mount(Static("", id="file-problem", classes="field-message", markup=False))
             self._parameters = {}
             return

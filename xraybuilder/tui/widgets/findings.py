@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from xraybuilder.core.assess import AssessedFinding
@@ -172,7 +173,13 @@ class FindingsList(ScrollView, can_focus=True):
                 index = min(self.cursor, len(self._findings) - 1)
         self.set_reactive(FindingsList.cursor, max(0, index))
         self._scroll_cursor_into_view()
-        self.refresh()
+        if self.is_mounted and not self._displayed():
+            # Behind another tab: forget the painted lines, so the list paints afresh when
+            # shown, but ask the screen for nothing now (an update for a hidden widget makes
+            # the compositor arrange every widget again, hidden ones included).
+            self._set_dirty()
+        else:
+            self.refresh()
         if self.is_mounted:
             after = self.current
             # New bindings rebuild the footer (a layout): only when what they offer changed.
@@ -182,6 +189,10 @@ class FindingsList(ScrollView, can_focus=True):
                 before is not None and after is not None and _identity(before) != _identity(after)
             ):
                 self.post_message(self.Highlighted(after, self))
+
+    def _displayed(self) -> bool:
+        """True unless the list or a container of it is hidden (``display: none``)."""
+        return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
 
     def _find(self, item: AssessedFinding) -> int:
         key = _identity(item)

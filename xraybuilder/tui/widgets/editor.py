@@ -1,0 +1,183 @@
+"""The policy file's text editor: a TextArea that repaints only the lines an edit changed.
+
+Textual's TextArea repaints every visible line whenever the cursor moves (each keystroke)
+and keys its cache of rendered lines by screen row, so every edit throws the cache away:
+about a millisecond per visible line, per keystroke. Here a rendered line is keyed by its
+text, its index and everything else its rendering reads, and after an edit or a cursor
+move only the rows whose key changed are repainted: typing repaints one line, and the
+lines an inserted line moved down come from the cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.cache import LRUCache
+from textual.geometry import Region
+from textual.reactive import Reactive, reactive
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import TextArea
+from textual.widgets.text_area import Edit, EditResult, Selection, TextAreaTheme
+
+RowKey = tuple[object, ...]
+
+
+class PolicyEditor(TextArea):
+    """A plain-text TextArea (no syntax highlighting) that repaints only changed lines."""
+
+    # As TextArea's, but a new selection repaints only the rows it changed (see below).
+    selection: Reactive[Selection] = reactive(Selection(), init=False, always_update=True, repaint=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Set first: the TextArea's own set-up already moves the cursor.
+        self._kept_lines: LRUCache[RowKey, Strip] = LRUCache(2048)
+        self._painted: dict[int, RowKey] = {}
+        """Screen row -> the key of the line last painted there."""
+        self._shared: RowKey | None = None
+        self._styled_theme: TextAreaTheme | None = None
+        super().__init__(*args, **kwargs)
+
+    def notify_style_update(self) -> None:
+        self._styled_theme = None
+        self._kept_lines.clear()
+        self._painted.clear()
+        super().notify_style_update()
+
+    def _rewrap_and_refresh_virtual_size(self) -> None:
+        self._kept_lines.clear()
+        self._painted.clear()
+        super()._rewrap_and_refresh_virtual_size()
+
+    def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
+        super()._watch_selection(previous_selection, selection)
+        self._repaint_changed()
+
+    def edit(self, edit: Edit) -> EditResult:
+        result = super().edit(edit)
+        # An edit that keeps the selection where it was does not pass through the watcher.
+        self._repaint_changed()
+        self._hold_painting()
+        return result
+
+    def _hold_painting(self) -> None:
+        """Paint the edit together with what its Changed message makes the app show.
+
+        The edit has posted Changed, which climbs the ancestors' queues one by one. Painting
+        waits for a callback that climbs the same queues behind it: by the time it reaches
+        the App, every handler of Changed has run, so the new text, its preview and its
+        findings reach the screen in one frame.
+        """
+        app = self.app
+        hold = app.batch_update()
+        hold.__enter__()
+        chain = [*self.ancestors_with_self]
+
+        def climb(step: int) -> None:
+            while step < len(chain):
+                if chain[step].call_later(climb, step + 1):
+                    return
+                step += 1  # that node has closed: go on with the next
+            hold.__exit__(None, None, None)
+            app.screen.check_idle()
+
+        climb(0)
+
+    # -- which rows changed ------------------------------------------------------------
+
+    def _plain(self) -> bool:
+        """True when every line renders on its own (no highlighting, no placeholder)."""
+        return not self._highlight_query and not (self.placeholder and not self.text)
+
+    def _shared_key(self) -> RowKey:
+        """What every line's rendering reads besides its own text and position."""
+        return (
+            self.size,
+            self.scrollable_content_region.width,
+            self.virtual_size.width,
+            self.gutter_width,
+            self.line_number_start,
+            self.theme,
+            self.soft_wrap,
+            self.show_line_numbers,
+            self.indent_width,
+            self.read_only,
+            self.show_cursor,
+            self.highlight_cursor_line,
+            self.match_cursor_bracket,
+            self._has_cursor,
+            self.has_focus,
+        )
+
+    def _row_key(self, y: int, shared: RowKey) -> RowKey | None:
+        """The key of what screen row ``y`` shows, or None past the end of the text."""
+        scroll_x, scroll_y = self.scroll_offset
+        line_info = self.wrapped_document._offset_to_line_info
+        absolute_y = scroll_y + y
+        if absolute_y >= len(line_info):
+            return None
+        line_index, section = line_info[absolute_y]
+        selection = self.selection
+        start, end = selection
+        top, bottom = (start[0], end[0]) if start[0] <= end[0] else (end[0], start[0])
+        bracket = self._matching_bracket_location
+        # Cursor, selection, bracket marks and suggestion touch only the rows they are on.
+        touched = (
+            line_index == end[0]
+            or (start != end and top <= line_index <= bottom)
+            or (bracket is not None and bracket[0] == line_index)
+        )
+        return (
+            self.document.get_line(line_index),
+            line_index,
+            section,
+            scroll_x,
+            shared,
+            (selection, bracket, self._draw_cursor, self.suggestion, self.hide_suggestion_on_blur)
+            if touched
+            else None,
+        )
+
+    def _repaint_changed(self) -> None:
+        """Repaint the rows whose line would render differently from what is on screen."""
+        if not self.is_mounted:
+            return
+        height = self.size.height
+        if not self._plain() or not self._painted or height <= 0:
+            self.refresh()
+            return
+        shared = self._shared_key()
+        painted = self._painted
+        for y in range(height):
+            if painted.get(y, False) != self._row_key(y, shared):
+                self.refresh_lines(y)
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # TextArea.render_lines fills its theme from the CSS on every paint (a dozen style
+        # look-ups); here only when the styles or the theme changed since the last time.
+        theme = self._theme
+        if theme is not None and theme is not self._styled_theme:
+            theme.apply_css(self)
+            self._styled_theme = theme
+        self._shared = self._shared_key() if self._plain() else None
+        try:
+            return Widget.render_lines(self, crop)
+        finally:
+            self._shared = None
+
+    def render_line(self, y: int) -> Strip:
+        shared = self._shared
+        if shared is None:
+            self._painted.pop(y, None)
+            return super().render_line(y)
+        key = self._row_key(y, shared)
+        self._painted[y] = key  # type: ignore[assignment]
+        if key is None:
+            return super().render_line(y)
+        strip = self._kept_lines.get(key)
+        if strip is None:
+            strip = super().render_line(y)
+            self._kept_lines[key] = strip
+        return strip
