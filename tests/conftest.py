@@ -16,10 +16,13 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty user config dir for every test, so the developer's own presets stay out.
 
-    Tests that need user presets write them into ``config_dir / "presets"``.
+    Tests that need user presets write them into ``config_dir / "presets"``. The builder's
+    autosave goes to a private state dir too: tests run in parallel workers, and none may
+    resume (or overwrite) a draft another test, or the developer, left.
     """
     folder = tmp_path / "config"
     monkeypatch.setenv(CONFIG_DIR_ENV, str(folder))
+    monkeypatch.setenv("XRAYBUILDER_STATE_DIR", str(tmp_path / "state"))
     return folder
 
 

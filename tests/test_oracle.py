@@ -27,6 +27,7 @@ from typing import Any
 
 import oracle_cases as oc
 import pytest
+from filelock import FileLock
 
 from xraybuilder.core import catalog
 from xraybuilder.core.evaluate import Request, evaluate
@@ -36,6 +37,9 @@ ORACLE_DIR = Path(__file__).parent / "oracle"
 ORACLE_PACKAGE = ORACLE_DIR / "node_modules" / "@cloud-copilot" / "iam-simulate" / "package.json"
 OUTCOMES = {"Allowed": "allowed", "ExplicitlyDenied": "explicit_deny", "ImplicitlyDenied": "implicit_deny"}
 REWRITTEN = " [rewritten]"
+
+# One worker asks the oracle everything: the comparison is one costly session fixture.
+pytestmark = pytest.mark.xdist_group("oracle")
 
 
 class OracleSummary(UserWarning):
@@ -56,15 +60,17 @@ def oracle_runner() -> list[str]:
     if node is None or npm is None:
         _unavailable("the IAM oracle needs Node.js and npm on PATH (node 20 or later)")
         raise AssertionError("unreachable")
-    if not ORACLE_PACKAGE.is_file():
-        done = subprocess.run(
-            [npm, "ci", "--prefix", str(ORACLE_DIR), "--no-audit", "--no-fund", "--loglevel=error"],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if done.returncode != 0 or not ORACLE_PACKAGE.is_file():
-            _unavailable(f"npm ci --prefix tests/oracle failed:\n{done.stderr.strip()[-2000:]}")
+    # npm ci empties node_modules first: parallel workers (or runs) must not install at once.
+    with FileLock(ORACLE_DIR / "node_modules.lock", timeout=900):
+        if not ORACLE_PACKAGE.is_file():
+            done = subprocess.run(
+                [npm, "ci", "--prefix", str(ORACLE_DIR), "--no-audit", "--no-fund", "--loglevel=error"],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            if done.returncode != 0 or not ORACLE_PACKAGE.is_file():
+                _unavailable(f"npm ci --prefix tests/oracle failed:\n{done.stderr.strip()[-2000:]}")
     return [node, "run.mjs"]
 
 

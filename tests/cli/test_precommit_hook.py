@@ -8,6 +8,7 @@ Without pre-commit, git or a package index the test is skipped, saying why.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,21 @@ HOOK = "xraybuilder-lint"
 
 def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _pip_settings() -> dict[str, str]:
+    """pip's settings from the environment, and the developer's pip cache.
+
+    The hook's fresh environment still installs every package, but downloads them as the
+    developer's pip would (index, proxy, certificates) and reuses what pip fetched before,
+    such as this project's own install moments earlier.
+    """
+    from platformdirs import user_cache_dir
+
+    names = {"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR"}
+    kept = {k: v for k, v in os.environ.items() if k.startswith("PIP_") or k.upper() in names}
+    kept.setdefault("PIP_CACHE_DIR", user_cache_dir("pip"))
+    return kept
 
 
 def _policy(resource: str) -> str:
@@ -41,7 +57,12 @@ def test_the_hook_lints_policy_files_and_skips_other_json(tmp_path: Path) -> Non
     (repo / "package.json").write_text('{"name": "not a policy"}\n', "utf-8")
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "policies")
-    env = {"PRE_COMMIT_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {
+        **_pip_settings(),
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
     command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), HOOK, "--all-files"]
 
     def run() -> subprocess.CompletedProcess[str]:

@@ -1,18 +1,18 @@
 """The AWS CLI export, run with bash and the real AWS CLI against a local moto server.
 
-One moto server (in this process, on 127.0.0.1) serves the whole session and is reset
-between tests. The script runs exactly as a user would run it (``bash -c`` on the text
-``new --print`` shows), with an ``aws`` command on PATH that is this venv's awscli, fake
-keys in a temporary credentials file, and AWS_ENDPOINT_URL pointing at the server. Then
-boto3 reads back what was created. moto checks IAM objects' lifecycle (documents,
-attachments, instance profiles), not X-Ray permissions: those are the evaluator's job.
+One moto server (in this process, on 127.0.0.1, on a port the system picks) serves this
+module's tests and is reset between tests; each test worker has its own. The script runs
+exactly as a user would run it (``bash -c`` on the text ``new --print`` shows), with an
+``aws`` command on PATH that is this venv's awscli, fake keys in a temporary credentials
+file, and AWS_ENDPOINT_URL pointing at the server. Then boto3 reads back what was
+created. moto checks IAM objects' lifecycle (documents, attachments, instance profiles),
+not X-Ray permissions: those are the evaluator's job.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import socket
 import stat
 import subprocess
 import sys
@@ -52,27 +52,22 @@ SCENARIOS = [
 ALL = list(cases())
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
         # AWS managed policies exist in moto only when loaded; the scripts attach some.
         patch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-        port = _free_port()
-        server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        # Port 0: the server binds a free port itself, so parallel workers never race for one.
+        server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
         try:
-            yield f"http://127.0.0.1:{port}"
+            host, port = server.get_host_and_port()
+            yield f"http://{host}:{port}"
         finally:
             server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def aws_env(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment for the scripts: this venv's awscli as ``aws``, fake keys, the moto endpoint."""
     home = tmp_path_factory.mktemp("aws")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -61,3 +62,15 @@ def test_parameters_at_80x24_with_a_bad_account(snap_compare) -> None:  # type: 
 def test_preview_tab_at_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = XrayBuilderApp(preset="group-admin", params=GROUP_ADMIN)
     assert snap_compare(app, terminal_size=(80, 24), run_before=at_step("parameters", "f5"))
+
+
+def test_every_snapshot_file_belongs_to_a_test(request: pytest.FixtureRequest) -> None:
+    """No picture outlives its test. syrupy checks this itself only in a run without
+    pytest-xdist workers, and the suite runs in workers."""
+    module = request.node.getparent(pytest.Module)
+    assert module is not None
+    tests = {item.name for item in module.collect()}
+    folder = Path(__file__).parent / "__snapshots__" / Path(__file__).stem
+    pictures = {path.stem for path in folder.glob("*.svg")}
+    assert len(pictures) >= 9
+    assert sorted(pictures - tests) == []

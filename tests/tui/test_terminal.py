@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,9 @@ def _poll(check, attempts: int = 150) -> bool:  # type: ignore[no-untyped-def]
 
 
 def test_app_starts_in_tmux_and_quits_on_ctrl_q(tmp_path: Path) -> None:
-    socket = f"xraybuilder-test-{tmp_path.name}"
+    # tmp_path's last part is the same in every run: the process id keeps the tmux servers of
+    # test runs side by side (parallel workers, other checkouts) apart.
+    socket = f"xraybuilder-test-{os.getpid()}-{tmp_path.name}"
     tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
     status = tmp_path / "status"
     command = (
