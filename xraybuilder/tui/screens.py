@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
+
+from xraybuilder.tui.widgets.inputs import Input
 
 if TYPE_CHECKING:
     from xraybuilder.core.draft import Draft

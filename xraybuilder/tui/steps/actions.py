@@ -16,10 +16,11 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Input, SelectionList, Static
+from textual.widgets import Button, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from xraybuilder.tui.steps.base import StepForm
+from xraybuilder.tui.widgets.inputs import Input
 
 if TYPE_CHECKING:
     from xraybuilder.core.assess import Assessment, DraftField

@@ -13,9 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Label, Select, Static
 
 from xraybuilder.tui.steps.base import StepForm
+from xraybuilder.tui.widgets.inputs import Input
 
 if TYPE_CHECKING:
     from xraybuilder.core.assess import Assessment, DraftField

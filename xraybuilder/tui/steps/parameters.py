@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Label, Select, Static
 
 from xraybuilder.tui.steps.base import StepForm
 from xraybuilder.tui.validation import ParameterValidator
 from xraybuilder.tui.widgets.editor import PolicyEditor
+from xraybuilder.tui.widgets.inputs import Input, TextArea
 
 if TYPE_CHECKING:
     from xraybuilder.core.assess import Assessment, DraftField

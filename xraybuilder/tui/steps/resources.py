@@ -18,10 +18,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Label, Static
 
 from xraybuilder.tui.steps.base import StepForm
 from xraybuilder.tui.validation import ArnPartValidator
+from xraybuilder.tui.widgets.inputs import Input
 
 if TYPE_CHECKING:
     from xraybuilder.core.assess import Assessment, DraftField

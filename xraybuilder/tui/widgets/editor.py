@@ -17,8 +17,9 @@ from textual.geometry import Region
 from textual.reactive import Reactive, reactive
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult, Selection, TextAreaTheme
+
+from xraybuilder.tui.widgets.inputs import TextArea
 
 RowKey = tuple[object, ...]
 

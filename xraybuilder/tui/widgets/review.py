@@ -16,9 +16,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.suggester import Suggester
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
 
 from xraybuilder.tui.widgets.findings import FindingsList
+from xraybuilder.tui.widgets.inputs import Input
 from xraybuilder.tui.widgets.meter import SizeMeter
 
 if TYPE_CHECKING:
