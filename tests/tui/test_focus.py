@@ -124,3 +124,32 @@ async def test_next_step_keys_pressed_before_the_forms_mount_add_up() -> None:
         # Parameters, Actions, Resources, then back to Actions, with its filter focused.
         assert app.current_step == "actions"
         assert app.focused is app.query_one("#action-filter", Input)
+
+
+async def test_select_all_says_clear_all_once_every_action_is_ticked_and_keeps_the_focus() -> None:
+    app = XrayBuilderApp(preset="ec2", params=PARAMS, offer_resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await settle(pilot)
+        app.go_step("actions")
+        await settle(pilot)
+
+        def level() -> tuple[SelectionList[str], Button]:
+            return app.query_one("#sel-xray-list", SelectionList), app.query_one("#all-xray-list", Button)
+
+        listed, button = level()
+        assert len(listed.selected) < listed.option_count
+        assert str(button.label) == "select all"
+        button.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        listed, button = level()
+        assert len(listed.selected) == listed.option_count
+        assert str(button.label) == "clear all"
+        # The list is updated in place: the keyboard stays where it was.
+        assert app.focused is button
+        await pilot.press("enter")
+        await settle(pilot)
+        listed, button = level()
+        assert listed.selected == []
+        assert str(button.label) == "select all"

@@ -90,6 +90,11 @@ def action_groups(services: list[str], extra: set[str]) -> list[ActionGroup]:
     return groups
 
 
+def _select_all_label(ticked: int, shown: int) -> str:
+    """What the level's button does when pressed: tick every action shown, or untick them."""
+    return "clear all" if shown and ticked == shown else "select all"
+
+
 def allowed_actions(draft: Draft) -> dict[str, int]:
     """Full action name (catalog spelling) -> the first statement that allows it."""
     from xraybuilder.core import catalog
@@ -233,8 +238,8 @@ class ActionsStep(StepForm):
         # Only actions the catalog's lists lack change the layout; ticking others does not.
         extra = {a for a in allowed if ":" in a and catalog.action(a) is None}
         text = self.query_one("#action-filter", Input).value.strip().lower()
-        signature = (tuple(services), tuple(sorted(extra)), text, draft.preset_id, rebuilt or None)
-        if signature != self._signature:
+        signature = (tuple(services), tuple(sorted(extra)), text, draft.preset_id)
+        if rebuilt or signature != self._signature:
             self._signature = signature
             self._groups = action_groups(services, extra)
             self._reasons = preset_reasons(self.builder)
@@ -260,7 +265,8 @@ class ActionsStep(StepForm):
             # its list, so Tab goes from the filter to the first list, then to its button.
             widgets.append(Static(title_text, id=f"title-{group.key}", classes="group-title group-head"))
             widgets.append(SelectionList[str](*selections, id=f"sel-{group.key}", classes="action-list"))
-            widgets.append(Button("select all", id=f"all-{group.key}", classes="select-all", compact=True))
+            label = _select_all_label(ticked, len(rows))
+            widgets.append(Button(label, id=f"all-{group.key}", classes="select-all", compact=True))
         if not widgets:
             widgets.append(Static("No action matches the filter.", classes="why"))
         self.query_one("#action-detail", Static).update(
@@ -292,6 +298,8 @@ class ActionsStep(StepForm):
         if group is not None and titles:
             ticked = len(selection_list.selected)
             titles.first(Static).update(f"{group.title}  {ticked}/{selection_list.option_count}")
+            for button in self.query(f"#all-{key}"):
+                button.label = _select_all_label(ticked, selection_list.option_count)  # type: ignore[attr-defined]
 
     @on(SelectionList.SelectionHighlighted)
     def _highlighted(self, event: SelectionList.SelectionHighlighted[str]) -> None:
