@@ -205,10 +205,11 @@ async def test_save_asks_before_creating_a_folder(tmp_path: Path, monkeypatch: p
         assert app.screen is dialog
         assert not (tmp_path / "stacks").exists()
         assert "the folder does not exist" in dialog_error(dialog)
-        # Yes: the folder, then the one text.
+        # Save again; Enter on the question creates the folder (Save asked for it), then the text.
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press("y")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
         await pilot.pause()
         saved = tmp_path / "stacks" / "xray.yaml"
         assert saved.read_text("utf-8") == export.render(assessment.bundle, "cloudformation")

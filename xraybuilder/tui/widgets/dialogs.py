@@ -32,6 +32,7 @@ DIALOG_CSS = """
     border: thick $primary; background: $surface; padding: 1 2;
 }}
 {name} .dialog-title {{ text-style: bold; margin-bottom: 1; }}
+{name} .dialog-body {{ height: auto; max-height: 70vh; }}
 {name} .dialog-buttons {{ height: auto; margin-top: 1; align-horizontal: right; }}
 {name} .dialog-buttons Button {{ margin-left: 1; }}
 {name} .dialog-error {{ color: $text-error; }}
@@ -126,7 +127,9 @@ class SaveScreen(ModalScreen[list[Path] | None]):
 
             title = f"Create folder {missing[0]}?" if len(missing) == 1 else "Create these folders?"
             self.app.push_screen(
-                ConfirmScreen(title, f"Missing, and created before saving:\n{shown}", yes="Create"),
+                ConfirmScreen(
+                    title, f"Missing, and created before saving:\n{shown}", yes="Create", default_yes=True
+                ),
                 create,
             )
             return
@@ -186,7 +189,8 @@ def _folder_problem(folder: Path) -> str | None:
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; No is the default, so Enter alone changes nothing."""
+    """A yes/no question. No is the default, so Enter alone changes nothing, except where
+    the question only makes what the user asked for possible (creating a missing folder)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "answer(False)", "No", id="dialog.no"),
@@ -195,11 +199,12 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmScreen")
 
-    def __init__(self, title: str, body: str, yes: str = "Replace") -> None:
+    def __init__(self, title: str, body: str, yes: str = "Replace", *, default_yes: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.body = body
         self.yes = yes
+        self.default_yes = default_yes
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -211,7 +216,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button(f"{self.yes} (y)", id="confirm-yes", variant="warning")
 
     def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
+        self.query_one("#confirm-yes" if self.default_yes else "#confirm-no", Button).focus()
 
     @on(Button.Pressed, "#confirm-yes")
     def _yes(self) -> None:
