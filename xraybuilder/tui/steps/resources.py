@@ -11,6 +11,7 @@ field-by-field builder from the catalog's ARN format of the resource type they f
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,8 @@ from xraybuilder.tui.validation import ArnPartValidator
 from xraybuilder.tui.widgets.inputs import Input
 
 if TYPE_CHECKING:
+    from textual.validation import Validator
+
     from xraybuilder.core.assess import Assessment, DraftField
     from xraybuilder.core.catalog import ResourceType
     from xraybuilder.core.draft import Draft, DraftStatement
@@ -164,6 +167,35 @@ def field_label(name: str) -> str:
     return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else name
 
 
+def part_row(
+    label: str,
+    value: str,
+    validators: Sequence[Validator],
+    field: tuple[str, str],
+    any_box: tuple[str, str],
+) -> Widget:
+    """One part of an ARN: its label, its field, and the "any" tick box that puts ``*`` there.
+
+    ``field`` and ``any_box`` are (id, class) of the field and of the tick box.
+    """
+    anywhere = value == "*"
+    return Horizontal(
+        Label(label, classes="part-label"),
+        Input(
+            value="" if anywhere else value,
+            placeholder="*" if anywhere else label.lower(),
+            disabled=anywhere,
+            validators=validators,
+            validate_on=["changed"],
+            id=field[0],
+            classes=field[1],
+            compact=True,
+        ),
+        Checkbox("any", anywhere, id=any_box[0], classes=any_box[1], compact=True),
+        classes="part-row",
+    )
+
+
 def limit_statement(draft: Draft, index: int, resources: list[str]) -> tuple[Draft, str | None]:
     """Set a statement's resources; actions that take only ``*`` move to their own statement."""
     draft = draft.editable()
@@ -293,24 +325,13 @@ class ResourcesStep(StepForm):
         partition = parts.get("partition", "aws")
         for part in ("partition", "region", "account", *NAME_PARTS[rtype]):
             value = parts.get(part, "")
-            anywhere = value == "*"
             rows.append(
-                Horizontal(
-                    Label(PART_LABELS[part], classes="part-label"),
-                    Input(
-                        value="" if anywhere else value,
-                        placeholder="*" if anywhere else PART_LABELS[part].lower(),
-                        disabled=anywhere,
-                        validators=[ArnPartValidator(part, partition)],
-                        validate_on=["changed"],
-                        id=f"arn-{s.index}-{rtype}-{part}",
-                        classes="arn-part",
-                        compact=True,
-                    ),
-                    Checkbox(
-                        "any", anywhere, id=f"any-{s.index}-{rtype}-{part}", classes="any", compact=True
-                    ),
-                    classes="part-row",
+                part_row(
+                    PART_LABELS[part],
+                    value,
+                    [ArnPartValidator(part, partition)],
+                    (f"arn-{s.index}-{rtype}-{part}", "arn-part"),
+                    (f"any-{s.index}-{rtype}-{part}", "any"),
                 )
             )
             rows.append(Static("", id=f"msg-{s.index}-{rtype}-{part}", classes="field-message", markup=False))
@@ -339,7 +360,6 @@ class ResourcesStep(StepForm):
         partition = values.get("Partition", "aws")
         for number, name in enumerate(template_fields(rtype)):
             value = values.get(name, "*")
-            anywhere = value == "*"
             part = name.lower()
             validators = (
                 [ArnPartValidator(part, partition, service=rtype.service)]
@@ -347,22 +367,12 @@ class ResourcesStep(StepForm):
                 else []
             )
             rows.append(
-                Horizontal(
-                    Label(field_label(name), classes="part-label"),
-                    Input(
-                        value="" if anywhere else value,
-                        placeholder="*" if anywhere else field_label(name).lower(),
-                        disabled=anywhere,
-                        validators=validators,
-                        validate_on=["changed"],
-                        id=f"ext-{index}-{item}-{number}",
-                        classes="ext-part",
-                        compact=True,
-                    ),
-                    Checkbox(
-                        "any", anywhere, id=f"extany-{index}-{item}-{number}", classes="ext-any", compact=True
-                    ),
-                    classes="part-row",
+                part_row(
+                    field_label(name),
+                    value,
+                    validators,
+                    (f"ext-{index}-{item}-{number}", "ext-part"),
+                    (f"extany-{index}-{item}-{number}", "ext-any"),
                 )
             )
             rows.append(
