@@ -66,3 +66,18 @@ async def test_arrows_and_backspace_between_characters_in_the_policy_editor(tmp_
         assert editor.document.get_line(0).startswith('{dbc"Version"')
         assert app.draft is not None and app.draft.file_text is not None
         assert app.draft.file_text.startswith('{dbc"Version"')
+
+
+async def test_ctrl_e_goes_to_export_from_a_text_field() -> None:
+    app = XrayBuilderApp(preset="ec2", params={"region": "eu-west-1"}, offer_resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.go_step("parameters")
+        await settle(pilot)
+        field = app.query_one("#param-region", Input)
+        field.focus()
+        field.cursor_position = 0
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert app.current_step == "export"
+        assert field.value == "eu-west-1"

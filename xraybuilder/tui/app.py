@@ -70,7 +70,9 @@ class XrayBuilderApp(App[None]):
         Binding("ctrl+n", "next_step", "Next step", id="next_step"),
         Binding("ctrl+r", "previous_step", "Back", id="previous_step"),
         Binding("ctrl+l", "focus_steps", "Steps", id="focus_steps", show=False),
-        Binding("ctrl+e", "go_step('export')", "Export", id="export"),
+        # Priority: text fields take ctrl+e for "end of line" (End does that too), and the
+        # footer offers Export on every step.
+        Binding("ctrl+e", "go_step('export')", "Export", id="export", priority=True),
         Binding("f2", "save_preset", "Save as preset", id="save_preset", show=False),
         Binding("f5", "toggle_preview", "Preview", id="toggle_preview"),
         Binding("f9", "toggle_theme", "Light/dark", id="toggle_theme", show=False),
