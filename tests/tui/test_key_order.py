@@ -30,14 +30,20 @@ def burst(pilot: Pilot[None], keys: list[str]) -> None:
             pilot.app.post_message(events.Key(key, "\x7f" if key == "backspace" else None))
 
 
+async def region_field(pilot: Pilot[None]) -> Input:
+    """The Parameters step's Region field, shown and focused once the builder is ready."""
+    app = await ready(pilot)
+    app.go_step("parameters")
+    await settle(pilot)
+    field = app.query_one("#param-region", Input)
+    field.focus()
+    return field
+
+
 async def test_backspaces_then_typing_in_a_parameter_field() -> None:
     app = XrayBuilderApp(preset="ec2", params={"region": "eu-north-1"}, offer_resume=False)
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        app.go_step("parameters")
-        await settle(pilot)
-        field = app.query_one("#param-region", Input)
-        field.focus()
+        field = await region_field(pilot)
         field.cursor_position = len(field.value)
         await pilot.pause()
         burst(pilot, ["backspace"] * 10 + list("eu-west-1"))
@@ -71,11 +77,7 @@ async def test_arrows_and_backspace_between_characters_in_the_policy_editor(tmp_
 async def test_ctrl_e_goes_to_export_from_a_text_field() -> None:
     app = XrayBuilderApp(preset="ec2", params={"region": "eu-west-1"}, offer_resume=False)
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        app.go_step("parameters")
-        await settle(pilot)
-        field = app.query_one("#param-region", Input)
-        field.focus()
+        field = await region_field(pilot)
         field.cursor_position = 0
         await pilot.press("ctrl+e")
         await settle(pilot)
