@@ -80,3 +80,23 @@ async def test_an_edit_far_below_scrolls_and_paints_the_lines_shown() -> None:
         editor.load_text("{}\n")
         await pilot.pause()
         assert_shows_document(editor)
+
+
+async def test_typing_in_a_scrolled_editor_repaints_the_row_the_line_is_on() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 6)) as pilot:
+        editor = app.query_one(PolicyEditor)
+        editor.focus()
+        editor.scroll_to(y=6, animate=False)
+        await pilot.pause()
+        top = round(editor.scroll_y)
+        assert top > 0
+        editor.cursor_location = (top + 1, 4)
+        await pilot.pause()
+        assert_shows_document(editor)
+
+        for key in "xyz":
+            await pilot.press(key)
+            assert round(editor.scroll_y) == top
+            assert editor.document.get_line(top + 1).startswith(f'  "S{"xyz"[: "xyz".index(key) + 1]}id')
+            assert_shows_document(editor)

@@ -149,9 +149,11 @@ class PolicyEditor(TextArea):
             return
         shared = self._shared_key()
         painted = self._painted
+        # refresh_lines counts lines of the document, not rows of the screen.
+        top = self.scroll_offset.y
         for y in range(height):
             if painted.get(y, False) != self._row_key(y, shared):
-                self.refresh_lines(y)
+                self.refresh_lines(top + y)
 
     # -- rendering ---------------------------------------------------------------------
 
