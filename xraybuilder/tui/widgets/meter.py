@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size as Size_
+from textual.strip import Strip
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -53,6 +57,7 @@ class SizeMeter(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._value: Size | None = size
+        self._styles: dict[str | None, Style] = {}
 
     @property
     def value(self) -> Size | None:
@@ -74,27 +79,57 @@ class SizeMeter(Widget):
             return "size: no policy to measure yet"
         return f"{size.characters:,} / {size.quota:,} characters, {_share_words(size)}"
 
-    def render(self) -> Text:
+    def _parts(self, width: int) -> list[tuple[str, str | None]]:
+        """The meter's text in pieces, each with its component class (None: plain)."""
         size = self._value
         if size is None:
-            return Text(self.describe(), style=self.get_component_rich_style("size-meter--empty"))
+            return [(self.describe(), "size-meter--empty")]
         share = size.characters / size.quota if size.quota else 0.0
         level = "over" if share > 1 else "near" if share >= NEAR else "fill"
-        level_style = self.get_component_rich_style(f"size-meter--{level}")
+        level_style = f"size-meter--{level}"
         head = f"{size.characters:,} / {size.quota:,} "
         tail = " " + _share_words(size)
-        if len(head) + len(tail) > self.size.width:
+        if len(head) + len(tail) > width:
             # A narrow column: the short form, so the figures are never cut off.
             tail = f" {share:.0%} ({size.target})" + (" over!" if share > 1 else "")
-        bar_width = max(0, min(24, self.size.width - len(head) - len(tail)))
+        bar_width = max(0, min(24, width - len(head) - len(tail)))
         filled = min(bar_width, round(share * bar_width))
         if share > 0 and filled == 0 and bar_width:
             filled = 1  # a policy of a few characters still shows on the bar
-        text = Text(head)
-        text.append("▇" * filled, style=level_style)
-        text.append("░" * (bar_width - filled), style=self.get_component_rich_style("size-meter--empty"))
-        text.append(tail, style=level_style if level != "fill" else "")
+        return [
+            (head, None),
+            ("▇" * filled, level_style),
+            ("░" * (bar_width - filled), "size-meter--empty"),
+            (tail, level_style if level != "fill" else None),
+        ]
+
+    def render(self) -> Text:
+        text = Text()
+        for part, component in self._parts(self.size.width):
+            text.append(part, style=self.get_component_rich_style(component) if component else "")
         return text
+
+    # The meter changes on every keystroke: its line is built from segments whose styles
+    # are looked up once per theme, not through a Text and a dozen style look-ups a time.
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def get_content_height(self, container: Size_, viewport: Size_, width: int) -> int:
+        return 1
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        styles = self._styles
+        if not styles:
+            styles[None] = self.rich_style
+            for component in self.COMPONENT_CLASSES:
+                styles[component] = self.get_component_rich_style(component)
+        if y:
+            return Strip.blank(width, styles[None])
+        segments = [Segment(part, styles[component]) for part, component in self._parts(width) if part]
+        return Strip(segments).crop_extend(0, width, styles[None])
 
 
 def _share_words(size: Size) -> str:
