@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widgets import (
     ContentSwitcher,
     Footer,
@@ -31,6 +32,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from xraybuilder.tui import autosave, keymap
+from xraybuilder.tui.compositor import BuilderScreen
 from xraybuilder.tui.palette import BuilderCommands
 from xraybuilder.tui.steps import STEP_IDS, STEPS
 from xraybuilder.tui.steps.base import StepForm
@@ -116,6 +118,9 @@ class XrayBuilderApp(App[None]):
         self.started = time.perf_counter()
 
     # -- layout ----------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return BuilderScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")

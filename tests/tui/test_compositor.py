@@ -1,0 +1,221 @@
+"""The builder's screen shows, cell for cell, what Textual's full repaint would show.
+
+The builder paints partial updates with its own compositor (only the lines in the changed
+spans). A model terminal takes every update the app sends, as a terminal would (cursor
+moves, then text), and after each step of a session the cells it holds are compared with
+a full repaint of the screen.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from rich.control import ControlType
+from rich.segment import Segment
+from rich.style import Style
+from textual._compositor import Compositor
+from textual.pilot import Pilot
+from textual.strip import Strip
+from textual.widgets import Input, TextArea
+
+from tests.tui.tui_helpers import settle
+from xraybuilder.tui import compositor
+from xraybuilder.tui.app import XrayBuilderApp
+
+WIDE = (120, 36)
+Cell = tuple[str, Style | None]
+
+
+class ModelTerminal:
+    """The cells of a terminal that has been sent each of the app's updates in turn."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.cells: list[list[Cell]] = [[(" ", None)] * width for _ in range(height)]
+        self.console = Console(width=width, height=height, force_terminal=True, color_system="truecolor")
+        self.updates = 0
+
+    def apply(self, update: Any) -> None:
+        self.updates += 1
+        x = y = 0
+        options = self.console.options
+        for segment in update.__rich_console__(self.console, options):
+            if segment.control:
+                for control in segment.control:
+                    if control[0] == ControlType.CURSOR_MOVE_TO:
+                        x, y = control[1], control[2]
+                continue
+            if segment.text == "\n":
+                x, y = 0, y + 1
+                continue
+            x = self._write(x, y, segment)
+
+    def _write(self, x: int, y: int, segment: Segment) -> int:
+        for char in segment.text:
+            if 0 <= y < self.height and 0 <= x < self.width:
+                self.cells[y][x] = (char, segment.style)
+            x += 1
+        return x
+
+
+def cells_of(strips: list[Strip], width: int) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for strip in strips:
+        row: list[Cell] = []
+        for segment in strip:
+            if not segment.control:
+                row.extend((char, segment.style) for char in segment.text)
+        rows.append((row + [(" ", None)] * width)[:width])
+    return rows
+
+
+def differences(terminal: ModelTerminal, app: XrayBuilderApp) -> list[str]:
+    """Rows where the terminal differs from a full repaint: ``row: shown | expected``."""
+    expected = cells_of(app.screen._compositor.render_strips(), terminal.width)
+    found = []
+    for y, (shown, wanted) in enumerate(zip(terminal.cells, expected, strict=True)):
+        if shown != wanted:
+            text = "".join(c for c, _ in shown)
+            want = "".join(c for c, _ in wanted)
+            found.append(f"{y}: {text!r} | {want!r}" if text != want else f"{y}: styles differ in {text!r}")
+    return found
+
+
+def watch(app: XrayBuilderApp) -> ModelTerminal:
+    terminal = ModelTerminal(*app.size)
+    display = app._display
+
+    def sent(screen: Any, renderable: Any) -> None:
+        if renderable is not None and not app._batch_count:
+            terminal.apply(renderable)
+        display(screen, renderable)
+
+    app._display = sent  # type: ignore[method-assign]
+    return terminal
+
+
+def policy_file(folder: Path, statements: int = 30) -> Path:
+    doc = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": f"Team{i}",
+                "Effect": "Allow",
+                "Action": ["xray:GetGroup", "xray:UpdateGroup"],
+                "Resource": f"arn:aws:xray:eu-west-1:123456789012:group/team{i}/*",
+            }
+            for i in range(statements)
+        ],
+    }
+    path = folder / "policy.json"
+    path.write_text(json.dumps(doc, indent=2), "utf-8")
+    return path
+
+
+async def loaded(pilot: Pilot[None], app: XrayBuilderApp) -> None:
+    for _ in range(400):
+        if app.assessment is not None and app.query("#file-text"):
+            break
+        await pilot.pause(0.05)
+    await settle(pilot)
+    # A blinking cursor repaints by itself: the comparisons need a screen that keeps still.
+    for field in (*app.query(Input), *app.query(TextArea)):
+        field.cursor_blink = False
+    await settle(pilot)
+
+
+async def session(pilot: Pilot[None], app: XrayBuilderApp) -> AsyncIterator[str]:
+    """Steps of a session at the keyboard; yields a name after each one has been painted."""
+    editor = app.query_one("#file-text", TextArea)
+    editor.focus()
+    editor.scroll_to(y=40, animate=False)
+    await settle(pilot)
+    yield "editor scrolled"
+    editor.cursor_location = (round(editor.scroll_y) + 3, 10)
+    for key in "abc":
+        await pilot.press(key)
+        yield f"typed {key}"
+    await pilot.press("enter")
+    yield "new line"
+    await pilot.press("backspace", "backspace", "backspace", "backspace")
+    yield "backspace"
+    await pilot.press("pagedown", "down", "down")
+    yield "page down"
+    await pilot.press("shift+down", "shift+down", "shift+right")
+    yield "selection"
+    await pilot.press("x")
+    yield "typed over a selection"
+    await pilot.press("ctrl+z")
+    yield "undo"
+    await pilot.press("f5")
+    yield "preview toggled"
+    await pilot.press("f5")
+    yield "preview back"
+    await pilot.press("ctrl+l", "down", "down", "enter")
+    yield "another step"
+    await pilot.press("tab", "tab")
+    yield "focus moved"
+
+
+async def _run_session(app: XrayBuilderApp, size: tuple[int, int] = WIDE) -> list[tuple[str, list[str]]]:
+    results = []
+    async with app.run_test(size=size) as pilot:
+        terminal = watch(app)
+        await loaded(pilot, app)
+        results.append((type(app.screen._compositor).__name__, differences(terminal, app)))
+        async for step in session(pilot, app):
+            await settle(pilot)
+            results.append((step, differences(terminal, app)))
+        assert terminal.updates > 10
+    return results
+
+
+@pytest.fixture
+def policy(tmp_path: Path) -> Path:
+    return policy_file(tmp_path)
+
+
+@pytest.mark.parametrize("size", [WIDE, (80, 24)], ids=["120x36", "80x24"])
+async def test_the_screen_matches_a_full_repaint_after_every_step(
+    policy: Path, size: tuple[int, int]
+) -> None:
+    app = XrayBuilderApp(policy_file=policy, offer_resume=False)
+    results = await _run_session(app, size)
+    assert results[0][0] == "SpanCompositor"
+    assert [(step, found) for step, found in results if found] == []
+
+
+async def test_the_model_terminal_catches_a_missed_line(
+    policy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Leave out the editor's lines from partial updates: the comparison must notice.
+    render_spans = compositor.SpanCompositor._render_spans
+
+    def without_editor(self: compositor.SpanCompositor, spans: list[tuple[int, int, int]]) -> Any:
+        editor = next((w for w in self.visible_widgets if w.id == "file-text"), None)
+        if editor is None:
+            return render_spans(self, spans)
+        region = self.visible_widgets[editor][0]
+        kept = [(y, x1, x2) for y, x1, x2 in spans if not region.contains(x1, y)]
+        return render_spans(self, kept)
+
+    monkeypatch.setattr(compositor.SpanCompositor, "_render_spans", without_editor)
+    results = await _run_session(XrayBuilderApp(policy_file=policy, offer_resume=False))
+    assert any(step.startswith("typed") and found for step, found in results)
+
+
+async def test_the_model_terminal_agrees_with_textual_s_own_compositor(policy: Path) -> None:
+    class Stock(XrayBuilderApp):
+        def get_default_screen(self) -> Any:
+            screen = super().get_default_screen()
+            screen._compositor = Compositor()
+            return screen
+
+    results = await _run_session(Stock(policy_file=policy, offer_resume=False))
+    assert results[0][0] == "Compositor"
+    assert [(step, found) for step, found in results if found] == []

@@ -1,0 +1,103 @@
+"""The builder's screen: a frame asks only the widgets it shows for the lines it shows.
+
+Textual paints a partial update by asking every widget that overlaps the box around all
+changed regions for every line it has, then keeps the pieces inside the changed spans.
+A keystroke changes a line in the editor, a line of the preview and the size meter: their
+box is most of the screen, so every container, scrollbar and list behind them renders
+each of its lines (cached, but each one filtered and divided) to show three lines.
+
+Here each changed span is filled front to back, as Textual fills it, but a widget is asked
+only for the rows where it shows through in a changed span, and a widget hidden there by
+the ones in front is not asked at all. What reaches the terminal is the same, and
+``tests/tui/test_compositor.py`` checks it against Textual's full repaint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from textual._compositor import ChopsUpdate, Compositor
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.strip import Strip
+
+
+class SpanCompositor(Compositor):
+    """A Compositor whose partial updates render only the lines in the changed spans."""
+
+    def render_partial_update(self) -> ChopsUpdate | None:
+        update_regions = self._dirty_regions.copy()
+        self._dirty_regions.clear()
+        if not update_regions:
+            return None
+        spans = list(self._regions_to_spans(update_regions))
+        chops = self._render_spans(spans)
+        chop_ends = [cut_set[1:] for cut_set in self.cuts]
+        return ChopsUpdate(chops, spans, chop_ends)
+
+    def _render_spans(self, spans: list[tuple[int, int, int]]) -> Sequence[Mapping[int, Strip | None]]:
+        cuts = self.cuts
+        height = len(cuts)
+        chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+        # Row -> the chops (by their start) that a changed span touches and no widget has filled.
+        wanted: dict[int, set[int]] = {}
+        for y, x1, x2 in spans:
+            if not 0 <= y < height:
+                continue
+            row = cuts[y]
+            starts = {start for start, end in zip(row, row[1:], strict=False) if start < x2 and end > x1}
+            if starts:
+                wanted.setdefault(y, set()).update(starts)
+
+        intersection = Region.intersection
+        for widget, (region, clip) in self.visible_widgets.items():  # front to back
+            if not wanted:
+                break
+            render_region = intersection(region, clip)
+            left, top, width, rows_high = render_region
+            if not (width and rows_high):
+                continue
+            right = left + width
+            rows = [
+                y
+                for y in range(top, top + rows_high)
+                if (open_starts := wanted.get(y)) and any(left <= start < right for start in open_starts)
+            ]
+            if not rows:
+                continue
+            # One request per run of consecutive rows, each cropped to what the widget shows.
+            for first, last in _runs(rows):
+                strips = widget.render_lines(
+                    Region(left - region.x, first - region.y, width, last - first + 1)
+                )
+                for y, strip in zip(range(first, last + 1), strips, strict=False):
+                    final_cuts = [cut for cut in cuts[y] if right >= cut >= left]
+                    pieces = strip.divide([cut - left for cut in final_cuts[1:]])
+                    chops_line = chops[y]
+                    starts = wanted[y]
+                    for cut, piece in zip(final_cuts, pieces, strict=False):
+                        if chops_line.get(cut) is None:
+                            chops_line[cut] = piece
+                            starts.discard(cut)
+                    if not starts:
+                        del wanted[y]
+        return chops
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """``[3, 4, 5, 9]`` -> ``[(3, 5), (9, 9)]`` (rows in ascending order)."""
+    runs: list[tuple[int, int]] = []
+    for y in rows:
+        if runs and runs[-1][1] == y - 1:
+            runs[-1] = (runs[-1][0], y)
+        else:
+            runs.append((y, y))
+    return runs
+
+
+class BuilderScreen(Screen[None]):
+    """The builder's main screen, painted by :class:`SpanCompositor`."""
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._compositor = SpanCompositor()
