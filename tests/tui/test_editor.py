@@ -100,3 +100,33 @@ async def test_typing_in_a_scrolled_editor_repaints_the_row_the_line_is_on() -> 
             assert round(editor.scroll_y) == top
             assert editor.document.get_line(top + 1).startswith(f'  "S{"xyz"[: "xyz".index(key) + 1]}id')
             assert_shows_document(editor)
+
+
+async def test_new_lines_bring_the_scrollbar_when_the_text_outgrows_the_editor() -> None:
+    class Short(App[None]):
+        def compose(self) -> ComposeResult:
+            yield PolicyEditor("{\n}", id="editor", show_line_numbers=True)
+
+    app = Short()
+    async with app.run_test(size=(60, 8)) as pilot:
+        editor = app.query_one(PolicyEditor)
+        editor.focus()
+        editor.cursor_location = (0, 1)
+        await pilot.pause()
+        assert not editor.show_vertical_scrollbar
+        for count in range(1, 10):
+            await pilot.press("enter")
+            await pilot.pause()
+            assert editor.virtual_size.height == editor.document.line_count == count + 2
+            assert_shows_document(editor)
+        # The text no longer fits: the scrollbar has come, sized for the whole text.
+        assert editor.show_vertical_scrollbar
+        assert editor.vertical_scrollbar.window_virtual_size == editor.document.line_count
+        assert editor.max_scroll_y > 0
+        cursor_row = editor.cursor_location[0]
+        assert editor.scroll_y <= cursor_row < editor.scroll_y + editor.scrollable_content_region.height
+        await pilot.press(*["backspace"] * 9)
+        await pilot.pause()
+        assert editor.document.line_count == 2
+        assert not editor.show_vertical_scrollbar
+        assert_shows_document(editor)

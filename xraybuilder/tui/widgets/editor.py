@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.cache import LRUCache
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.reactive import Reactive, reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -49,6 +49,28 @@ class PolicyEditor(TextArea):
         self._kept_lines.clear()
         self._painted.clear()
         super()._rewrap_and_refresh_virtual_size()
+
+    def _refresh_size(self) -> None:
+        """As TextArea's, but text that grows or shrinks lays out only the editor.
+
+        TextArea sets ``virtual_size``, which lays out the whole screen (some 15 ms) each
+        time a line wraps or a new line is typed. The editor's own size does not change
+        with its text: only its scrollbars do, and they are updated here; when one of
+        them has to appear or go, that change still asks for the screen's layout.
+        """
+        if not self.size:
+            super()._refresh_size()
+            return
+        if self.soft_wrap:
+            size = Size(0, self.wrapped_document.height)
+        else:
+            width, height = self.document.get_size(self.indent_width)
+            # +1 width: the cursor may rest just past the end of the longest line.
+            size = Size(width + self.gutter_width + 1, height)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+        self._refresh_scrollbars()
 
     def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
         super()._watch_selection(previous_selection, selection)
