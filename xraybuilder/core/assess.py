@@ -36,7 +36,7 @@ from xraybuilder.core.policy.render import (
     TRUST_POLICY_QUOTA,
     render,
 )
-from xraybuilder.core.policy.source import Path
+from xraybuilder.core.policy.source import Parsed, Path, parse_json
 
 if TYPE_CHECKING:
     from xraybuilder.core.bundle import Bundle, ExpectationResult
@@ -200,6 +200,7 @@ def _assess(draft: Draft) -> Assessment:
     bundle: Bundle | None = None
     problems: tuple[Diagnostic, ...] = ()
     made: list[tuple[str, str, Policy | None, str]] = []  # (id, title, policy, text)
+    parsed: Parsed | None = None
     target = draft.target
 
     if draft.origin == "preset":
@@ -238,9 +239,13 @@ def _assess(draft: Draft) -> Assessment:
         policy, text = _identity(draft.statements or ())
         made.append(("identity", "Identity policy", policy, text))
     else:
-        made.append(_file_document(draft))
+        doc_id, title, file_policy, text, parsed = _file_document(draft)
+        made.append((doc_id, title, file_policy, text))
 
-    documents = tuple(_document(doc_id, title, policy, text, target) for doc_id, title, policy, text in made)
+    # Only a file's draft has its text read already, and it makes one document.
+    documents = tuple(
+        _document(doc_id, title, policy, text, target, parsed) for doc_id, title, policy, text in made
+    )
     findings = tuple(
         sorted(
             (AssessedFinding(doc.id, f, _field(doc, f.path)) for doc in documents for f in doc.findings),
@@ -345,29 +350,40 @@ def _preset(draft: Draft) -> tuple[Bundle | None, tuple[Diagnostic, ...], list[D
     return result.bundle, from_parameter_problems(result.resolution.problems), notes
 
 
-def _file_document(draft: Draft) -> tuple[str, str, Policy | None, str]:
+def _file_document(draft: Draft) -> tuple[str, str, Policy | None, str, Parsed | None]:
     from xraybuilder.core.lint.kinds import detect_kind
 
+    parsed: Parsed | None = None
     if draft.statements is not None:
         policy: Policy | None
         policy, text = _identity(draft.statements)
+        kind = draft.kind or detect_kind(text)
     else:
+        # The file's text is read once, for the model, its kind and the linter.
         text = draft.file_text or ""
+        parsed = parse_json(text)
         try:
-            policy = Policy.from_text(text)
+            policy = Policy.from_parsed(parsed)
         except PolicyShapeError:
             policy = None
-    kind = draft.kind or detect_kind(text) or "identity"
-    doc_id = _ID_OF_KIND[kind]
+        kind = draft.kind or (detect_kind(parsed.value) if parsed.ok else None)
+    doc_id = _ID_OF_KIND[kind or "identity"]
     title = DOCUMENT_KINDS[doc_id][1]
     if draft.file_name:
         title += f" ({draft.file_name})"
-    return doc_id, title, policy, text
+    return doc_id, title, policy, text, parsed
 
 
-def _document(doc_id: str, title: str, policy: Policy | None, text: str, target: str) -> AssessedDocument:
+def _document(
+    doc_id: str, title: str, policy: Policy | None, text: str, target: str, parsed: Parsed | None = None
+) -> AssessedDocument:
     kind = DOCUMENT_KINDS[doc_id][0]
-    findings = _lint(text, target, kind)
+    if parsed is None:
+        findings = _lint(text, target, kind)
+    else:
+        # A file's text changes with each keystroke: no use keeping its findings by text
+        # (the whole draft's assessment is kept), and the linter takes the text as read.
+        findings = tuple(lint(parsed, LintContext(target=target, kind=kind)))  # type: ignore[arg-type]
     size = None
     if kind == "identity":
         size = Size(text_size(text), SIZE_QUOTAS.get(target, SIZE_QUOTAS["managed"]), target)

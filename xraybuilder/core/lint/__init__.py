@@ -42,7 +42,7 @@ from xraybuilder.core.lint.document import KINDS, Document, Kind, LintContext, S
 from xraybuilder.core.lint.finding import Finding, Fix, Severity
 from xraybuilder.core.policy.model import Policy
 from xraybuilder.core.policy.render import render
-from xraybuilder.core.policy.source import Path, parse_json
+from xraybuilder.core.policy.source import Parsed, Path, parse_json
 
 __all__ = [
     "FAMILIES",
@@ -74,15 +74,17 @@ FAMILIES = (
 _SPLIT: tuple[ModuleType, ...] = tuple(family for family in FAMILIES if hasattr(family, "check_statement"))
 
 
-def lint(source: str | Policy | dict[str, Any], context: LintContext | None = None) -> list[Finding]:
+def lint(source: str | Parsed | Policy | dict[str, Any], context: LintContext | None = None) -> list[Finding]:
     """All findings for a policy, sorted by position then severity.
 
-    ``source`` is policy JSON text, or a model/dict (linted as its canonical rendering,
-    so positions refer to that text).
+    ``source`` is policy JSON text (or that text as ``parse_json`` read it), or a
+    model/dict (linted as its canonical rendering, so positions refer to that text).
     """
     context = context or LintContext()
-    text = source if isinstance(source, str) else render(source)
-    parsed = parse_json(text)
+    if isinstance(source, Parsed):
+        parsed = source
+    else:
+        parsed = parse_json(source if isinstance(source, str) else render(source))
     doc = Document(parsed, context)
     for problem in parsed.problems:
         doc.report(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from xraybuilder.core.policy.source import Path, parse_json
+from xraybuilder.core.policy.source import Parsed, Path, parse_json
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 STATEMENT_ELEMENTS = (
@@ -178,7 +178,11 @@ class Policy:
 
     @classmethod
     def from_text(cls, text: str) -> Policy:
-        parsed = parse_json(text)
+        return cls.from_parsed(parse_json(text))
+
+    @classmethod
+    def from_parsed(cls, parsed: Parsed) -> Policy:
+        """The model of a text already read with ``parse_json`` (PolicyShapeError as from_text)."""
         if not parsed.ok:
             problem = next(p for p in parsed.problems if p.fatal)
             span = parsed.source_map.offset_span(problem.offset, problem.end)
