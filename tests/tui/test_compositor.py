@@ -9,6 +9,7 @@ a full repaint of the screen.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,9 @@ class ModelTerminal:
         self.cells: list[list[Cell]] = [[(" ", None)] * width for _ in range(height)]
         self.console = Console(width=width, height=height, force_terminal=True, color_system="truecolor")
         self.updates = 0
+        self.shown: list[list[str]] = []
+        """The text of every row after each update, when ``keep`` is set."""
+        self.keep = False
 
     def apply(self, update: Any) -> None:
         self.updates += 1
@@ -54,6 +58,8 @@ class ModelTerminal:
                 x, y = 0, y + 1
                 continue
             x = self._write(x, y, segment)
+        if self.keep:
+            self.shown.append(["".join(char for char, _ in row) for row in self.cells])
 
     def _write(self, x: int, y: int, segment: Segment) -> int:
         for char in segment.text:
@@ -219,3 +225,43 @@ async def test_the_model_terminal_agrees_with_textual_s_own_compositor(policy: P
     results = await _run_session(Stock(policy_file=policy, offer_resume=False))
     assert results[0][0] == "Compositor"
     assert [(step, found) for step, found in results if found] == []
+
+
+def sids(rows: list[str], left: int, right: int) -> list[str]:
+    """The Sids shown between columns ``left`` and ``right``, top to bottom."""
+    return re.findall(r'"Sid": "(\w+)"', "\n".join(row[left:right] for row in rows))
+
+
+async def test_each_keystroke_reaches_the_terminal_in_one_update(tmp_path: Path) -> None:
+    # The edited text, its preview and its size never reach the screen one without the other.
+    app = XrayBuilderApp(policy_file=policy_file(tmp_path, statements=4), offer_resume=False)
+    async with app.run_test(size=WIDE) as pilot:
+        terminal = watch(app)
+        await loaded(pilot, app)
+        editor = app.query_one("#file-text", TextArea)
+        editor.focus()
+        row = next(i for i, line in enumerate(editor.text.split("\n")) if '"Sid": "Team0"' in line)
+        editor.cursor_location = (row, editor.text.split("\n")[row].index("Team0") + 5)
+        await settle(pilot)
+        shown_in = {name: app.query_one(name).region for name in ("#file-text", "#policy", "#meter")}
+        sid = "Team0"
+        for typed in "XYZ":
+            sid += typed
+            terminal.keep, terminal.shown = True, []
+            await pilot.press(typed)
+            await settle(pilot)
+            terminal.keep = False
+            assessment = app.assessment
+            assert assessment is not None and editor.text.count(f'"{sid}"') == 1
+            size = assessment.document("identity").size  # type: ignore[union-attr]
+            assert size is not None
+            states = []
+            for rows in terminal.shown:
+                editor_sid = sids(rows, shown_in["#file-text"].x, shown_in["#file-text"].right)[0]
+                preview_sid = sids(rows, shown_in["#policy"].x, shown_in["#policy"].right)[0]
+                meter = shown_in["#meter"]
+                counted = f"{size.characters:,} / " in rows[meter.y][meter.x : meter.right]
+                states.append((editor_sid, preview_sid, counted))
+            # Before the keystroke's update: all old; from it on: all new, in the same update.
+            assert states[-1] == (sid, sid, True), states
+            assert all(state in {(sid[:-1], sid[:-1], False), (sid, sid, True)} for state in states), states

@@ -32,7 +32,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from xraybuilder.tui import autosave, keymap
-from xraybuilder.tui.compositor import BuilderScreen
+from xraybuilder.tui.compositor import BuilderScreen, repaints_pending
 from xraybuilder.tui.palette import BuilderCommands
 from xraybuilder.tui.steps import STEP_IDS, STEPS
 from xraybuilder.tui.steps.base import StepForm
@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 110
 # While the user types, the draft is written at most this often (seconds).
 AUTOSAVE_DELAY = 0.5
+FRAME_HOLD_LIMIT = 0.1
+"""Seconds an edit's frame waits at most for the widgets it changed (see _release_after_repaints)."""
 FORMS_CSS = Path(__file__).with_name("forms.tcss")
 """The rules of the step forms and dialogs, added to the stylesheet after the first frame."""
 NO_PREVIEW = "Choose a scenario:\nits policy appears here\nas you build it."
@@ -364,9 +366,38 @@ class XrayBuilderApp(App[None]):
             self._show(assessment, rebuilt=rebuilt)
             self._autosave_soon(now=rebuilt)
         finally:
-            # Through the screen's queue: it runs after the widgets changed above have
-            # asked the screen for their repaint, so all of them go into one frame.
+            self._release_after_repaints()
+
+    def _release_after_repaints(self) -> None:
+        """Let the held frame go once the screen knows of every repaint asked for above.
+
+        A widget passes its repaint on to the screen when its own queue next goes idle.
+        Released any sooner, the screen paints the edited field alone and the preview and
+        findings a frame later. So each widget waiting to pass a repaint on is asked for
+        a callback after its idle; the last one releases the frame through the screen's
+        queue, behind the repaints. A widget removed before its turn never calls back:
+        a timer lets the frame go in any case.
+        """
+        hold = self._frame_hold
+        pending = repaints_pending(self.screen)
+        if hold is None or not pending:
             self.screen.call_later(self._release_frame)
+            return
+        waiting = len(pending)
+
+        def arrived() -> None:
+            nonlocal waiting
+            waiting -= 1
+            if waiting == 0 and self._frame_hold is hold:
+                self.screen.call_later(self._release_frame)
+
+        def overdue() -> None:
+            if self._frame_hold is hold:
+                self._release_frame()
+
+        for widget in pending:
+            widget.call_next(arrived)
+        self.set_timer(FRAME_HOLD_LIMIT, overdue)
 
     def _hold_frame(self) -> None:
         """Paint nothing until the new draft's assessment is on every widget.

@@ -20,6 +20,7 @@ from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 class SpanCompositor(Compositor):
@@ -93,6 +94,16 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((y, y))
     return runs
+
+
+def repaints_pending(screen: Screen[object]) -> list[Widget]:
+    """The widgets on ``screen`` that have asked for a repaint (or a layout) the screen has
+    not been told of yet: a widget tells it when its own message queue next goes idle."""
+    return [
+        widget
+        for widget in screen._compositor.visible_widgets
+        if (widget._repaint_required or widget._layout_required) and not widget._closing
+    ]
 
 
 class BuilderScreen(Screen[None]):
