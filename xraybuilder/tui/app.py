@@ -181,7 +181,7 @@ class XrayBuilderApp(App[None]):
         for pane in (
             TabPane("Policy", PolicyView(NO_PREVIEW, id="policy"), id="tab-policy"),
             TabPane("Trust", PolicyView("", id="trust"), id="tab-trust"),
-            TabPane("Findings", FindingsList(id="findings"), id="tab-findings"),
+            TabPane("Findings", FindingsList(id="findings", report_highlight=False), id="tab-findings"),
             TabPane("Summary", summary, id="tab-summary"),
         ):
             tabs.compose_add_child(pane)

@@ -103,7 +103,14 @@ class ParametersStep(StepForm):
                 "Edit it here; findings follow each change."
             )
             self.mount(box)
-            box.mount(PolicyEditor(draft.file_text or "", id="file-text", show_line_numbers=True))
+            box.mount(
+                PolicyEditor(
+                    draft.file_text or "",
+                    id="file-text",
+                    show_line_numbers=True,
+                    on_change=self._file_text_changed,
+                )
+            )
             box.mount(Static("", id="file-problem", classes="field-message", markup=False))
             self._parameters = {}
             return
@@ -249,12 +256,10 @@ class ParametersStep(StepForm):
             event.checkbox.label = _yes_no(event.value)
             self._set(box_id.removeprefix("param-"), "true" if event.value else "false")
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    def _file_text_changed(self, text: str) -> None:
         draft = self.draft
-        if event.text_area.id == "file-text" and draft is not None and draft.origin == "file":
-            event.stop()
-            if event.text_area.text != draft.file_text:
-                self.edit(draft.with_text(event.text_area.text))
+        if draft is not None and draft.origin == "file" and text != draft.file_text:
+            self.edit(draft.with_text(text))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         for field in self.query(".field"):

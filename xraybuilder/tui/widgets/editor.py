@@ -10,6 +10,7 @@ lines an inserted line moved down come from the cache.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.cache import LRUCache
@@ -30,7 +31,10 @@ class PolicyEditor(TextArea):
     # As TextArea's, but a new selection repaints only the rows it changed (see below).
     selection: Reactive[Selection] = reactive(Selection(), init=False, always_update=True, repaint=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, on_change: Callable[[str], None] | None = None, **kwargs: Any) -> None:
+        """``on_change``, when given, takes the new text after each change (typing, undo,
+        redo, a new text loaded) in place of a ``Changed`` message climbing the widgets."""
+        self._on_change = on_change
         # Set first: the TextArea's own set-up already moves the cursor.
         self._kept_lines: LRUCache[RowKey, Strip] = LRUCache(2048)
         self._painted: dict[int, RowKey] = {}
@@ -83,18 +87,30 @@ class PolicyEditor(TextArea):
         self._hold_painting()
         return result
 
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        # Nothing above the editor needs the message when its owner takes the text here.
+        if self._on_change is not None and event.text_area is self:
+            event.stop()
+            self._on_change(self.text)
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        # Nobody above follows the editor's cursor: one message per keystroke that would
+        # climb every ancestor for nothing.
+        event.stop()
+
     def _hold_painting(self) -> None:
         """Paint the edit together with what its Changed message makes the app show.
 
-        The edit has posted Changed, which climbs the ancestors' queues one by one. Painting
-        waits for a callback that climbs the same queues behind it: by the time it reaches
-        the App, every handler of Changed has run, so the new text, its preview and its
-        findings reach the screen in one frame.
+        The edit has posted Changed, which climbs the ancestors' queues one by one (or
+        stops at the editor when ``on_change`` takes it). Painting waits for a callback
+        that climbs the same queues behind it: by the time it has gone past the last one,
+        every handler of Changed has run, so the new text, its preview and its findings
+        reach the screen in one frame.
         """
         app = self.app
         hold = app.batch_update()
         hold.__enter__()
-        chain = [*self.ancestors_with_self]
+        chain = [self] if self._on_change is not None else [*self.ancestors_with_self]
 
         def climb(step: int) -> None:
             while step < len(chain):

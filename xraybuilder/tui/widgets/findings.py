@@ -139,8 +139,13 @@ class FindingsList(ScrollView, can_focus=True):
         id: str | None = None,
         classes: str | None = None,
         disabled: bool = False,
+        report_highlight: bool = True,
     ) -> None:
+        """``report_highlight=False``: post no Highlighted (nobody shows the current
+        finding's details), so a finding whose message changes with each keystroke, such
+        as the size's, sends nothing up through every ancestor."""
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._report_highlight = report_highlight
         self._findings: tuple[AssessedFinding, ...] = ()
         self._strips: dict[tuple[int, int, bool], Strip] = {}
         self._styles: dict[str, Style] = {}
@@ -185,8 +190,9 @@ class FindingsList(ScrollView, can_focus=True):
             # New bindings rebuild the footer (a layout): only when what they offer changed.
             if self.has_focus and _offers(before) != _offers(after):
                 self.refresh_bindings()
-            if (before is None) != (after is None) or (
-                before is not None and after is not None and _identity(before) != _identity(after)
+            if self._report_highlight and (
+                (before is None) != (after is None)
+                or (before is not None and after is not None and _identity(before) != _identity(after))
             ):
                 self.post_message(self.Highlighted(after, self))
 
@@ -246,7 +252,8 @@ class FindingsList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         self.refresh_bindings()
-        self.post_message(self.Highlighted(self.current, self))
+        if self._report_highlight:
+            self.post_message(self.Highlighted(self.current, self))
 
     def _scroll_cursor_into_view(self) -> None:
         height = self.scrollable_content_region.height
