@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList, SelectionList, Static
 from tui_helpers import ready, settle
 
 from xraybuilder.core.draft import Draft
+from xraybuilder.tui import app as app_module
 from xraybuilder.tui import autosave
 from xraybuilder.tui.app import XrayBuilderApp
 from xraybuilder.tui.screens import QuitScreen, ResumeScreen
@@ -309,3 +311,30 @@ async def test_a_broken_policy_file_shows_line_and_column_and_stays_editable(tmp
         assert app.assessment is not None and app.assessment.ok
         # The file itself is untouched.
         assert ",,}" in broken.read_text()
+
+
+async def test_while_typing_the_draft_is_saved_between_frames(
+    own_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A save never runs while a keystroke's frame is on its way to the screen.
+    monkeypatch.setattr(app_module, "AUTOSAVE_DELAY", 0.001)
+    app = XrayBuilderApp()
+    during_keystroke: list[bool] = []
+    save = autosave.save
+
+    def watched_save(draft: Draft) -> str | None:
+        during_keystroke.append(app._frame_hold is not None)
+        return save(draft)
+
+    monkeypatch.setattr(autosave, "save", watched_save)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await choose(pilot, "preset:ec2")
+        await pilot.press("tab")
+        for key in "eu-west-1":
+            await pilot.press(key)
+            await pilot.pause(0.003)
+        await settle(pilot)
+        assert app.draft is not None and app.draft.param("region") == "eu-west-1"
+    assert len(during_keystroke) >= 3
+    assert not any(during_keystroke)

@@ -110,6 +110,7 @@ class XrayBuilderApp(App[None]):
         self._started = False
         self._autosave_due = False
         self._autosave_timer: Timer | None = None
+        self._autosave_after_release = False
         self._steps_ready = False
         """True once every step's form is mounted (just after the first frame)."""
         self._pending_library: Library | None = None
@@ -416,18 +417,30 @@ class XrayBuilderApp(App[None]):
             hold.__exit__(None, None, None)
             # The screen may have gone idle while held: have it look for repaints again.
             self.screen.check_idle()
+        if self._autosave_after_release:
+            self._autosave_after_release = False
+            self.call_after_refresh(self._flush_autosave)
 
     def _autosave_soon(self, *, now: bool) -> None:
-        """Save the draft now, or within AUTOSAVE_DELAY while the user is typing.
+        """Save the draft once this frame is painted (``now``), or within AUTOSAVE_DELAY
+        while the user is typing.
 
         Writing the file on every keystroke would cost more than the rest of the keystroke;
         the draft is also saved when the app stops.
         """
         self._autosave_due = True
         if now:
-            self._flush_autosave()
+            self._autosave_between_frames()
         elif self._autosave_timer is None:
-            self._autosave_timer = self.set_timer(AUTOSAVE_DELAY, self._flush_autosave)
+            self._autosave_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave_between_frames)
+
+    def _autosave_between_frames(self) -> None:
+        """Save once the screen is painted: a save that fell inside a keystroke would hold
+        back that keystroke's frame by the few milliseconds the write takes."""
+        if self._frame_hold is not None:
+            self._autosave_after_release = True  # see _release_frame
+            return
+        self.call_after_refresh(self._flush_autosave)
 
     def _flush_autosave(self) -> None:
         if self._autosave_timer is not None:
