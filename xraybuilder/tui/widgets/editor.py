@@ -35,11 +35,13 @@ class PolicyEditor(TextArea):
         """``on_change``, when given, takes the new text after each change (typing, undo,
         redo, a new text loaded) in place of a ``Changed`` message climbing the widgets."""
         self._on_change = on_change
+        self._editing = False
         # Set first: the TextArea's own set-up already moves the cursor.
         self._kept_lines: LRUCache[RowKey, Strip] = LRUCache(2048)
         self._painted: dict[int, RowKey] = {}
         """Screen row -> the key of the line last painted there."""
-        self._shared: RowKey | None = None
+        self._keys: Callable[[int], RowKey | None] | None = None
+        """While painting: the key of each row (see _row_keys)."""
         self._styled_theme: TextAreaTheme | None = None
         super().__init__(*args, **kwargs)
 
@@ -78,11 +80,16 @@ class PolicyEditor(TextArea):
 
     def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
         super()._watch_selection(previous_selection, selection)
-        self._repaint_changed()
+        if not self._editing:
+            self._repaint_changed()
 
     def edit(self, edit: Edit) -> EditResult:
-        result = super().edit(edit)
-        # An edit that keeps the selection where it was does not pass through the watcher.
+        # The rows are compared once, after the edit has moved the cursor too.
+        self._editing = True
+        try:
+            result = super().edit(edit)
+        finally:
+            self._editing = False
         self._repaint_changed()
         self._hold_painting()
         return result
@@ -148,34 +155,35 @@ class PolicyEditor(TextArea):
             self.has_focus,
         )
 
-    def _row_key(self, y: int, shared: RowKey) -> RowKey | None:
-        """The key of what screen row ``y`` shows, or None past the end of the text."""
+    def _row_keys(self, shared: RowKey) -> Callable[[int], RowKey | None]:
+        """The key of what each screen row shows (None past the end of the text), as a
+        function of the row: what every row reads is read once per paint."""
         scroll_x, scroll_y = self.scroll_offset
         line_info = self.wrapped_document._offset_to_line_info
-        absolute_y = scroll_y + y
-        if absolute_y >= len(line_info):
-            return None
-        line_index, section = line_info[absolute_y]
+        get_line = self.document.get_line
         selection = self.selection
         start, end = selection
         top, bottom = (start[0], end[0]) if start[0] <= end[0] else (end[0], start[0])
         bracket = self._matching_bracket_location
-        # Cursor, selection, bracket marks and suggestion touch only the rows they are on.
-        touched = (
-            line_index == end[0]
-            or (start != end and top <= line_index <= bottom)
-            or (bracket is not None and bracket[0] == line_index)
-        )
-        return (
-            self.document.get_line(line_index),
-            line_index,
-            section,
-            scroll_x,
-            shared,
-            (selection, bracket, self._draw_cursor, self.suggestion, self.hide_suggestion_on_blur)
-            if touched
-            else None,
-        )
+        bracket_row = bracket[0] if bracket is not None else None
+        cursor_row = end[0]
+        selecting = start != end
+        marks = (selection, bracket, self._draw_cursor, self.suggestion, self.hide_suggestion_on_blur)
+
+        def row_key(y: int) -> RowKey | None:
+            absolute_y = scroll_y + y
+            if absolute_y >= len(line_info):
+                return None
+            line_index, section = line_info[absolute_y]
+            # Cursor, selection, bracket marks and suggestion touch only the rows they are on.
+            touched = (
+                line_index == cursor_row
+                or (selecting and top <= line_index <= bottom)
+                or line_index == bracket_row
+            )
+            return (get_line(line_index), line_index, section, scroll_x, shared, marks if touched else None)
+
+        return row_key
 
     def _repaint_changed(self) -> None:
         """Repaint the rows whose line would render differently from what is on screen."""
@@ -185,12 +193,12 @@ class PolicyEditor(TextArea):
         if not self._plain() or not self._painted or height <= 0:
             self.refresh()
             return
-        shared = self._shared_key()
+        row_key = self._row_keys(self._shared_key())
         painted = self._painted
         # refresh_lines counts lines of the document, not rows of the screen.
         top = self.scroll_offset.y
         for y in range(height):
-            if painted.get(y, False) != self._row_key(y, shared):
+            if painted.get(y, False) != row_key(y):
                 self.refresh_lines(top + y)
 
     # -- rendering ---------------------------------------------------------------------
@@ -202,18 +210,18 @@ class PolicyEditor(TextArea):
         if theme is not None and theme is not self._styled_theme:
             theme.apply_css(self)
             self._styled_theme = theme
-        self._shared = self._shared_key() if self._plain() else None
+        self._keys = self._row_keys(self._shared_key()) if self._plain() else None
         try:
             return Widget.render_lines(self, crop)
         finally:
-            self._shared = None
+            self._keys = None
 
     def render_line(self, y: int) -> Strip:
-        shared = self._shared
-        if shared is None:
+        keys = self._keys
+        if keys is None:
             self._painted.pop(y, None)
             return super().render_line(y)
-        key = self._row_key(y, shared)
+        key = keys(y)
         self._painted[y] = key  # type: ignore[assignment]
         if key is None:
             return super().render_line(y)
