@@ -101,3 +101,41 @@ def test_probe_detects_a_ui_import() -> None:
     # The same probe must notice Textual when something does import it.
     seen = probe(extra=("xraybuilder.tui.app",))
     assert "textual" in seen["ui"]  # type: ignore[operator]
+
+
+def test_the_plain_starts_skip_the_parser_and_get_what_it_would_give() -> None:
+    import xraybuilder.commands.tui as tui
+    from xraybuilder.cli import PLAIN_STARTS, build_parser, main
+
+    for argv in PLAIN_STARTS:
+        chosen = next((a for a in argv if not a.startswith("-")), None)
+        parsed = vars(build_parser(chosen).parse_args(list(argv)))
+        seen: list[dict[str, object]] = []
+        real_run = tui.run
+        try:
+            tui.run = lambda args, seen=seen: seen.append(dict(vars(args))) or 0  # type: ignore[assignment]
+            assert main(list(argv)) == 0
+        finally:
+            tui.run = real_run
+        assert seen == [parsed], argv
+
+    # And before the builder's own modules, starting it imports neither argparse nor
+    # the other commands (a fresh interpreter: nothing imported them for it).
+    code = textwrap.dedent(
+        """
+        import json, sys
+        import xraybuilder.tui.app as app
+        def opened(**kwargs):
+            names = (m for m in sys.modules if m == "argparse" or m.startswith("xraybuilder.commands."))
+            print(json.dumps(sorted(names)))
+            raise SystemExit(0)
+        app.XrayBuilderApp = opened
+        from xraybuilder.cli import main
+        main(["tui", "--no-resume"])
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == ["xraybuilder.commands.tui"]

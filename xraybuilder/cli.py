@@ -7,9 +7,13 @@ and ``run(args) -> int``. Only the chosen subcommand's module is imported, and o
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 from xraybuilder import __version__
 
@@ -34,6 +38,8 @@ def _module_name(name: str) -> str:
 
 def build_parser(chosen: str | None) -> argparse.ArgumentParser:
     """The full parser; only ``chosen``'s module is imported to add its arguments."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="xraybuilder",
         description="Build least-privilege AWS IAM policies for AWS X-Ray.",
@@ -50,10 +56,26 @@ def build_parser(chosen: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+# How the builder is usually started: these go to it without building the parser
+# (argparse is a good part of what the command line costs before the first frame).
+# Each maps to what the parser would give (a test checks it does).
+_TUI_DEFAULTS = {"plain": False, "command": "tui", "policy_file": None, "preset": None, "no_resume": False}
+PLAIN_STARTS: dict[tuple[str, ...], dict[str, object]] = {
+    (): {"plain": False, "command": None},
+    ("tui",): _TUI_DEFAULTS,
+    ("tui", "--no-resume"): {**_TUI_DEFAULTS, "no_resume": True},
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    chosen = next((a for a in argv if not a.startswith("-")), None)
-    args = build_parser(chosen).parse_args(argv)
+    args: argparse.Namespace | SimpleNamespace
+    if tuple(argv) in PLAIN_STARTS:
+        known = PLAIN_STARTS[tuple(argv)]
+        args = SimpleNamespace(**known, **({"param": []} if known["command"] == "tui" else {}))
+    else:
+        chosen = next((a for a in argv if not a.startswith("-")), None)
+        args = build_parser(chosen).parse_args(argv)
     command = args.command or "tui"
     module = importlib.import_module(_module_name(command))
     try:

@@ -6,10 +6,12 @@ falls back to the wizard (``TERM=dumb``, or standard input or output not a termi
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import argparse
 
 DUMB_TERMINALS = ("dumb", "unknown")
 
