@@ -136,12 +136,10 @@ class XrayBuilderApp(App[None]):
             with ContentSwitcher(initial="scenario", id="form"):
                 yield ScenarioStep(id="scenario")
             with Vertical(id="side"):
-                # The first frame shows the policy under a title where its tab will be; the
-                # tabs (Policy, Trust, Findings, Summary) replace both just after it.
+                # The first frame shows only a title where the Policy tab will be: every
+                # widget costs before that frame. The tabs (Policy, Trust, Findings,
+                # Summary), the size meter and the status line come just after it.
                 yield Static("Policy", id="side-title", markup=False)
-                yield PolicyView(NO_PREVIEW, id="side-placeholder")
-                yield SizeMeter(id="meter")
-                yield Static("", id="status", markup=False)
         # Compact by the rules in app.tcss: Footer(compact=True) restyles each key as it
         # mounts, a stylesheet pass per key before the first frame.
         yield Footer()
@@ -175,7 +173,7 @@ class XrayBuilderApp(App[None]):
         from textual.widgets import TabbedContent, TabPane
 
         side = self.query_one("#side", Vertical)
-        await side.remove_children("#side-title, #side-placeholder")
+        await side.remove_children("#side-title")
         tabs = TabbedContent(id="preview-tabs")
         summary = VerticalScroll(Static("", id="summary", markup=False))
         # As `with TabbedContent():` adds them: composed with the tabs, Policy first and shown.
@@ -186,7 +184,7 @@ class XrayBuilderApp(App[None]):
             TabPane("Summary", summary, id="tab-summary"),
         ):
             tabs.compose_add_child(pane)
-        await side.mount(tabs, before="#meter")
+        await side.mount_all([tabs, SizeMeter(id="meter"), Static("", id="status", markup=False)])
 
     async def _mount_steps(self) -> None:
         """Mount the forms of every step but the first (hidden until chosen)."""
