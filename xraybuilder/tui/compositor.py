@@ -8,15 +8,18 @@ each of its lines (cached, but each one filtered and divided) to show three line
 
 Here each changed span is filled front to back, as Textual fills it, but a widget is asked
 only for the rows where it shows through in a changed span, and a widget hidden there by
-the ones in front is not asked at all. What reaches the terminal is the same, and
+the ones in front is not asked at all. A full repaint (the first frame, a new layout) is
+filled the same way, row by row across the screen, so containers are not rendered and
+divided behind the widgets that cover them. What reaches the terminal is the same, and
 ``tests/tui/test_compositor.py`` checks it against Textual's full repaint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 
-from textual._compositor import ChopsUpdate, Compositor
+from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
@@ -35,6 +38,21 @@ class SpanCompositor(Compositor):
         chops = self._render_spans(spans)
         chop_ends = [cut_set[1:] for cut_set in self.cuts]
         return ChopsUpdate(chops, spans, chop_ends)
+
+    def render_full_update(self, simplify: bool = False) -> LayoutUpdate:
+        # The same fill for the whole screen (the first frame, a new layout): a container
+        # is asked only for the rows where it shows between the widgets in front of it.
+        width, height = self.size
+        self._dirty_regions.clear()
+        # Every cell is covered by some widget (the screen at least): every chop is filled.
+        chops = cast("list[dict[int, Strip]]", self._render_spans([(y, 0, width) for y in range(height)]))
+        render_strips: list[Iterable[Strip]]
+        if simplify:
+            # As Textual's: a screenshot's lines are joined and simplified.
+            render_strips = [[Strip.join(chop.values()).simplify().discard_meta()] for chop in chops]
+        else:
+            render_strips = [chop.values() for chop in chops]
+        return LayoutUpdate(render_strips, self.size.region)
 
     def _render_spans(self, spans: list[tuple[int, int, int]]) -> Sequence[Mapping[int, Strip | None]]:
         cuts = self.cuts
