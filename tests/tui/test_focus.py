@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, OptionList, SelectionList
+from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from tui_helpers import ready, settle
 
 from xraybuilder.tui.app import XrayBuilderApp
@@ -146,6 +146,8 @@ async def test_select_all_says_clear_all_once_every_action_is_ticked_and_keeps_t
         listed, button = level()
         assert len(listed.selected) == listed.option_count
         assert str(button.label) == "clear all"
+        heading = str(app.query_one("#title-xray-list", Static).content)
+        assert heading.endswith(f"  {listed.option_count}/{listed.option_count}")
         # The list is updated in place: the keyboard stays where it was.
         assert app.focused is button
         await pilot.press("enter")
@@ -153,3 +155,4 @@ async def test_select_all_says_clear_all_once_every_action_is_ticked_and_keeps_t
         listed, button = level()
         assert listed.selected == []
         assert str(button.label) == "select all"
+        assert str(app.query_one("#title-xray-list", Static).content).endswith(f"  0/{listed.option_count}")

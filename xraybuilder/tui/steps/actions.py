@@ -207,6 +207,9 @@ class ActionsStep(StepForm):
         self._reasons: dict[str, str] = {}
         self._signature: tuple[object, ...] = ()
         self._syncing = False
+        self._titles: dict[str, Static] = {}
+        self._buttons: dict[str, Button] = {}
+        """Group key -> its heading and its "select all" (kept: a query walks the whole form)."""
 
     def compose(self) -> ComposeResult:
         yield Static("Actions", classes="step-title")
@@ -249,6 +252,7 @@ class ActionsStep(StepForm):
 
     def _build(self, text: str, allowed: dict[str, int], reasons: dict[str, str]) -> None:
         widgets: list[Widget] = []
+        self._titles, self._buttons = {}, {}
         for group in self._groups:
             rows = [
                 r for r in group.rows if not text or text in r.name.lower() or text in r.description.lower()
@@ -263,10 +267,14 @@ class ActionsStep(StepForm):
             title_text = f"{group.title}  {ticked}/{len(rows)}"
             # Tab follows the screen from top to bottom: each level's "select all" sits under
             # its list, so Tab goes from the filter to the first list, then to its button.
-            widgets.append(Static(title_text, id=f"title-{group.key}", classes="group-title group-head"))
+            title = Static(title_text, id=f"title-{group.key}", classes="group-title group-head")
+            self._titles[group.key] = title
+            widgets.append(title)
             widgets.append(SelectionList[str](*selections, id=f"sel-{group.key}", classes="action-list"))
             label = _select_all_label(ticked, len(rows))
-            widgets.append(Button(label, id=f"all-{group.key}", classes="select-all", compact=True))
+            button = Button(label, id=f"all-{group.key}", classes="select-all", compact=True)
+            self._buttons[group.key] = button
+            widgets.append(button)
         if not widgets:
             widgets.append(Static("No action matches the filter.", classes="why"))
         self.query_one("#action-detail", Static).update(
@@ -278,10 +286,12 @@ class ActionsStep(StepForm):
         self._syncing = True
         try:
             for selection_list in self.query(SelectionList):
+                # A set: ``selected`` is a list, looked up once per option.
+                selected = set(selection_list.selected)
                 for index in range(selection_list.option_count):
                     option = selection_list.get_option_at_index(index)
                     value = option.value  # type: ignore[attr-defined]
-                    if (value in allowed) != (value in selection_list.selected):
+                    if (value in allowed) != (value in selected):
                         if value in allowed:
                             selection_list.select(value)
                         else:
@@ -294,12 +304,18 @@ class ActionsStep(StepForm):
         """Refresh the "ticked of shown" count in the list's heading."""
         key = (selection_list.id or "").removeprefix("sel-")
         group = next((g for g in self._groups if g.key == key), None)
-        titles = self.query(f"#title-{key}")
-        if group is not None and titles:
-            ticked = len(selection_list.selected)
-            titles.first(Static).update(f"{group.title}  {ticked}/{selection_list.option_count}")
-            for button in self.query(f"#all-{key}"):
-                button.label = _select_all_label(ticked, selection_list.option_count)  # type: ignore[attr-defined]
+        title = self._titles.get(key)
+        if group is None or title is None or not title.is_attached:
+            return
+        ticked = len(selection_list.selected)
+        # Only what changed: an update asks for a layout.
+        count = f"{group.title}  {ticked}/{selection_list.option_count}"
+        if str(title.content) != count:
+            title.update(count)
+        button = self._buttons.get(key)
+        label = _select_all_label(ticked, selection_list.option_count)
+        if button is not None and str(button.label) != label:
+            button.label = label
 
     @on(SelectionList.SelectionHighlighted)
     def _highlighted(self, event: SelectionList.SelectionHighlighted[str]) -> None:
