@@ -24,7 +24,7 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import Input, TextArea
 
-from tests.tui.tui_helpers import settle
+from tests.tui.tui_helpers import ready, settle
 from xraybuilder.tui import compositor
 from xraybuilder.tui.app import XrayBuilderApp
 
@@ -102,6 +102,8 @@ def watch(app: XrayBuilderApp) -> ModelTerminal:
         display(screen, renderable)
 
     app._display = sent  # type: ignore[method-assign]
+    # The terminal starts blank: have the whole screen sent to it.
+    app.screen.refresh(layout=True)
     return terminal
 
 
@@ -265,3 +267,36 @@ async def test_each_keystroke_reaches_the_terminal_in_one_update(tmp_path: Path)
             # Before the keystroke's update: all old; from it on: all new, in the same update.
             assert states[-1] == (sid, sid, True), states
             assert all(state in {(sid[:-1], sid[:-1], False), (sid, sid, True)} for state in states), states
+
+
+async def test_a_keystroke_in_a_parameter_field_reaches_the_terminal_with_its_policy() -> None:
+    app = XrayBuilderApp(preset="ec2", offer_resume=False)
+    async with app.run_test(size=WIDE) as pilot:
+        terminal = watch(app)
+        await ready(pilot)
+        await settle(pilot)
+        for field in app.query(Input):
+            field.cursor_blink = False
+        region = app.query_one("#param-region", Input)
+        region.focus()
+        await settle(pilot)
+        await pilot.press(*"eu-west-1")
+        await settle(pilot)
+        in_field, in_policy = region.region, app.query_one("#policy").region
+
+        def shown(rows: list[str]) -> tuple[str, bool]:
+            policy = "".join(
+                row[in_policy.x : in_policy.right] for row in rows[in_policy.y : in_policy.bottom]
+            )
+            return rows[in_field.y][in_field.x : in_field.right].split()[
+                -1
+            ], "aws-xray-assets.eu-west-2" in policy
+
+        await pilot.press("backspace")
+        await settle(pilot)
+        terminal.keep, terminal.shown = True, []
+        await pilot.press("2")
+        await settle(pilot)
+        states = [shown(rows) for rows in terminal.shown]
+        assert states[-1] == ("eu-west-2", True), states
+        assert all(state in {("eu-west-", False), ("eu-west-2", True)} for state in states), states

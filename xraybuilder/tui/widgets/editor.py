@@ -20,7 +20,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets.text_area import Edit, EditResult, Selection, TextAreaTheme
 
-from xraybuilder.tui.widgets.inputs import TextArea
+from xraybuilder.tui.widgets.inputs import TextArea, paint_after_changed
 
 RowKey = tuple[object, ...]
 
@@ -106,28 +106,9 @@ class PolicyEditor(TextArea):
         event.stop()
 
     def _hold_painting(self) -> None:
-        """Paint the edit together with what its Changed message makes the app show.
-
-        The edit has posted Changed, which climbs the ancestors' queues one by one (or
-        stops at the editor when ``on_change`` takes it). Painting waits for a callback
-        that climbs the same queues behind it: by the time it has gone past the last one,
-        every handler of Changed has run, so the new text, its preview and its findings
-        reach the screen in one frame.
-        """
-        app = self.app
-        hold = app.batch_update()
-        hold.__enter__()
-        chain = [self] if self._on_change is not None else [*self.ancestors_with_self]
-
-        def climb(step: int) -> None:
-            while step < len(chain):
-                if chain[step].call_later(climb, step + 1):
-                    return
-                step += 1  # that node has closed: go on with the next
-            hold.__exit__(None, None, None)
-            app.screen.check_idle()
-
-        climb(0)
+        """Paint the edit with what its Changed message makes the app show (one frame);
+        the message stops at the editor when ``on_change`` takes it."""
+        paint_after_changed(self, [self] if self._on_change is not None else None)
 
     # -- which rows changed ------------------------------------------------------------
 
