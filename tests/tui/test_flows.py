@@ -323,7 +323,7 @@ async def test_while_typing_the_draft_is_saved_between_frames(
     save = autosave.save
 
     def watched_save(draft: Draft) -> str | None:
-        during_keystroke.append(app._frame_hold is not None)
+        during_keystroke.append(app._frame_hold is not None or app._batch_count > 0)
         return save(draft)
 
     monkeypatch.setattr(autosave, "save", watched_save)

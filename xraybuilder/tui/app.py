@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 110
 # While the user types, the draft is written at most this often (seconds).
 AUTOSAVE_DELAY = 0.5
+AUTOSAVE_RETRY = 0.02
 FRAME_HOLD_LIMIT = 0.1
 """Seconds an edit's frame waits at most for the widgets it changed (see _release_after_repaints)."""
 FORMS_CSS = Path(__file__).with_name("forms.tcss")
@@ -417,7 +418,7 @@ class XrayBuilderApp(App[None]):
             self.screen.check_idle()
         if self._autosave_after_release:
             self._autosave_after_release = False
-            self.call_after_refresh(self._flush_autosave)
+            self.call_after_refresh(self._autosave_if_painted)
 
     def _autosave_soon(self, *, now: bool) -> None:
         """Save the draft once this frame is painted (``now``), or within AUTOSAVE_DELAY
@@ -438,7 +439,15 @@ class XrayBuilderApp(App[None]):
         if self._frame_hold is not None:
             self._autosave_after_release = True  # see _release_frame
             return
-        self.call_after_refresh(self._flush_autosave)
+        self.call_after_refresh(self._autosave_if_painted)
+
+    def _autosave_if_painted(self) -> None:
+        # While painting is held (a field holds it from its key until the change is
+        # handled), a callback "after refresh" runs at once: wait a moment and ask again.
+        if self._batch_count:
+            self.set_timer(AUTOSAVE_RETRY, self._autosave_between_frames)
+            return
+        self._flush_autosave()
 
     def _flush_autosave(self) -> None:
         if self._autosave_timer is not None:
