@@ -54,6 +54,7 @@ NARROW_WIDTH = 110
 # While the user types, the draft is written at most this often (seconds).
 AUTOSAVE_DELAY = 0.5
 AUTOSAVE_RETRY = 0.02
+"""Seconds a due save waits before it looks again for a moment with no frame on its way."""
 FRAME_HOLD_LIMIT = 0.1
 """Seconds an edit's frame waits at most for the widgets it changed (see _release_after_repaints)."""
 FORMS_CSS = Path(__file__).with_name("forms.tcss")
