@@ -7,7 +7,21 @@ from typing import TYPE_CHECKING
 from textual.validation import ValidationResult, Validator
 
 if TYPE_CHECKING:
+    from textual.widgets import Static
+
     from xraybuilder.core.scenarios import Parameter
+
+
+def field_message(result: ValidationResult | None) -> str:
+    """The line under a field for its validation: ``✗`` and the first problem, or nothing."""
+    return "" if result is None or result.is_valid else "✗ " + result.failure_descriptions[0]
+
+
+def set_field_message(message: Static, text: str) -> None:
+    """Show a field's message; an unchanged one is left alone (an update asks for a layout)."""
+    if str(message.content) != text:
+        message.update(text)
+    message.set_class(bool(text), "-error")
 
 
 class ParameterValidator(Validator):

@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Label, Select, Static
 
 from xraybuilder.tui.steps.base import StepForm
-from xraybuilder.tui.validation import ParameterValidator
+from xraybuilder.tui.validation import ParameterValidator, set_field_message
 from xraybuilder.tui.widgets.editor import PolicyEditor
 from xraybuilder.tui.widgets.inputs import Input, TextArea
 
@@ -199,7 +199,7 @@ class ParametersStep(StepForm):
                 widget.placeholder = value_text(values[name])  # type: ignore[arg-type]
             message = field.query_one(f"#msg-{name}", Static)
             problem = problems.get(name)
-            _set_message(message, f"✗ {problem.message}" if problem else "")
+            set_field_message(message, f"✗ {problem.message}" if problem else "")
 
     def _show_file_problem(self, assessment: Assessment) -> None:
         problem = self.query("#file-problem")
@@ -212,7 +212,7 @@ class ParametersStep(StepForm):
             text = f"✗ line {first.line}, column {first.column}: {first.message}"
         else:
             text = ""
-        _set_message(problem.first(Static), text)
+        set_field_message(problem.first(Static), text)
 
     # -- edits ------------------------------------------------------------------
 
@@ -292,13 +292,6 @@ class ParametersStep(StepForm):
             area = areas.first(TextArea)
             area.focus()
             area.cursor_location = (max(line - 1, 0), max(column - 1, 0))
-
-
-def _set_message(message: Static, text: str) -> None:
-    """Show a field's message; an unchanged one is left alone (an update asks for a layout)."""
-    if str(message.content) != text:
-        message.update(text)
-    message.set_class(bool(text), "-error")
 
 
 def _yes_no(on: bool) -> str:

@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Label, Static
 
 from xraybuilder.tui.steps.base import StepForm
-from xraybuilder.tui.validation import ArnPartValidator
+from xraybuilder.tui.validation import ArnPartValidator, field_message, set_field_message
 from xraybuilder.tui.widgets.inputs import Input
 
 if TYPE_CHECKING:
@@ -406,10 +406,7 @@ class ResourcesStep(StepForm):
         _, index, item, number = (event.input.id or "").split("-")
         message = self.query(f"#extmsg-{index}-{item}-{number}")
         if message:
-            result = event.validation_result
-            text = "" if result is None or result.is_valid else "✗ " + result.failure_descriptions[0]
-            message.first(Static).update(text)
-            message.first(Static).set_class(bool(text), "-error")
+            set_field_message(message.first(Static), field_message(event.validation_result))
         self._apply_other(int(index), int(item))
 
     @on(Checkbox.Changed, ".ext-any")
@@ -464,10 +461,7 @@ class ResourcesStep(StepForm):
         _, index, rest = (event.input.id or "").split("-", 2)
         message = self.query(f"#msg-{index}-{rest}")
         if message:
-            result = event.validation_result
-            text = "" if result is None or result.is_valid else "✗ " + result.failure_descriptions[0]
-            message.first(Static).update(text)
-            message.first(Static).set_class(bool(text), "-error")
+            set_field_message(message.first(Static), field_message(event.validation_result))
         self._apply(int(index))
 
     @on(Checkbox.Changed, ".any")
