@@ -91,7 +91,9 @@ class PolicyEditor(TextArea):
         finally:
             self._editing = False
         self._repaint_changed()
-        self._hold_painting()
+        # Painted with what its Changed message makes the app show, in one frame (the
+        # message stops at the editor when ``on_change`` takes it).
+        paint_after_changed(self, [self] if self._on_change is not None else None)
         return result
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
@@ -104,11 +106,6 @@ class PolicyEditor(TextArea):
         # Nobody above follows the editor's cursor: one message per keystroke that would
         # climb every ancestor for nothing.
         event.stop()
-
-    def _hold_painting(self) -> None:
-        """Paint the edit with what its Changed message makes the app show (one frame);
-        the message stops at the editor when ``on_change`` takes it."""
-        paint_after_changed(self, [self] if self._on_change is not None else None)
 
     # -- which rows changed ------------------------------------------------------------
 
