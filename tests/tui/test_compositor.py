@@ -8,7 +8,6 @@ a full repaint of the screen.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -24,7 +23,7 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import Input, TextArea
 
-from tests.tui.tui_helpers import ready, settle
+from tests.tui.tui_helpers import policy_text, ready, settle
 from xraybuilder.tui import compositor
 from xraybuilder.tui.app import XrayBuilderApp
 
@@ -108,20 +107,8 @@ def watch(app: XrayBuilderApp) -> ModelTerminal:
 
 
 def policy_file(folder: Path, statements: int = 30) -> Path:
-    doc = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": f"Team{i}",
-                "Effect": "Allow",
-                "Action": ["xray:GetGroup", "xray:UpdateGroup"],
-                "Resource": f"arn:aws:xray:eu-west-1:123456789012:group/team{i}/*",
-            }
-            for i in range(statements)
-        ],
-    }
     path = folder / "policy.json"
-    path.write_text(json.dumps(doc, indent=2), "utf-8")
+    path.write_text(policy_text(statements, sid="Team"), "utf-8")
     return path
 
 

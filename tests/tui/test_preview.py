@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from textual.app import App, ComposeResult
 
+from tests.tui.tui_helpers import policy_text
 from xraybuilder.tui.widgets.preview import PolicyView, tokens
-
-
-def policy_text(statements: int) -> str:
-    doc = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": f"Statement{i}",
-                "Effect": "Allow",
-                "Action": ["xray:GetGroup", "xray:UpdateGroup"],
-                "Resource": f"arn:aws:xray:eu-west-1:123456789012:group/team{i}/*",
-            }
-            for i in range(statements)
-        ],
-    }
-    return json.dumps(doc, indent=2)
 
 
 class Host(App[None]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from textual.pilot import Pilot
 
 from xraybuilder.tui.app import XrayBuilderApp
@@ -24,3 +26,20 @@ async def settle(pilot: Pilot[None]) -> None:
     """Let pending edits be assessed and the forms they rebuild be mounted."""
     for _ in range(3):
         await pilot.pause()
+
+
+def policy_text(statements: int, sid: str = "Statement") -> str:
+    """A policy of ``statements`` alike X-Ray group statements (Sids ``{sid}0``, ``{sid}1``…)."""
+    doc = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": f"{sid}{i}",
+                "Effect": "Allow",
+                "Action": ["xray:GetGroup", "xray:UpdateGroup"],
+                "Resource": f"arn:aws:xray:eu-west-1:123456789012:group/team{i}/*",
+            }
+            for i in range(statements)
+        ],
+    }
+    return json.dumps(doc, indent=2)
