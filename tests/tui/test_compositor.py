@@ -19,6 +19,8 @@ from rich.control import ControlType
 from rich.segment import Segment
 from rich.style import Style
 from textual._compositor import Compositor
+from textual.message import Message
+from textual.messages import Update
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import Input, TextArea
@@ -287,3 +289,27 @@ async def test_a_keystroke_in_a_parameter_field_reaches_the_terminal_with_its_po
         states = [shown(rows) for rows in terminal.shown]
         assert states[-1] == ("eu-west-2", True), states
         assert all(state in {("eu-west-", False), ("eu-west-2", True)} for state in states), states
+
+
+class Ping(Message):
+    """A message for a widget to handle (nobody does)."""
+
+
+async def test_idle_widgets_pass_their_repaints_on_at_once_and_busy_ones_are_waited_for(
+    tmp_path: Path,
+) -> None:
+    app = XrayBuilderApp(policy_file=policy_file(tmp_path, statements=4), offer_resume=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(pilot, app)
+        policy, meter = app.query_one("#policy"), app.query_one("#meter")
+        with app.batch_update():
+            policy.refresh()  # asks for a repaint and wakes its queue: nothing else queued
+            meter.refresh()
+            meter.post_message(Ping())  # the meter has a message still to handle
+            busy = compositor.pass_repaints_on(app.screen)
+            assert busy == [meter]
+            assert not policy._repaint_required and meter._repaint_required
+            # The screen has been told of the preview's repaint, in its queue.
+            assert any(isinstance(m, Update) and m.widget is policy for m in app.screen._message_queue.values)
+        await settle(pilot)
+        assert not meter._repaint_required

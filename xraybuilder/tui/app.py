@@ -33,7 +33,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from xraybuilder.tui import autosave, keymap
-from xraybuilder.tui.compositor import BuilderScreen, repaints_pending
+from xraybuilder.tui.compositor import BuilderScreen, pass_repaints_on
 from xraybuilder.tui.palette import BuilderCommands
 from xraybuilder.tui.steps import STEP_IDS, STEPS
 from xraybuilder.tui.steps.base import StepForm
@@ -379,17 +379,18 @@ class XrayBuilderApp(App[None]):
 
         A widget passes its repaint on to the screen when its own queue next goes idle.
         Released any sooner, the screen paints the edited field alone and the preview and
-        findings a frame later. So each widget waiting to pass a repaint on is asked for
-        a callback after its idle; the last one releases the frame through the screen's
-        queue, behind the repaints. A widget removed before its turn never calls back:
-        a timer lets the frame go in any case.
+        findings a frame later. Idle widgets pass theirs on at once; each widget still
+        busy is asked for a callback after its idle, and the last one releases the frame
+        through the screen's queue, behind the repaints. A widget removed before its turn
+        never calls back: a timer lets the frame go in any case.
         """
         hold = self._frame_hold
-        pending = repaints_pending(self.screen)
-        if hold is None or not pending:
-            self.screen.call_later(self._release_frame)
+        busy = pass_repaints_on(self.screen)
+        if hold is None or not busy:
+            # The screen's queue holds the repaints passed on: it paints after them.
+            self._release_frame()
             return
-        waiting = len(pending)
+        waiting = len(busy)
 
         def arrived() -> None:
             nonlocal waiting
@@ -401,7 +402,7 @@ class XrayBuilderApp(App[None]):
             if self._frame_hold is hold:
                 self._release_frame()
 
-        for widget in pending:
+        for widget in busy:
             widget.call_next(arrived)
         self.set_timer(FRAME_HOLD_LIMIT, overdue)
 

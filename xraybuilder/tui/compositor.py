@@ -21,6 +21,7 @@ from typing import cast
 
 from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
 from textual.geometry import Region
+from textual.messages import Prompt
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -122,6 +123,30 @@ def repaints_pending(screen: Screen[object]) -> list[Widget]:
         for widget in screen._compositor.visible_widgets
         if (widget._repaint_required or widget._layout_required) and not widget._closing
     ]
+
+
+def pass_repaints_on(screen: Screen[object]) -> list[Widget]:
+    """Tell ``screen`` now of the repaints asked for by widgets with nothing left to do,
+    as each would when it next went idle; return the widgets still busy.
+
+    A widget that asks for a repaint also wakes its own queue (a ``Prompt``) to go idle
+    and pass the repaint on: one trip through the event loop per widget, for the frame
+    that waits for all of them. Here a widget whose queue holds nothing but those
+    wake-ups passes its repaint on at once (its wake-up then finds nothing to do). A
+    widget with other messages queued passes its repaint on after handling them.
+    """
+    busy = []
+    for widget in repaints_pending(screen):
+        if _only_wakeups(widget) and type(widget)._on_idle is Widget._on_idle:
+            widget._check_refresh()
+        else:
+            busy.append(widget)
+    return busy
+
+
+def _only_wakeups(widget: Widget) -> bool:
+    queued: Iterable[object] = widget._message_queue.values
+    return all(type(message) is Prompt for message in queued)
 
 
 class BuilderScreen(Screen[None]):
