@@ -149,6 +149,15 @@ async def session(pilot: Pilot[None], app: XrayBuilderApp) -> AsyncIterator[str]
     yield "typed over a selection"
     await pilot.press("ctrl+z")
     yield "undo"
+    # The longest line grows and shrinks: the preview's width, and its horizontal scrollbar.
+    lines = editor.text.split("\n")
+    top = round(editor.scroll_y)
+    row = max(range(top, top + 10), key=lambda i: len(lines[i]))
+    editor.cursor_location = (row, len(lines[row]) - 2)
+    await pilot.press(*"longer")
+    yield "longest line grew"
+    await pilot.press(*["backspace"] * 9)
+    yield "longest line shrank"
     await pilot.press("f5")
     yield "preview toggled"
     await pilot.press("f5")

@@ -153,3 +153,37 @@ async def test_wide_lines_scroll_horizontally() -> None:
         view.scroll_to(x=view.max_scroll_x, animate=False)
         await pilot.pause()
         assert view.render_line(0).text.rstrip().endswith('END"}')
+
+
+async def test_a_new_width_or_length_updates_the_scrollbars_without_laying_out_the_screen() -> None:
+    wide = "\n".join(f'"{i}": "' + "x" * 60 + '"' for i in range(30))
+    app = Host(wide)
+    async with app.run_test(size=(40, 12)) as pilot:
+        view = app.query_one(PolicyView)
+        await pilot.pause()
+        vertical, horizontal = view.vertical_scrollbar, view.horizontal_scrollbar
+        assert view.show_vertical_scrollbar and view.show_horizontal_scrollbar
+
+        def settled() -> None:
+            assert vertical.window_virtual_size == view.virtual_size.height == len(view.lines)
+            assert horizontal.window_virtual_size == view.virtual_size.width
+            assert view.virtual_size.width == max(len(line) for line in view.lines)
+
+        settled()
+        # The longest line grows (a key typed into it): only the horizontal bar changes.
+        view.set_text(wide.replace('"0": "', '"0": "wider', 1))
+        assert not view._layout_required and not app.screen._layout_required
+        assert horizontal._repaint_required and not vertical._repaint_required
+        settled()
+        await pilot.pause()
+        # A line more: only the vertical bar changes.
+        view.set_text(view.text + '\n"30": "x"')
+        assert not view._layout_required and not app.screen._layout_required
+        assert vertical._repaint_required and not horizontal._repaint_required
+        settled()
+        await pilot.pause()
+        # Short text: the scrollbars go, which needs a layout, and the text has the room.
+        view.set_text('"a": "b"')
+        await pilot.pause()
+        assert not view.show_vertical_scrollbar and not view.show_horizontal_scrollbar
+        assert screen_lines(view)[0] == '"a": "b"'

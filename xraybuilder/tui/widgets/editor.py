@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets.text_area import Edit, EditResult, Selection, TextAreaTheme
 
 from xraybuilder.tui.widgets.inputs import TextArea, paint_after_changed
+from xraybuilder.tui.widgets.scrolling import refresh_rows, set_virtual_size
 
 RowKey = tuple[object, ...]
 
@@ -57,13 +58,8 @@ class PolicyEditor(TextArea):
         super()._rewrap_and_refresh_virtual_size()
 
     def _refresh_size(self) -> None:
-        """As TextArea's, but text that grows or shrinks lays out only the editor.
-
-        TextArea sets ``virtual_size``, which lays out the whole screen (some 15 ms) each
-        time a line wraps or a new line is typed. The editor's own size does not change
-        with its text: only its scrollbars do, and they are updated here; when one of
-        them has to appear or go, that change still asks for the screen's layout.
-        """
+        """As TextArea's, but text that grows or shrinks lays out only the editor's
+        scrollbars, not the screen (see ``scrolling``)."""
         if not self.size:
             super()._refresh_size()
             return
@@ -73,10 +69,10 @@ class PolicyEditor(TextArea):
             width, height = self.document.get_size(self.indent_width)
             # +1 width: the cursor may rest just past the end of the longest line.
             size = Size(width + self.gutter_width + 1, height)
-        if size != self.virtual_size:
-            self.set_reactive(Widget.virtual_size, size)
-            self._scroll_update(size)
-        self._refresh_scrollbars()
+        set_virtual_size(self, size)
+
+    def refresh_lines(self, y_start: int, line_count: int = 1) -> None:
+        refresh_rows(self, y_start, line_count)
 
     def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
         super()._watch_selection(previous_selection, selection)

@@ -19,6 +19,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from xraybuilder.tui.widgets.scrolling import refresh_rows, set_virtual_size
+
 # One token per match; a string followed by a colon is an object key. An unterminated
 # string (a file being edited) runs to the end of its line.
 _TOKEN = re.compile(
@@ -128,8 +130,11 @@ class PolicyView(ScrollView, can_focus=True):
             width = max(map(len, self._lines), default=0)
         else:
             width = max(map(cell_len, self._lines), default=0)
-        self.virtual_size = Size(width, len(self._lines))
+        set_virtual_size(self, Size(width, len(self._lines)))
         self._refresh_changed(before)
+
+    def refresh_lines(self, y_start: int, line_count: int = 1) -> None:
+        refresh_rows(self, y_start, line_count)
 
     def _refresh_changed(self, before: list[str]) -> None:
         """Repaint only the visible lines whose text changed (usually one per keystroke)."""
