@@ -130,3 +130,29 @@ async def test_new_lines_bring_the_scrollbar_when_the_text_outgrows_the_editor()
         assert editor.document.line_count == 2
         assert not editor.show_vertical_scrollbar
         assert_shows_document(editor)
+
+
+async def test_the_wrapped_height_follows_edits_that_wrap_unwrap_add_and_remove_lines() -> None:
+    class Wrapping(App[None]):
+        def compose(self) -> ComposeResult:
+            yield PolicyEditor(TEXT, id="editor", soft_wrap=True)
+
+    app = Wrapping()
+    async with app.run_test(size=(18, 10)) as pilot:
+        editor = app.query_one(PolicyEditor)
+        editor.focus()
+        wrapped = editor.wrapped_document
+
+        def summed() -> int:
+            return sum(len(offsets) + 1 for offsets in wrapped._wrap_offsets)
+
+        assert wrapped.height == summed() > editor.document.line_count  # some lines wrap
+        editor.cursor_location = (2, 5)
+        for keys in (["x"] * 30, ["enter"] * 3, ["backspace"] * 20, ["delete"] * 40):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert wrapped.height == summed()
+            assert editor.virtual_size.height == summed()
+        editor.load_text("a\n" * 40)
+        await pilot.pause()
+        assert editor.wrapped_document.height == 41

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.cache import LRUCache
+from textual.document._wrapped_document import WrappedDocument
 from textual.geometry import Region, Size
 from textual.reactive import Reactive, reactive
 from textual.strip import Strip
@@ -24,6 +25,15 @@ from xraybuilder.tui.widgets.inputs import TextArea, paint_after_changed
 from xraybuilder.tui.widgets.scrolling import refresh_rows, set_virtual_size
 
 RowKey = tuple[object, ...]
+
+
+class _CountedWrap(WrappedDocument):
+    """A wrapped document whose height is the number of its rows, not a sum over every
+    line on each read: TextArea reads it for each line it renders (and on each edit)."""
+
+    @property
+    def height(self) -> int:
+        return len(self._offset_to_line_info)
 
 
 class PolicyEditor(TextArea):
@@ -45,6 +55,10 @@ class PolicyEditor(TextArea):
         """While painting: the key of each row (see _row_keys)."""
         self._styled_theme: TextAreaTheme | None = None
         super().__init__(*args, **kwargs)
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        super()._set_document(text, language)
+        self.wrapped_document.__class__ = _CountedWrap
 
     def notify_style_update(self) -> None:
         self._styled_theme = None
