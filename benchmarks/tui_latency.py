@@ -2,6 +2,7 @@
 """Keystroke latency: from the key event to the callback after the next screen refresh.
 
 Usage: .venv/bin/python benchmarks/tui_latency.py [--keys N] [--statements 50 500] [--only NAME]
+       [--gap 0.04 0] [--in Sid ARN] [--skip-widgets | --skip-builder]
 
 1. Preview widgets. A headless Textual app (120x40) holds an Input and one preview
    widget showing an N-statement policy (json.dumps, 2-space indent). Every key typed
@@ -11,9 +12,12 @@ Usage: .venv/bin/python benchmarks/tui_latency.py [--keys N] [--statements 50 50
    ``TextArea.load_text`` (no language: highlighting would need tree-sitter), and our
    Line-API ``PolicyView``.
 2. The builder itself (``XrayBuilderApp``) with a 50-statement policy file open: each key
-   typed into the file's text (inside the first Sid) goes through the whole path, a new
-   Draft, ``assess()``, the preview, findings, size meter, marks and the autosave, until
-   the policy preview has been repainted.
+   typed into the file's text goes through the whole path, a new Draft, ``assess()``,
+   the preview, findings, size meter, marks and the autosave, until the policy preview
+   has been repainted. Keys go into the first Sid (a short line), then into the first
+   Resource ARN's group name: the policy's longest line grows with each key (the
+   preview's width, its horizontal scrollbar) and the statement's grant changes, so the
+   linter's checks across statements run again.
 
 The clock is inside the app: it starts when the App receives the Key event (the first
 handler that sees it) and stops in a ``call_after_refresh`` callback scheduled by the
@@ -52,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 from xraybuilder.tui.widgets.preview import PolicyView  # noqa: E402
 
 SIZE = (120, 40)
+HEADER = "{:<24} stmts  lines      p50      p95      max     n"  # as line() lays out a row
 PLACEHOLDER = "@@SID@@"
 
 
@@ -279,18 +284,29 @@ def builder_bench(statements: int, folder: Path) -> Any:
     return BuilderBench()
 
 
-def focus_first_sid(app: Any) -> None:
+def focus_in_line(app: Any, marker: str, before: str) -> None:
+    """Put the file editor's cursor in the first line holding ``marker``, just before the
+    last ``before`` on it."""
     area = app.query_one("#file-text", TextArea)
-    row = next(i for i, line in enumerate(area.text.split("\n")) if '"Sid":' in line)
-    line = area.text.split("\n")[row]
+    lines = area.text.split("\n")
+    row = next(i for i, line in enumerate(lines) if marker in line)
     area.focus()
-    area.cursor_location = (row, line.rindex('"'))
+    area.cursor_location = (row, lines[row].rindex(before))
 
 
-def reset_file(app: Any) -> None:
+PLACES: dict[str, Callable[[Any], None]] = {
+    # Inside the first statement's Sid: a short line, no grant changes.
+    "Sid": lambda app: focus_in_line(app, '"Sid":', '"'),
+    # Inside the first statement's group name, in its Resource ARN: the policy's longest
+    # line grows (the preview's width) and each key changes what the statement grants.
+    "ARN": lambda app: focus_in_line(app, '"Resource":', "/*"),
+}
+
+
+def reset_file(app: Any, place: str) -> None:
     area = app.query_one("#file-text", TextArea)
     area.load_text(app.original)
-    focus_first_sid(app)
+    PLACES[place](app)
 
 
 async def wait_loaded(app: Any, pilot: Any) -> None:
@@ -301,7 +317,9 @@ async def wait_loaded(app: Any, pilot: Any) -> None:
     raise SystemExit("the builder did not open the policy file within 20 s")
 
 
-async def builder_run(keys: int, warmup: int, statements: int, gap: float) -> tuple[list[float], int]:
+async def builder_run(
+    keys: int, warmup: int, statements: int, gap: float, place: str
+) -> tuple[list[float], int]:
     """The samples of one run of the builder, and the number of lines of its file."""
     with tempfile.TemporaryDirectory(prefix="xraybuilder-latency-") as folder:
         app = builder_bench(statements, Path(folder))
@@ -310,23 +328,26 @@ async def builder_run(keys: int, warmup: int, statements: int, gap: float) -> tu
             await wait_loaded(app, pilot)
             # The preview tabs are mounted after the first frame: watch the preview once loaded.
             probe.watch(app.query_one("#policy", PolicyView))
-            focus_first_sid(app)
+            PLACES[place](app)
             await pilot.pause()
             for i in range(warmup + keys):
                 await type_key(app, pilot, "abcdefghijklmnopqrstuvwxyz"[i % 26], gap)
                 if i % 40 == 39:
-                    reset_file(app)
+                    reset_file(app, place)
                     await pilot.pause(0.1)
         return probe.samples[warmup:], app.original.count("\n") + 1
 
 
-async def builder_table(keys: int, warmup: int, statements: int, gaps: list[float]) -> None:
+async def builder_table(
+    keys: int, warmup: int, statements: int, gaps: list[float], places: list[str]
+) -> None:
     print("\nThe builder: key typed into a policy file -> new draft, assess, preview repainted (ms)")
-    print(f"{'app, keys apart':<24} {'stmts':>5} {'lines':>6}  {'p50':>7}  {'p95':>7}  {'max':>7}  {'n':>4}")
-    for gap in gaps:
-        samples, lines = await builder_run(keys, warmup, statements, gap)
-        name = f"XrayBuilderApp, {gap * 1000:.0f} ms"
-        print(line(name, statements, lines, samples), flush=True)
+    print(HEADER.format("typed into, keys apart"))
+    for place in places:
+        for gap in gaps:
+            samples, lines = await builder_run(keys, warmup, statements, gap, place)
+            name = f"builder: {place}, {gap * 1000:.0f} ms"
+            print(line(name, statements, lines, samples), flush=True)
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -347,7 +368,7 @@ def line(name: str, statements: int, lines: int, samples: list[float]) -> str:
 
 async def preview_table(keys: int, warmup: int, sizes: list[int], only: str | None, gap: float) -> None:
     print(f"Preview widgets: key event -> after the next refresh (ms), keys {gap * 1000:.0f} ms apart")
-    print(f"{'widget':<24} {'stmts':>5} {'lines':>6}  {'p50':>7}  {'p95':>7}  {'max':>7}  {'n':>4}")
+    print(HEADER.format("widget"))
     for statements in sizes:
         head, tail = policy_template(statements)
         lines = (head + "S" + tail).count("\n") + 1
@@ -375,13 +396,21 @@ def main() -> None:
         help="seconds between keys, outside the clock (default 0.04, a held-down key's repeat, "
         "then 0: back to back); the widgets use the first",
     )
+    parser.add_argument(
+        "--in",
+        dest="places",
+        nargs="+",
+        choices=sorted(PLACES),
+        default=list(PLACES),
+        help="where the builder's keys are typed: the first Sid, the first Resource ARN (default both)",
+    )
     parser.add_argument("--skip-widgets", action="store_true", help="time only the builder")
     parser.add_argument("--skip-builder", action="store_true", help="time only the preview widgets")
     args = parser.parse_args()
     if not args.skip_widgets:
         asyncio.run(preview_table(args.keys, args.warmup, args.statements, args.only, args.gap[0]))
     if not args.skip_builder:
-        asyncio.run(builder_table(args.keys, args.warmup, 50, args.gap))
+        asyncio.run(builder_table(args.keys, args.warmup, 50, args.gap, args.places))
 
 
 if __name__ == "__main__":
