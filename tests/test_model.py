@@ -212,3 +212,33 @@ def test_from_text_accepts_recoverable_mistakes() -> None:
 )
 def test_format_path(path: tuple[Any, ...], text: str) -> None:
     assert format_path(path) == text
+
+
+def test_a_text_read_again_reuses_the_statements_it_did_not_change() -> None:
+    def text(sid: str, resource: str) -> str:
+        statements = [
+            {"Sid": sid, "Effect": "Allow", "Action": "xray:GetGroup", "Resource": resource},
+            {
+                "Effect": "Allow",
+                "Action": ["xray:GetGroups"],
+                "Resource": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+            },
+            {"Effect": "Deny", "NotAction": "xray:Put*", "Resource": "*"},
+        ]
+        return json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2)
+
+    first = Policy.from_text(text("One", "arn:aws:xray:eu-west-1:123456789012:group/a/*"))
+    second = Policy.from_text(text("Two", "arn:aws:xray:eu-west-1:123456789012:group/a/*"))
+    third = Policy.from_text(text("Two", "arn:aws:xray:eu-west-1:123456789012:group/b/*"))
+    for policy, doc in ((first, "One"), (second, "Two"), (third, "Two")):
+        assert policy == Policy.from_json(json.loads(render(policy)))
+        assert policy.statements[0].sid == doc
+    assert second.statements[1] is first.statements[1] and second.statements[2] is first.statements[2]
+    assert second.statements[0] is not first.statements[0]
+    assert third.statements[0].resource == "arn:aws:xray:eu-west-1:123456789012:group/b/*"
+    # A statement that cannot be modelled is reported at its place, whichever it is.
+    broken = text("One", "x").replace('"Effect": "Deny"', '"Effect": 7')
+    with pytest.raises(PolicyShapeError) as err:
+        Policy.from_text(broken)
+    assert err.value.path == ("Statement", 2, "Effect")

@@ -155,8 +155,12 @@ class Policy:
         return out
 
     @classmethod
-    def from_json(cls, doc: Any) -> Policy:
-        """Build the model from parsed JSON; raises PolicyShapeError on shapes it cannot hold."""
+    def from_json(cls, doc: Any, statement_texts: list[str] | None = None) -> Policy:
+        """Build the model from parsed JSON; raises PolicyShapeError on shapes it cannot hold.
+
+        ``statement_texts``, when given, is the source text of each item of a Statement
+        list: a statement whose text was modelled before is taken from the cache.
+        """
         if not isinstance(doc, dict):
             raise PolicyShapeError((), "a policy must be a JSON object")
         for key in doc:
@@ -171,9 +175,14 @@ class Policy:
         items = [raw] if single else raw
         if not isinstance(items, list):
             raise PolicyShapeError(("Statement",), "Statement must be an object or a list of objects")
-        statements = tuple(
-            _statement(item, ("Statement",) if single else ("Statement", i)) for i, item in enumerate(items)
-        )
+        if statement_texts is not None and not single and len(statement_texts) == len(items):
+            statements = tuple(
+                _kept_statement(item, ("Statement", i), text)
+                for i, (item, text) in enumerate(zip(items, statement_texts, strict=True))
+            )
+        else:
+            paths = [("Statement",)] if single else [("Statement", i) for i in range(len(items))]
+            statements = tuple(_statement(item, path) for item, path in zip(items, paths, strict=True))
         return cls(statements, version, pid, single)
 
     @classmethod
@@ -187,7 +196,12 @@ class Policy:
             problem = next(p for p in parsed.problems if p.fatal)
             span = parsed.source_map.offset_span(problem.offset, problem.end)
             raise PolicyShapeError((), f"line {span.line}, column {span.column}: {problem.message}")
-        return cls.from_json(parsed.value)
+        value = parsed.value
+        if isinstance(value, dict) and isinstance(value.get("Statement"), list) and not parsed.problems:
+            text = parsed.text
+            spans = parsed.source_map.item_spans(("Statement",))
+            return cls.from_json(value, [text[start:end] for start, end in spans])
+        return cls.from_json(value)
 
 
 def _opt_str(obj: dict[str, Any], key: str, path: Path) -> str | None:
@@ -233,6 +247,24 @@ def _condition(value: Any, path: Path) -> Condition | None:
                 )
         out[op] = block
     return out
+
+
+_KEPT_STATEMENTS: dict[str, Statement] = {}
+"""Statement text -> its model (a Statement is immutable, so one can be shared)."""
+_KEPT_LIMIT = 4096
+
+
+def _kept_statement(item: Any, path: Path, text: str) -> Statement:
+    """``_statement`` for an item whose source text is ``text``: the same text always
+    reads as the same item, so a text seen before (every statement but the one being
+    edited, in a shell that re-reads a file on each keystroke) is not modelled again."""
+    kept = _KEPT_STATEMENTS.get(text)
+    if kept is None:
+        kept = _statement(item, path)
+        if len(_KEPT_STATEMENTS) >= _KEPT_LIMIT:
+            _KEPT_STATEMENTS.clear()
+        _KEPT_STATEMENTS[text] = kept
+    return kept
 
 
 def _statement(item: Any, path: Path) -> Statement:
