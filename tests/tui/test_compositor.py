@@ -22,8 +22,9 @@ from textual._compositor import Compositor
 from textual.message import Message
 from textual.messages import Update
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Static, TabbedContent, TextArea
 
 from tests.tui.tui_helpers import policy_text, ready, settle
 from xraybuilder.tui import compositor
@@ -322,3 +323,56 @@ async def test_idle_widgets_pass_their_repaints_on_at_once_and_busy_ones_are_wai
             assert any(isinstance(m, Update) and m.widget is policy for m in app.screen._message_queue.values)
         await settle(pilot)
         assert not meter._repaint_required
+
+
+async def test_keys_that_change_the_findings_count_lay_out_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The findings list (behind its tab), the tab's "Findings N" label and the status line
+    # change with the count; none of them changes size, so none asks for a layout.
+    app = XrayBuilderApp(policy_file=policy_file(tmp_path, statements=4), offer_resume=False)
+    layouts = []
+    refresh_layout = Screen._refresh_layout
+
+    def counted(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        layouts.append(self)
+        refresh_layout(self, *args, **kwargs)
+
+    async with app.run_test(size=WIDE) as pilot:
+        terminal = watch(app)
+        await loaded(pilot, app)
+        editor = app.query_one("#file-text", TextArea)
+        editor.focus()
+
+        def bad_arn(team: str) -> None:
+            lines = editor.text.split("\n")
+            row = next(i for i, line in enumerate(lines) if f"group/{team}/*" in line)
+            editor.cursor_location = (row, lines[row].index(f"group/{team}"))
+
+        def shown() -> tuple[int, str, str]:
+            assert app.assessment is not None
+            return len(app.assessment.findings), str(tab.label), str(app.query_one("#status", Static).content)
+
+        tab = app.query_one("#preview-tabs", TabbedContent).get_tab("tab-findings")
+        # One finding first ("Findings" to "Findings 1" does widen the tab).
+        bad_arn("team0")
+        await pilot.press(*"bad:")  # a resource type the ARN cannot have
+        await settle(pilot)
+        bad_arn("team1")
+        await settle(pilot)
+        before = shown()
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        await pilot.press(*"bad:")
+        await settle(pilot)
+        after = shown()
+        assert after[0] > before[0] and after[1:] != before[1:], (before, after)
+        assert after[1] == f"Findings {after[0]}"
+        assert layouts == [], (before, after)
+        assert differences(terminal, app) == []
+        monkeypatch.undo()
+        # The list, hidden meanwhile, shows every finding when its tab is chosen.
+        app.query_one("#preview-tabs", TabbedContent).active = "tab-findings"
+        await settle(pilot)
+        findings = app.query_one("#findings")
+        assert findings.virtual_size.height == after[0]
+        assert differences(terminal, app) == []

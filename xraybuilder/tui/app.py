@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -44,7 +45,7 @@ from xraybuilder.tui.widgets.preview import PolicyView
 
 if TYPE_CHECKING:
     from textual.timer import Timer
-    from textual.widgets import TabbedContent, Tabs
+    from textual.widgets import Tab, TabbedContent, Tabs
 
     from xraybuilder.core.assess import AssessedFinding, Assessment, DraftField
     from xraybuilder.core.draft import Draft
@@ -567,9 +568,7 @@ class XrayBuilderApp(App[None]):
         _update_static(self.query_one("#status", Static), _status_text(assessment))
         preview_tabs: TabbedContent = self.query_one("#preview-tabs")  # type: ignore[assignment]
         findings_tab = preview_tabs.get_tab("tab-findings")
-        label = f"Findings {len(assessment.findings)}" if assessment.findings else "Findings"
-        if str(findings_tab.label) != label:
-            findings_tab.label = label
+        _relabel(findings_tab, f"Findings {len(assessment.findings)}" if assessment.findings else "Findings")
         self._mark_steps(assessment)
         self._update_subtitle()
         # Only the visible form follows now; the others catch up when they are shown.
@@ -875,6 +874,27 @@ def _status_text(assessment: Assessment) -> str:
 
 
 def _update_static(static: Static, text: str) -> None:
-    """Update a Static only when its text changes (an update asks for a new layout)."""
-    if str(static.content) != text:
-        static.update(text)
+    """Update a Static only when its text changes, and ask for a new layout of the screen
+    only when its height may change (some 15 ms): not when one line replaces another
+    and both fit the width."""
+    old = str(static.content)
+    if old != text:
+        width = static.size.width
+        static.update(text, layout=not (_one_line(old, width) and _one_line(text, width)))
+
+
+def _relabel(tab: Tab, label: str) -> None:
+    """Give a tab a new label; the tab bar is laid out again only when the label's width
+    changes (\"Findings 3\" after \"Findings 2\" needs no new layout)."""
+    old = str(tab.label)
+    if old == label:
+        return
+    if cell_len(old) != cell_len(label) or not tab.size:
+        tab.label = label
+        return
+    tab._label = Content.from_text(label)
+    Static.update(tab, tab._label, layout=False)
+
+
+def _one_line(text: str, width: int) -> bool:
+    return "\n" not in text and 0 < cell_len(text) <= width

@@ -24,6 +24,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from xraybuilder.tui.widgets.scrolling import set_virtual_size
+
 if TYPE_CHECKING:
     from xraybuilder.core.assess import AssessedFinding
 
@@ -170,7 +172,7 @@ class FindingsList(ScrollView, can_focus=True):
         before = self.current
         self._findings = tuple(findings)
         self._strips.clear()
-        self.virtual_size = Size(0, max(1, len(self._findings)))
+        set_virtual_size(self, Size(0, max(1, len(self._findings))))
         index = 0
         if before is not None:
             index = self._find(before)

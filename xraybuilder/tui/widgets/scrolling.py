@@ -12,6 +12,7 @@ beside it, which the scrollbar repaints itself when it changes.
 from __future__ import annotations
 
 from textual.geometry import Region, Size
+from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
 
@@ -19,25 +20,30 @@ def set_virtual_size(widget: Widget, size: Size) -> None:
     """Give ``widget`` a new virtual size, updating its scrollbars without a layout of
     the screen. A scrollbar that has to appear or go still asks for the layout (it
     changes the room the text has); one that stays is repainted only if its thumb moves
-    or changes size (Textual repaints both scrollbars whole on any change)."""
-    if not widget.size:
-        widget.virtual_size = size  # not laid out yet: the layout to come takes it
-        return
+    or changes size (Textual repaints both scrollbars whole on any change), and not at
+    all while the widget is hidden (the frame that shows it paints it whole)."""
     if size == widget.virtual_size:
         return
     widget.set_reactive(Widget.virtual_size, size)
+    if not widget.size:
+        return  # not laid out yet: the layout to come reads the new size
+    shown = widget in widget.screen._compositor.visible_widgets
     widget._refresh_scrollbars()
     width, height = widget.container_size
     styles = widget.styles
-    # As Widget._scroll_update, but the scrollbars' reactive sizes repaint them only on a change.
+    bars: list[tuple[ScrollBar, int, int]] = []
+    # As Widget._scroll_update, but a scrollbar's reactive sizes repaint it only on a change.
     if widget.show_vertical_scrollbar and styles.scrollbar_size_vertical:
-        vertical = widget.vertical_scrollbar
-        vertical.window_virtual_size = size.height
-        vertical.window_size = height - widget.scrollbar_size_horizontal
+        bars.append((widget.vertical_scrollbar, size.height, height - widget.scrollbar_size_horizontal))
     if widget.show_horizontal_scrollbar and styles.scrollbar_size_horizontal:
-        horizontal = widget.horizontal_scrollbar
-        horizontal.window_virtual_size = size.width
-        horizontal.window_size = width - widget.scrollbar_size_vertical
+        bars.append((widget.horizontal_scrollbar, size.width, width - widget.scrollbar_size_vertical))
+    for bar, virtual, window in bars:
+        if shown:
+            bar.window_virtual_size = virtual
+            bar.window_size = window
+        else:
+            bar.set_reactive(ScrollBar.window_virtual_size, virtual)
+            bar.set_reactive(ScrollBar.window_size, window)
     widget.scroll_x = widget.validate_scroll_x(widget.scroll_x)
     widget.scroll_y = widget.validate_scroll_y(widget.scroll_y)
 
