@@ -42,6 +42,7 @@ from xraybuilder.tui.steps.scenario import ScenarioStep
 from xraybuilder.tui.widgets.findings import FindingsList
 from xraybuilder.tui.widgets.meter import SizeMeter
 from xraybuilder.tui.widgets.preview import PolicyView
+from xraybuilder.tui.widgets.steplist import StepList
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -138,7 +139,7 @@ class XrayBuilderApp(App[None]):
         with Horizontal(id="body"):
             # No container around the steps and the form: each layer is repainted, line by
             # line, on every frame.
-            yield OptionList(*(Option(s.title, id=s.id) for s in STEPS), id="steps")
+            yield StepList(*(Option(s.title, id=s.id) for s in STEPS), id="steps")
             # The other steps' forms are mounted after the first frame (see _mount_steps).
             with ContentSwitcher(initial="scenario", id="form"):
                 yield ScenarioStep(id="scenario")
@@ -615,10 +616,10 @@ class XrayBuilderApp(App[None]):
             prompts.append(f"{mark} {step.title}{count}")
         if prompts == self._step_prompts:
             return
-        steps = self.query_one("#steps", OptionList)
+        steps = self.query_one("#steps", StepList)
         for index, prompt in enumerate(prompts):
             if index >= len(self._step_prompts) or self._step_prompts[index] != prompt:
-                steps.replace_option_prompt_at_index(index, prompt)
+                steps.set_prompt(index, prompt)
         self._step_prompts = prompts
 
     # -- steps -----------------------------------------------------------------------
