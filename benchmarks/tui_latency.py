@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 from xraybuilder.tui.widgets.preview import PolicyView  # noqa: E402
 
 SIZE = (120, 40)
-HEADER = "{:<24} stmts  lines      p50      p95      max     n"  # as line() lays out a row
+HEADER = "{:<24} stmts  lines      p50      p95      max     n  stolen"  # as line() lays out a row
 PLACEHOLDER = "@@SID@@"
 
 
@@ -345,9 +345,11 @@ async def builder_table(
     print(HEADER.format("typed into, keys apart"))
     for place in places:
         for gap in gaps:
+            before = cpu_ticks()
             samples, lines = await builder_run(keys, warmup, statements, gap, place)
+            stolen = stolen_share(before, cpu_ticks())
             name = f"builder: {place}, {gap * 1000:.0f} ms"
-            print(line(name, statements, lines, samples), flush=True)
+            print(line(name, statements, lines, samples, stolen), flush=True)
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -358,11 +360,32 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
-def line(name: str, statements: int, lines: int, samples: list[float]) -> str:
+def cpu_ticks() -> tuple[int, int] | None:
+    """(stolen, all) CPU ticks since boot, from /proc/stat; None where there is none.
+
+    "Stolen" is time a virtual machine's CPUs were ready to run but the host ran
+    something else: on a shared host it comes in bursts, and every figure of a run
+    taken during one is slower by as much, whatever the app does.
+    """
+    try:
+        fields = Path("/proc/stat").read_text("ascii").split("\n", 1)[0].split()[1:9]
+    except OSError:
+        return None
+    ticks = [int(field) for field in fields]
+    return (ticks[7] if len(ticks) > 7 else 0), sum(ticks)
+
+
+def stolen_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
+    if before is None or after is None or after[1] == before[1]:
+        return "n/a"
+    return f"{(after[0] - before[0]) / (after[1] - before[1]):.0%}"
+
+
+def line(name: str, statements: int, lines: int, samples: list[float], stolen: str) -> str:
     ms = [s * 1000 for s in samples]
     return (
         f"{name:<24} {statements:>5} {lines:>6}  {statistics.median(ms):7.1f}  "
-        f"{percentile(ms, 0.95):7.1f}  {max(ms):7.1f}  {len(ms):>4}"
+        f"{percentile(ms, 0.95):7.1f}  {max(ms):7.1f}  {len(ms):>4}  {stolen:>6}"
     )
 
 
@@ -378,8 +401,9 @@ async def preview_table(keys: int, warmup: int, sizes: list[int], only: str | No
             # The slow baselines at 500 statements take minutes and prove nothing new.
             slow = statements > 100 and name in SLOW_AT_500
             n = max(10, keys // 10) if slow else keys
+            before = cpu_ticks()
             samples = await drive(PreviewBench(make, statements), n, warmup, gap)
-            print(line(name, statements, lines, samples), flush=True)
+            print(line(name, statements, lines, samples, stolen_share(before, cpu_ticks())), flush=True)
 
 
 def main() -> None:
