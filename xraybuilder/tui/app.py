@@ -886,7 +886,7 @@ def _update_static(static: Static, text: str) -> None:
 
 def _relabel(tab: Tab, label: str) -> None:
     """Give a tab a new label; the tab bar is laid out again only when the label's width
-    changes (\"Findings 3\" after \"Findings 2\" needs no new layout)."""
+    changes ("Findings 3" after "Findings 2" needs no new layout)."""
     old = str(tab.label)
     if old == label:
         return

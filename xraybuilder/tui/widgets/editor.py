@@ -74,9 +74,6 @@ class PolicyEditor(TextArea):
     def _refresh_size(self) -> None:
         """As TextArea's, but text that grows or shrinks lays out only the editor's
         scrollbars, not the screen (see ``scrolling``)."""
-        if not self.size:
-            super()._refresh_size()
-            return
         if self.soft_wrap:
             size = Size(0, self.wrapped_document.height)
         else:
