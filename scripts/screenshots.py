@@ -50,6 +50,17 @@ async def _settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+async def _quiet(pilot: Pilot[None]) -> None:
+    """Wait until the last edit is shown and autosaved ("draft saved" in the title)."""
+    app = pilot.app
+    assert isinstance(app, XrayBuilderApp)
+    for _ in range(1000):
+        if app.settled:
+            break
+        await pilot.pause(0.02)
+    await _settle(pilot)
+
+
 async def _shoot(name: str, step: str, keys: tuple[str, ...], out: Path) -> Path:
     app = PictureApp() if step == "scenario" else PictureApp(preset="group-admin", params=PARAMS)
     async with app.run_test(size=SIZE) as pilot:
@@ -64,7 +75,7 @@ async def _shoot(name: str, step: str, keys: tuple[str, ...], out: Path) -> Path
         for widget in app.query("*"):
             if isinstance(widget, Input | TextArea):
                 widget.cursor_blink = False
-        await _settle(pilot)
+        await _quiet(pilot)
         path = Path(app.save_screenshot(filename=f"{name}.svg", path=str(out)))
     return path
 

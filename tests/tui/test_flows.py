@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, OptionList, SelectionList, Static
-from tui_helpers import ready, settle
+from tui_helpers import quiet, ready, settle
 
 from xraybuilder.core.draft import Draft
 from xraybuilder.tui import app as app_module
@@ -338,3 +338,28 @@ async def test_while_typing_the_draft_is_saved_between_frames(
         assert app.draft is not None and app.draft.param("region") == "eu-west-1"
     assert len(during_keystroke) >= 3
     assert not any(during_keystroke)
+
+
+async def test_settled_waits_for_the_last_edit_to_be_saved(
+    own_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pictures and header checks wait for this; on a busy host the save lands late.
+    # The pause the save waits for outlasts the typing below, even on a busy host.
+    monkeypatch.setattr(app_module, "AUTOSAVE_DELAY", 3.0)
+    app = XrayBuilderApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await choose(pilot, "preset:ec2")
+        await quiet(pilot)
+        await pilot.press("tab")
+        await pilot.press(*"eu-west-1")
+        await settle(pilot)
+        # The typing is shown, and its save waits for a pause in the typing.
+        assert not app.settled
+        saved = autosave.load()
+        assert saved is not None and saved.draft is not None
+        assert saved.draft.param("region") != "eu-west-1"
+        await quiet(pilot)
+        saved = autosave.load()
+        assert saved is not None and saved.draft == app.draft
+        assert app.draft is not None and app.draft.param("region") == "eu-west-1"

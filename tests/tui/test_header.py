@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets._header import HeaderTitle
-from tui_helpers import ready, settle
+from tui_helpers import quiet, ready
 
 from xraybuilder.tui.app import XrayBuilderApp
 
@@ -16,7 +16,7 @@ async def test_the_header_parts_the_name_and_the_scenario_with_spaces() -> None:
     app.clock = lambda: "12:04"  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await settle(pilot)
+        await quiet(pilot)
         shown = app.query_one(HeaderTitle).render()
         assert str(shown).startswith("xraybuilder · Amazon EC2 instance · draft saved")
         # In a screenshot no run of text starts with the space before the subtitle.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
-from tui_helpers import ready, settle
+from tui_helpers import quiet, ready, settle
 
 from xraybuilder.tui.app import XrayBuilderApp
 
@@ -36,7 +36,7 @@ def at_step(step: str | None, *keys: str) -> Callable[[Pilot[None]], object]:
         for widget in pilot.app.query("*"):
             if isinstance(widget, Input | TextArea):
                 widget.cursor_blink = False
-        await settle(pilot)
+        await quiet(pilot)
 
     return run_before
 

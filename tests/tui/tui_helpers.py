@@ -28,6 +28,22 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+async def quiet(pilot: Pilot[None], timeout: float = 20.0) -> None:
+    """Wait until the last edit is assessed, shown and autosaved, then for the repaints.
+
+    A picture taken sooner depends on the host's speed: on a busy host the autosave
+    (and the "draft saved" it puts in the title) may land after it.
+    """
+    app = pilot.app
+    assert isinstance(app, XrayBuilderApp)
+    for _ in range(int(timeout / 0.02)):
+        if app.settled:
+            break
+        await pilot.pause(0.02)
+    assert app.settled, "the app never settled"
+    await settle(pilot)
+
+
 def policy_text(statements: int, sid: str = "Statement") -> str:
     """A policy of ``statements`` alike X-Ray group statements (Sids ``{sid}0``, ``{sid}1``…)."""
     doc = {

@@ -625,6 +625,24 @@ class XrayBuilderApp(App[None]):
     # -- steps -----------------------------------------------------------------------
 
     @property
+    def settled(self) -> bool:
+        """Nothing is left to do for the last edit: assessed, shown and autosaved.
+
+        Pictures of the app wait for this: the autosave runs between frames, so when
+        it lands (and "draft saved" appears in the title) depends on the host's speed.
+        """
+        return (
+            self.library is not None
+            and self._pending_step is None
+            and self._frame_hold is None
+            and not self._batch_count
+            and not self._autosave_due
+            and not self._autosave_after_release
+            and (self.draft is None or self.assessment is not None)
+            and (self.assessment is None or self.assessment.draft == self.draft)
+        )
+
+    @property
     def current_step(self) -> str:
         return self.query_one("#form", ContentSwitcher).current or "scenario"
 
