@@ -58,6 +58,8 @@ async def _quiet(pilot: Pilot[None]) -> None:
         if app.settled:
             break
         await pilot.pause(0.02)
+    else:
+        raise SystemExit("the app did not settle within 20 s: no picture taken")
     await _settle(pilot)
 
 

@@ -637,9 +637,7 @@ class XrayBuilderApp(App[None]):
             and self._frame_hold is None
             and not self._batch_count
             and not self._autosave_due
-            and not self._autosave_after_release
-            and (self.draft is None or self.assessment is not None)
-            and (self.assessment is None or self.assessment.draft == self.draft)
+            and (self.draft is None or (self.assessment is not None and self.assessment.draft == self.draft))
         )
 
     @property
