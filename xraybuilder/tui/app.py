@@ -460,6 +460,22 @@ class XrayBuilderApp(App[None]):
             self._autosave_after_release = False
             self.call_after_refresh(self._autosave_if_painted)
 
+    @property
+    def settled(self) -> bool:
+        """Nothing is left to do for the last edit: assessed, shown and autosaved.
+
+        Pictures of the app wait for this: the autosave runs between frames, so when
+        it lands (and "draft saved" appears in the title) depends on the host's speed.
+        """
+        return (
+            self.library is not None
+            and self._pending_step is None
+            and self._frame_hold is None
+            and not self._batch_count
+            and not self._autosave_due
+            and (self.draft is None or (self.assessment is not None and self.assessment.draft == self.draft))
+        )
+
     def _autosave_soon(self, *, now: bool) -> None:
         """Save the draft once this frame is painted (``now``), or within AUTOSAVE_DELAY
         while the user is typing.
@@ -623,22 +639,6 @@ class XrayBuilderApp(App[None]):
         self._step_prompts = prompts
 
     # -- steps -----------------------------------------------------------------------
-
-    @property
-    def settled(self) -> bool:
-        """Nothing is left to do for the last edit: assessed, shown and autosaved.
-
-        Pictures of the app wait for this: the autosave runs between frames, so when
-        it lands (and "draft saved" appears in the title) depends on the host's speed.
-        """
-        return (
-            self.library is not None
-            and self._pending_step is None
-            and self._frame_hold is None
-            and not self._batch_count
-            and not self._autosave_due
-            and (self.draft is None or (self.assessment is not None and self.assessment.draft == self.draft))
-        )
 
     @property
     def current_step(self) -> str:
